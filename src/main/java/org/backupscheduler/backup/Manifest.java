@@ -1,0 +1,57 @@
+package org.backupscheduler.backup;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+
+/**
+ * {@code manifest.json}, written into every backup folder when the engine is done: what the
+ * backup is (enough to rebuild the catalog from the repository alone), the schemas and tables
+ * it should hold, and every file of the folder with its size and checksum.
+ */
+public record Manifest(int format, String instance, String id, String type, String parentId, String tool,
+                       String toolVersion, Instant startedAt, Instant finishedAt, Long fromLsn, Long toLsn,
+                       String binlogFile, Long binlogPosition, String gtid, String sourceAddress,
+                       Long sourceServerId, Map<String, List<String>> inventory, String checksumAlgorithm,
+                       List<FileEntry> files) {
+
+    public static final int FORMAT = 1;
+
+    /** One file, by its path relative to the backup folder ('/'-separated). */
+    public record FileEntry(String path, long size, String checksum) {
+    }
+
+    public long totalBytes() {
+        return files.stream().mapToLong(FileEntry::size).sum();
+    }
+
+    public static Manifest read(Path backupDir) throws IOException {
+        return MAPPER.readValue(RepositoryLayout.manifest(backupDir).toFile(), Manifest.class);
+    }
+
+    /** Written to a temporary 0600 file, then renamed: a crash never leaves half a manifest. */
+    public void write(Path backupDir) throws IOException {
+        Path target = RepositoryLayout.manifest(backupDir);
+        Path tmp = backupDir.resolve(RepositoryLayout.MANIFEST + ".tmp");
+        Files.deleteIfExists(tmp);
+        RepositoryLayout.createPrivateFile(tmp);
+        MAPPER.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), this);
+        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    static final ObjectMapper MAPPER = new ObjectMapper()
+            .registerModule(new JavaTimeModule())
+            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+}

@@ -1,0 +1,72 @@
+package org.backupscheduler.backup;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
+
+/**
+ * Where things are in the repository: {@code <repository>/<instance>/<id>/} holds the engine's
+ * copy in {@code data/}, the engine's log, and our manifest. Folders 0700, files 0600: a backup
+ * holds every row of the database.
+ */
+public final class RepositoryLayout {
+    public static final String DATA = "data";
+    public static final String LOG = "backup.log";
+    public static final String MANIFEST = "manifest.json";
+    private static final Set<PosixFilePermission> DIR_MODE = PosixFilePermissions.fromString("rwx------");
+    private static final Set<PosixFilePermission> FILE_MODE = PosixFilePermissions.fromString("rw-------");
+
+    private final Path instanceDir;
+
+    public RepositoryLayout(Path instanceDir) {
+        this.instanceDir = instanceDir;
+    }
+
+    public Path instanceDir() {
+        return instanceDir;
+    }
+
+    public Path backupDir(String id) {
+        return instanceDir.resolve(id);
+    }
+
+    public static Path dataDir(Path backupDir) {
+        return backupDir.resolve(DATA);
+    }
+
+    public static Path log(Path backupDir) {
+        return backupDir.resolve(LOG);
+    }
+
+    public static Path manifest(Path backupDir) {
+        return backupDir.resolve(MANIFEST);
+    }
+
+    /** Creates {@code dir} (and missing parents) with mode 0700. */
+    public static void createPrivateDir(Path dir) throws IOException {
+        FileAttribute<Set<PosixFilePermission>> mode = PosixFilePermissions.asFileAttribute(DIR_MODE);
+        Files.createDirectories(dir, mode);
+        Files.setPosixFilePermissions(dir, DIR_MODE);
+    }
+
+    /** Creates an empty 0600 file. */
+    public static void createPrivateFile(Path file) throws IOException {
+        Files.createFile(file, PosixFilePermissions.asFileAttribute(FILE_MODE));
+    }
+
+    /** The engine writes with its own umask: tighten everything under {@code root} to 0700/0600. */
+    public static void restrict(Path root) throws IOException {
+        try (var paths = Files.walk(root)) {
+            for (Path p : (Iterable<Path>) paths::iterator) {
+                if (Files.isSymbolicLink(p)) {
+                    continue;
+                }
+                Files.setPosixFilePermissions(p, Files.isDirectory(p) ? DIR_MODE : FILE_MODE);
+            }
+        }
+    }
+}

@@ -1,0 +1,191 @@
+package org.backupscheduler.catalog;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** The backups table: every write is one short statement with bound parameters. */
+public final class Backups {
+    private static final String COLUMNS = "instance, id, type, parent_id, status, started_at, finished_at, "
+            + "size_bytes, file_count, tool, tool_version, from_lsn, to_lsn, binlog_file, binlog_position, gtid, "
+            + "source_address, source_server_id, path, reason";
+
+    private final Catalog catalog;
+
+    Backups(Catalog catalog) {
+        this.catalog = catalog;
+    }
+
+    /** Records a new backup, owned by {@code owner} while it is RUNNING. */
+    public void insert(BackupRecord b, ProcessIdentity owner) {
+        String sql = "INSERT INTO backups (" + COLUMNS + ", owner_host, owner_pid, owner_started_at) "
+                + "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+        try (Connection c = catalog.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            int i = bind(ps, b);
+            ps.setString(++i, owner.host());
+            ps.setLong(++i, owner.pid());
+            ps.setLong(++i, owner.startedAtMillis());
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new CatalogException("insert backup " + b.id(), e);
+        }
+    }
+
+    /** Rewrites every field of an existing backup (its key stays). */
+    public void update(BackupRecord b) {
+        String assignments = String.join("=?, ", COLUMNS.split(", ")) + "=?";
+        String sql = "UPDATE backups SET " + assignments + " WHERE instance=? AND id=?";
+        try (Connection c = catalog.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            int i = bind(ps, b);
+            ps.setString(++i, b.instance());
+            ps.setString(++i, b.id());
+            if (ps.executeUpdate() != 1) {
+                throw new CatalogException("update backup " + b.id() + ": no such backup", null);
+            }
+        } catch (SQLException e) {
+            throw new CatalogException("update backup " + b.id(), e);
+        }
+    }
+
+    public Optional<BackupRecord> find(String instance, String id) {
+        List<BackupRecord> found = query("SELECT " + COLUMNS + " FROM backups WHERE instance=? AND id=?",
+                instance, id);
+        return found.stream().findFirst();
+    }
+
+    /** Newest first, one page. */
+    public List<BackupRecord> list(String instance, int limit, int offset) {
+        return query("SELECT " + COLUMNS + " FROM backups WHERE instance=? ORDER BY started_at DESC, id DESC "
+                + "LIMIT " + Math.max(0, limit) + " OFFSET " + Math.max(0, offset), instance);
+    }
+
+    /** Newest first, only backups in one of the given statuses. */
+    public List<BackupRecord> listByStatus(String instance, BackupStatus status) {
+        return query("SELECT " + COLUMNS + " FROM backups WHERE instance=? AND status=? "
+                + "ORDER BY started_at DESC, id DESC", instance, status.name());
+    }
+
+    /**
+     * Marks FAILED every RUNNING backup of this host whose process is gone: it was killed or
+     * crashed, and nothing else would ever finish the row. Returns the ids marked.
+     */
+    public List<String> failOrphans(String instance) {
+        List<String> marked = new ArrayList<>();
+        String sql = "SELECT id, owner_host, owner_pid, owner_started_at FROM backups "
+                + "WHERE instance=? AND status='RUNNING'";
+        try (Connection c = catalog.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, instance);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ProcessIdentity owner = new ProcessIdentity(String.valueOf(rs.getString(2)), rs.getLong(3),
+                            rs.getLong(4));
+                    if (owner.isGoneFromThisHost()) {
+                        marked.add(rs.getString(1));
+                        markOrphan(c, instance, rs.getString(1), owner);
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            throw new CatalogException("look for interrupted backups", e);
+        }
+        return marked;
+    }
+
+    private static void markOrphan(Connection c, String instance, String id, ProcessIdentity owner)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE backups SET status='FAILED', reason=?, "
+                + "finished_at=COALESCE(finished_at, ?) WHERE instance=? AND id=? AND status='RUNNING'")) {
+            ps.setString(1, "the process running it (pid " + owner.pid() + " on " + owner.host()
+                    + ") died before it finished; found at the next start");
+            ps.setLong(2, System.currentTimeMillis());
+            ps.setString(3, instance);
+            ps.setString(4, id);
+            ps.executeUpdate();
+        }
+    }
+
+    private List<BackupRecord> query(String sql, String... params) {
+        try (Connection c = catalog.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                ps.setString(i + 1, params[i]);
+            }
+            List<BackupRecord> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(read(rs));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new CatalogException("read backups", e);
+        }
+    }
+
+    private static int bind(PreparedStatement ps, BackupRecord b) throws SQLException {
+        int i = 0;
+        ps.setString(++i, b.instance());
+        ps.setString(++i, b.id());
+        ps.setString(++i, b.type().word());
+        ps.setString(++i, b.parentId());
+        ps.setString(++i, b.status().name());
+        setTime(ps, ++i, b.startedAt());
+        setTime(ps, ++i, b.finishedAt());
+        setLong(ps, ++i, b.sizeBytes());
+        setLong(ps, ++i, b.fileCount() == null ? null : b.fileCount().longValue());
+        ps.setString(++i, b.tool());
+        ps.setString(++i, b.toolVersion());
+        setLong(ps, ++i, b.fromLsn());
+        setLong(ps, ++i, b.toLsn());
+        ps.setString(++i, b.coordinates().binlogFile());
+        setLong(ps, ++i, b.coordinates().binlogPosition());
+        ps.setString(++i, b.coordinates().gtid());
+        ps.setString(++i, b.sourceAddress());
+        setLong(ps, ++i, b.sourceServerId());
+        ps.setString(++i, b.path());
+        ps.setString(++i, truncate(b.reason()));
+        return i;
+    }
+
+    static BackupRecord read(ResultSet rs) throws SQLException {
+        return new BackupRecord(rs.getString("instance"), rs.getString("id"), BackupType.of(rs.getString("type")),
+                rs.getString("parent_id"), BackupStatus.valueOf(rs.getString("status")), time(rs, "started_at"),
+                time(rs, "finished_at"), longOrNull(rs, "size_bytes"),
+                longOrNull(rs, "file_count") == null ? null : rs.getInt("file_count"), rs.getString("tool"),
+                rs.getString("tool_version"), longOrNull(rs, "from_lsn"), longOrNull(rs, "to_lsn"),
+                new Coordinates(rs.getString("binlog_file"), longOrNull(rs, "binlog_position"), rs.getString("gtid")),
+                rs.getString("source_address"), longOrNull(rs, "source_server_id"), rs.getString("path"),
+                rs.getString("reason"));
+    }
+
+    private static String truncate(String reason) {
+        return reason == null || reason.length() <= 2000 ? reason : reason.substring(0, 1997) + "...";
+    }
+
+    static void setTime(PreparedStatement ps, int i, Instant t) throws SQLException {
+        setLong(ps, i, t == null ? null : t.toEpochMilli());
+    }
+
+    static void setLong(PreparedStatement ps, int i, Long v) throws SQLException {
+        if (v == null) {
+            ps.setNull(i, Types.BIGINT);
+        } else {
+            ps.setLong(i, v);
+        }
+    }
+
+    static Long longOrNull(ResultSet rs, String column) throws SQLException {
+        long v = rs.getLong(column);
+        return rs.wasNull() ? null : v;
+    }
+
+    static Instant time(ResultSet rs, String column) throws SQLException {
+        Long ms = longOrNull(rs, column);
+        return ms == null ? null : Instant.ofEpochMilli(ms);
+    }
+}

@@ -1,0 +1,105 @@
+package org.backupscheduler.catalog;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Properties;
+
+import org.backupscheduler.UserError;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+
+/**
+ * The catalog database: an index of the repository, migrated by Flyway on open. Embedded H2 by
+ * default; MySQL/MariaDB for clustered mode. Work is done in short transactions on short-lived
+ * connections, because an H2 file shared by two processes breaks long ones (DESIGN.md, facts).
+ */
+public final class Catalog implements AutoCloseable {
+    private final String url;
+    private final Properties credentials;
+    /** Keeps an embedded H2 database open between short connections; null for server catalogs. */
+    private final Connection keeper;
+
+    private Catalog(String url, Properties credentials, Connection keeper) {
+        this.url = url;
+        this.credentials = credentials;
+        this.keeper = keeper;
+    }
+
+    /** Opens the catalog at {@code url}, creating and migrating its schema when needed. */
+    public static Catalog open(String url, String user, String password) {
+        String effective = effectiveUrl(url);
+        Properties credentials = new Properties();
+        credentials.setProperty("user", user == null ? (isH2(url) ? "sa" : "root") : user);
+        credentials.setProperty("password", password == null ? "" : password);
+        try {
+            Flyway.configure()
+                    .dataSource(effective, credentials.getProperty("user"), credentials.getProperty("password"))
+                    .locations("classpath:db/migration")
+                    .load()
+                    .migrate();
+            Connection keeper = isH2(url) ? DriverManager.getConnection(effective, credentials) : null;
+            return new Catalog(effective, credentials, keeper);
+        } catch (FlywayException | SQLException e) {
+            throw new UserError("catalog " + redact(url) + " cannot be opened: " + rootMessage(e),
+                    "check catalog.url and that the catalog database is reachable; nothing was backed up",
+                    UserError.FAILED, e);
+        }
+    }
+
+    /**
+     * Two processes (a cron run beside the daemon) may open one H2 file: AUTO_SERVER lets the
+     * second connect through the first instead of failing with "already in use".
+     */
+    static String effectiveUrl(String url) {
+        if (isH2(url) && url.startsWith("jdbc:h2:file:") && !url.toUpperCase().contains("AUTO_SERVER")) {
+            return url + ";AUTO_SERVER=TRUE";
+        }
+        return url;
+    }
+
+    private static boolean isH2(String url) {
+        return url.startsWith("jdbc:h2:");
+    }
+
+    public boolean isEmbedded() {
+        return keeper != null;
+    }
+
+    /** A new connection; the caller closes it after one short unit of work. */
+    public Connection connection() throws SQLException {
+        return DriverManager.getConnection(url, credentials);
+    }
+
+    public Backups backups() {
+        return new Backups(this);
+    }
+
+    public String url() {
+        return redact(url);
+    }
+
+    /** URLs may carry a password parameter; never print it. */
+    static String redact(String url) {
+        return url.replaceAll("(?i)(password=)[^;&]*", "$1***");
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null ? t.toString() : t.getMessage().lines().findFirst().orElse("");
+    }
+
+    @Override
+    public void close() {
+        if (keeper != null) {
+            try {
+                keeper.close();
+            } catch (SQLException ignored) {
+                // closing an embedded catalog cannot lose data: every unit of work was committed
+            }
+        }
+    }
+}

@@ -1,0 +1,24 @@
+package org.backupscheduler.cli;
+
+import java.nio.file.Path;
+
+import picocli.AutoComplete;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+/** The root command: global options and the list of commands. */
+@Command(name = "backup", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = "Lock-free physical MySQL/MariaDB backups: catalog, verification, kill policy, replica rebuild.",
+        subcommands = {InitCommand.class, RunCommand.class, ListCommand.class, ShowCommand.class,
+            AutoComplete.GenerateCompletion.class},
+        footer = {"%nExamples:", "  bin/backup demo", "  bin/backup --config /etc/backup-scheduler/backup.yml run",
+            "  bin/backup list --json"})
+public final class BackupCommand {
+    @Option(names = "--config", paramLabel = "FILE", scope = ScopeType.INHERIT,
+            description = "config file (default: $BACKUP_CONFIG, else config/backup.yml)")
+    Path config;
+
+    @Option(names = "--debug", scope = ScopeType.INHERIT, description = "print stack traces with errors")
+    boolean debug;
+}

@@ -1,0 +1,223 @@
+package org.backupscheduler.config;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+import java.util.stream.Collectors;
+
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationConfig;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.BeanDescription;
+import com.fasterxml.jackson.databind.deser.BeanDeserializerModifier;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+
+/**
+ * Reads and validates {@code backup.yml} before anything runs. Every problem becomes one
+ * {@link ConfigException} naming the key and the value, with a hint (exit 2).
+ */
+public final class ConfigLoader {
+    public static final String ENV_VAR = "BACKUP_CONFIG";
+    public static final Path DEFAULT_PATH = Path.of("config/backup.yml");
+    private static final Pattern INSTANCE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
+
+    private ConfigLoader() {
+    }
+
+    /** The file named by --config, else $BACKUP_CONFIG, else config/backup.yml. */
+    public static Path locate(Path option, Map<String, String> env) {
+        if (option != null) {
+            return option;
+        }
+        String fromEnv = env.get(ENV_VAR);
+        return fromEnv != null && !fromEnv.isBlank() ? Path.of(fromEnv) : DEFAULT_PATH;
+    }
+
+    public static BackupConfig load(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new ConfigException("config file " + file + " not found",
+                    "pass --config FILE, set " + ENV_VAR + ", or run 'backup init' to write a starter config");
+        }
+        BackupConfig config;
+        try {
+            config = mapper().readValue(file.toFile(), BackupConfig.class);
+        } catch (UnrecognizedPropertyException e) {
+            String known = e.getKnownPropertyIds() == null ? "" : e.getKnownPropertyIds().stream()
+                    .map(Object::toString).sorted().collect(Collectors.joining(", "));
+            throw new ConfigException("unknown key '" + keyOf(e) + "' in " + file,
+                    "check the spelling; keys allowed here: " + known + " (docs/configuration.md)");
+        } catch (InvalidFormatException e) {
+            String expected = e.getTargetType() == Duration.class || e.getTargetType().isEnum()
+                    ? e.getOriginalMessage() : "expected a " + e.getTargetType().getSimpleName().toLowerCase();
+            throw new ConfigException("bad value '" + e.getValue() + "' for " + keyOf(e) + " in " + file + ": "
+                    + expected, "fix " + keyOf(e) + " (docs/configuration.md)");
+        } catch (MismatchedInputException e) {
+            throw new ConfigException("bad value for " + keyOf(e) + " in " + file + ": expected "
+                    + describe(e.getTargetType()), "fix " + keyOf(e) + " (docs/configuration.md)");
+        } catch (JsonParseException e) {
+            throw new ConfigException("config file " + file + " is not valid YAML at line "
+                    + e.getLocation().getLineNr() + ": " + e.getOriginalMessage(), "fix the YAML syntax there");
+        } catch (JsonMappingException e) {
+            throw new ConfigException("bad value for " + keyOf(e) + " in " + file + ": " + e.getOriginalMessage(),
+                    "fix " + keyOf(e) + " (docs/configuration.md)");
+        } catch (IOException e) {
+            throw new ConfigException("config file " + file + " cannot be read: " + e.getMessage(),
+                    "make it readable by this user");
+        }
+        if (config == null) {
+            throw new ConfigException("config file " + file + " is empty", "run 'backup init' for a starter config");
+        }
+        validate(config, file);
+        return config;
+    }
+
+    private static void validate(BackupConfig c, Path file) {
+        require(c.instance(), "instance", file);
+        if (!INSTANCE_NAME.matcher(c.instance()).matches()) {
+            throw new ConfigException("bad value '" + c.instance() + "' for instance in " + file
+                    + ": it names a folder, so letters, digits, '.', '_' and '-' only", "rename the instance");
+        }
+        require(c.repository(), "repository", file);
+        if (!c.repository().isAbsolute()) {
+            throw new ConfigException("bad value '" + c.repository() + "' for repository in " + file
+                    + ": must be an absolute path", "write the full path, such as /var/backups/mysql");
+        }
+        SourceConfig s = c.source();
+        require(s, "source", file);
+        require(s.user(), "source.user", file);
+        if (s.host() == null && s.socket() == null) {
+            throw new ConfigException("source.host and source.socket are both missing in " + file,
+                    "set source.host (and port) or source.socket");
+        }
+        positive(c.engine().parallel(), "engine.parallel", file);
+        if (c.retention().hourly() < 0 || c.retention().daily() < 0 || c.retention().weekly() < 0) {
+            throw new ConfigException("retention counts must not be negative in " + file,
+                    "set retention.hourly, daily and weekly to 0 or more");
+        }
+        if (c.locks().matchInfo() != null) {
+            try {
+                Pattern.compile(c.locks().matchInfo());
+            } catch (PatternSyntaxException e) {
+                throw new ConfigException("bad value '" + c.locks().matchInfo() + "' for locks.match-info in "
+                        + file + ": not a regular expression (" + e.getDescription() + ")", "fix the regex");
+            }
+        }
+        c.replicas().forEach((name, r) -> {
+            if (r.host() == null && r.socket() == null) {
+                throw new ConfigException("replicas." + name + ".host is missing in " + file,
+                        "set replicas." + name + ".host and port");
+            }
+            require(r.user(), "replicas." + name + ".user", file);
+        });
+    }
+
+    private static void require(Object value, String key, Path file) {
+        if (value == null || value instanceof String s && s.isBlank()) {
+            throw new ConfigException("missing required key '" + key + "' in " + file,
+                    "add " + key + " (see config/backup.yml and docs/configuration.md)");
+        }
+    }
+
+    private static void positive(int value, String key, Path file) {
+        if (value < 1) {
+            throw new ConfigException("bad value '" + value + "' for " + key + " in " + file + ": must be 1 or more",
+                    "fix " + key);
+        }
+    }
+
+    static String keyOf(JsonMappingException e) {
+        StringBuilder key = new StringBuilder();
+        for (JsonMappingException.Reference ref : e.getPath()) {
+            if (ref.getFieldName() != null) {
+                if (key.length() > 0) {
+                    key.append('.');
+                }
+                key.append(ref.getFieldName());
+            } else if (ref.getIndex() >= 0) {
+                key.append('[').append(ref.getIndex()).append(']');
+            }
+        }
+        return key.length() == 0 ? "(top level)" : key.toString();
+    }
+
+    private static String describe(Class<?> type) {
+        if (type == null) {
+            return "another kind of value";
+        }
+        if (java.util.List.class.isAssignableFrom(type)) {
+            return "a list";
+        }
+        if (Map.class.isAssignableFrom(type) || type.isRecord()) {
+            return "a section of keys";
+        }
+        return "a " + type.getSimpleName().toLowerCase();
+    }
+
+    static ObjectMapper mapper() {
+        SimpleModule module = new SimpleModule("backup-config");
+        module.addDeserializer(Duration.class, new DurationDeserializer());
+        module.setDeserializerModifier(new BeanDeserializerModifier() {
+            @Override
+            public JsonDeserializer<?> modifyEnumDeserializer(DeserializationConfig config, JavaType type,
+                                                               BeanDescription desc, JsonDeserializer<?> d) {
+                return ConfigEnum.class.isAssignableFrom(type.getRawClass())
+                        ? new ConfigEnumDeserializer(type.getRawClass()) : d;
+            }
+        });
+        return new ObjectMapper(new YAMLFactory())
+                .setPropertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE)
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
+                .registerModule(module);
+    }
+
+    private static final class DurationDeserializer extends JsonDeserializer<Duration> {
+        @Override
+        public Duration deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+            String text = p.getValueAsString();
+            try {
+                return Durations.parse(text);
+            } catch (IllegalArgumentException e) {
+                throw InvalidFormatException.from(p, e.getMessage(), text, Duration.class);
+            }
+        }
+    }
+
+    private static final class ConfigEnumDeserializer extends JsonDeserializer<Object> {
+        private final Class<?> type;
+
+        ConfigEnumDeserializer(Class<?> type) {
+            this.type = type;
+        }
+
+        @Override
+        public Object deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+            String text = p.getValueAsString();
+            for (Object constant : type.getEnumConstants()) {
+                if (((ConfigEnum) constant).key().equals(text)) {
+                    return constant;
+                }
+            }
+            String allowed = Arrays.stream(type.getEnumConstants()).map(c -> ((ConfigEnum) c).key())
+                    .collect(Collectors.joining(", "));
+            throw InvalidFormatException.from(p, "expected one of " + allowed, text, type);
+        }
+    }
+}

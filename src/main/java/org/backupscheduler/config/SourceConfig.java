@@ -1,0 +1,28 @@
+package org.backupscheduler.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/** {@code source:}: the server to back up. */
+public record SourceConfig(String host, Integer port, String socket, String user, Path passwordFile,
+                           String passwordEnv, Path datadir, Role role, Duration maxLag, OnStale onStale) {
+
+    public SourceConfig {
+        port = port != null ? port : 3306;
+        role = role != null ? role : Role.DETECT;
+        maxLag = maxLag != null ? maxLag : Duration.ofMinutes(5);
+        onStale = onStale != null ? onStale : OnStale.FAIL;
+    }
+
+    public enum Role implements ConfigEnum { DETECT("detect"), PRIMARY("primary"), REPLICA("replica");
+        private final String key;
+        Role(String key) { this.key = key; }
+        @Override public String key() { return key; }
+    }
+
+    public enum OnStale implements ConfigEnum { FAIL("fail"), BACKUP_AND_FLAG("backup-and-flag");
+        private final String key;
+        OnStale(String key) { this.key = key; }
+        @Override public String key() { return key; }
+    }
+}

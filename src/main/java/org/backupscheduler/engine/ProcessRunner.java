@@ -1,0 +1,94 @@
+package org.backupscheduler.engine;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs an external tool from an argv list (never a shell string) with a deadline. Both streams
+ * go to a log file, so nothing can fill a pipe and stall the tool; at the deadline, or when
+ * cancelled, the whole process tree is ended.
+ */
+public final class ProcessRunner {
+    private static final int TAIL_LINES = 12;
+
+    private final List<String> argv;
+    private final Path log;
+    private final Duration deadline;
+    private volatile Process process;
+    private volatile boolean cancelled;
+
+    public ProcessRunner(List<String> argv, Path log, Duration deadline) {
+        this.argv = List.copyOf(argv);
+        this.log = log;
+        this.deadline = deadline;
+    }
+
+    /** Starts the tool and waits for it, up to the deadline. */
+    public ProcessResult run() throws IOException {
+        Instant start = Instant.now();
+        ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        process = pb.start();
+        boolean timedOut = false;
+        try {
+            if (!process.waitFor(deadline.toMillis(), TimeUnit.MILLISECONDS)) {
+                timedOut = true;
+                endTree(process);
+            }
+            process.waitFor();
+        } catch (InterruptedException e) {
+            endTree(process);
+            Thread.currentThread().interrupt();
+            throw new IOException(name() + " interrupted", e);
+        }
+        return new ProcessResult(name(), process.exitValue(), timedOut, cancelled,
+                Duration.between(start, Instant.now()), tail(log, TAIL_LINES));
+    }
+
+    /** Ends the tool and its children now (run timeout, shutdown). Safe to call from any thread. */
+    public void cancel() {
+        cancelled = true;
+        Process p = process;
+        if (p != null) {
+            endTree(p);
+        }
+    }
+
+    /** The running tool's pid, or -1 before it started. */
+    public long pid() {
+        Process p = process;
+        return p == null ? -1 : p.pid();
+    }
+
+    private String name() {
+        return Path.of(argv.get(0)).getFileName().toString();
+    }
+
+    /** Children first, so none is re-parented and left running when its parent goes. */
+    static void endTree(Process p) {
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        p.destroyForcibly();
+    }
+
+    /** The last lines of a log file, read from its end (logs can be large). */
+    public static String tail(Path file, int lines) {
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "r")) {
+            long length = raf.length();
+            int size = (int) Math.min(length, 16 * 1024);
+            byte[] buf = new byte[size];
+            raf.seek(length - size);
+            raf.readFully(buf);
+            List<String> all = new String(buf, StandardCharsets.UTF_8).lines().filter(l -> !l.isBlank()).toList();
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException e) {
+            return "(log " + file + " unreadable: " + e.getMessage() + ")";
+        }
+    }
+}

@@ -1,0 +1,26 @@
+package org.backupscheduler.sandbox;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/** How a sandbox server is set up: a primary logs binlogs (ROW); a replica has a relay log. */
+public record SandboxOptions(String name, int serverId, boolean binlog, boolean replica,
+                             String bufferPool, Path parent, List<String> extraLines) {
+
+    public static SandboxOptions primary(String name) {
+        return new SandboxOptions(name, 1, true, false, "128M", Path.of("/tmp"), List.of());
+    }
+
+    public static SandboxOptions replica(String name, int serverId) {
+        return new SandboxOptions(name, serverId, true, true, "128M", Path.of("/tmp"), List.of(
+                "log-slave-updates=1"));
+    }
+
+    public SandboxOptions withExtraLines(List<String> lines) {
+        return new SandboxOptions(name, serverId, binlog, replica, bufferPool, parent, lines);
+    }
+
+    public SandboxOptions under(Path newParent) {
+        return new SandboxOptions(name, serverId, binlog, replica, bufferPool, newParent, extraLines);
+    }
+}
