@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.backupscheduler.catalog.BackupRecord;
 import org.backupscheduler.catalog.BackupStatus;
@@ -19,6 +20,7 @@ import org.backupscheduler.catalog.Backups;
 import org.backupscheduler.catalog.Coordinates;
 import org.backupscheduler.catalog.ProcessIdentity;
 import org.backupscheduler.config.BackupConfig;
+import org.backupscheduler.config.SourceConfig;
 import org.backupscheduler.engine.BackupRequest;
 import org.backupscheduler.engine.CredentialsFile;
 import org.backupscheduler.engine.EngineCommands;
@@ -26,6 +28,10 @@ import org.backupscheduler.engine.EngineFiles;
 import org.backupscheduler.engine.EngineTool;
 import org.backupscheduler.engine.ProcessResult;
 import org.backupscheduler.engine.ProcessRunner;
+import org.backupscheduler.locks.LockPass;
+import org.backupscheduler.locks.LockWatcher;
+import org.backupscheduler.replication.Freshness;
+import org.backupscheduler.replication.SourceInspection;
 import org.backupscheduler.server.Endpoint;
 import org.backupscheduler.server.ServerConnections;
 import org.backupscheduler.server.ServerFacts;
@@ -57,63 +63,118 @@ public final class BackupWorkflow {
         this.clock = clock;
     }
 
-    public BackupOutcome run(BackupType type) throws IOException {
+    public BackupOutcome run(BackupType requested) throws IOException {
         RepositoryLayout layout = new RepositoryLayout(config.instanceDir());
         RepositoryLayout.createPrivateDir(layout.instanceDir());
+
+        // An incremental builds on the newest VERIFIED backup: a delta on an unproven parent would
+        // be unproven too. With none, take a full instead (and say so) rather than no backup.
+        BackupRecord parent = null;
+        BackupType type = requested;
+        String note = null;
+        if (requested == BackupType.INCREMENTAL) {
+            parent = IncrementalParent.choose(backups, config.instance()).orElse(null);
+            if (parent == null) {
+                note = "no VERIFIED backup to base an incremental on: taking a full backup instead";
+                log.warn(note);
+                type = BackupType.FULL;
+            }
+        }
 
         // Reserve the id and the folder, and record RUNNING before anything else can fail, so
         // that every attempt, even one refused by the server, leaves a row saying why.
         Instant started = clock.instant();
-        String id = BackupIds.next(layout.instanceDir(), type, started);
+        String id = BackupIds.next(layout.instanceDir(), type, started,
+                candidate -> backups.find(config.instance(), candidate).isPresent());
         Path dir = layout.backupDir(id);
         RepositoryLayout.createPrivateDir(dir);
-        BackupRecord running = new BackupRecord(config.instance(), id, type, null, BackupStatus.RUNNING, started,
+        BackupRecord running = new BackupRecord(config.instance(), id, type, parent == null ? null : parent.id(),
+                BackupStatus.RUNNING, started,
                 null, null, null, tool.name(), tool.version(), null, null, Coordinates.NONE, source.address(), null,
                 dir.toString(), null);
         backups.insert(running, ProcessIdentity.current());
         MDC.put("backup", id);
         try {
-            return new BackupOutcome(copy(running, dir));
+            return new BackupOutcome(copy(running, dir, parent), note);
         } catch (RuntimeException | IOException e) {
             // Whatever went wrong, the row must not stay RUNNING.
             BackupRecord failed = running.withStatus(BackupStatus.FAILED, "backup-scheduler error: " + e.getMessage());
             backups.update(finished(failed));
+            RepositoryLayout.markFailed(dir, failed.reason());
             throw e;
         } finally {
             MDC.remove("backup");
         }
     }
 
-    private BackupRecord copy(BackupRecord running, Path dir) throws IOException {
-        // 1. Ask the source where its datadir is: the engine must be told explicitly.
+    private BackupRecord copy(BackupRecord running, Path dir, BackupRecord parent) throws IOException {
+        // 1. Ask the source where its datadir is: the engine must be told explicitly. And if it
+        //    is a replica, whether it is replicating and current: a backup of a broken replica
+        //    "succeeds" and silently holds old data (the field report's replica: error 1236 for a day).
         ServerFacts facts;
+        SourceInspection inspection;
         try (Connection c = ServerConnections.open(source)) {
             facts = ServerFacts.read(c);
+            inspection = SourceInspection.inspect(c, config.source());
         } catch (SQLException e) {
             return fail(running, "cannot connect to source " + source.address() + " as " + source.user() + ": "
                     + e.getMessage());
         }
+        Freshness freshness = inspection.freshness();
+        if (!freshness.fresh()) {
+            if (config.source().onStale() == SourceConfig.OnStale.FAIL) {
+                backups.sources().record(running.instance(), running.id(), inspection.toSourceState(null));
+                return fail(running, freshness.reason());
+            }
+            log.warn("backing up a stale replica as configured (on-stale: backup-and-flag): {}", freshness.reason());
+        }
         Path datadir = config.source().datadir() != null ? config.source().datadir() : facts.datadir();
-        log.info("backing up {} ({}) from datadir {} with {}", source.address(), facts.version(), datadir, tool);
+        log.info("backing up {} ({}{}) from datadir {} with {}", source.address(), facts.version(),
+                inspection.replica() ? ", a replica" : "", datadir, tool);
 
         // 2. Run the engine: credentials in a 0600 file, its own log beside the backup.
         Path data = RepositoryLayout.dataDir(dir);
         Path engineLog = RepositoryLayout.log(dir);
         RepositoryLayout.createPrivateFile(engineLog);
         BackupRequest request = new BackupRequest(data, datadir, config.engine().parallel(),
-                config.engine().logCopyInterval(), null, false, false, config.engine().extraArgs());
+                config.engine().logCopyInterval(),
+                parent == null ? null : RepositoryLayout.dataDir(Path.of(parent.path())), inspection.replica(),
+                inspection.replica() && config.source().safeSlaveBackup(), config.engine().extraArgs());
         ProcessResult result;
+        AtomicReference<String> giveUp = new AtomicReference<>();
         try (CredentialsFile credentials = CredentialsFile.write(source)) {
             List<String> argv = new EngineCommands(tool).backup(request, credentials);
             ProcessRunner runner = new ProcessRunner(argv, engineLog, config.schedule().runTimeout());
-            result = withProgress(datadir, data, runner);
+            // The lock policy watches the server while the engine runs: a blocker past the threshold
+            // is handled by policy, and if it cannot be, the run gives up instead of queueing.
+            LockPass pass = new LockPass(config.locks(), backups.lockActions(), config.instance(), source.user());
+            try (LockWatcher locks = LockWatcher.start(config.locks(), pass, source, running.id(), why -> {
+                giveUp.set(why);
+                runner.cancel();
+            })) {
+                result = withProgress(datadir, data, runner);
+            }
         }
         if (!result.succeeded()) {
-            return fail(running, result.describe());
+            backups.sources().record(running.instance(), running.id(), inspection.toSourceState(null));
+            String reason = result.describe();
+            if (giveUp.get() != null) {
+                List<Long> killed = StuckSessions.kill(source);
+                reason = giveUp.get() + (killed.isEmpty() ? "" : "; ended the backup's server sessions " + killed);
+            } else if (result.timedOut()) {
+                List<Long> killed = StuckSessions.kill(source);
+                reason = "timeout (schedule.run-timeout " + config.schedule().runTimeout().toSeconds() + "s): " + reason
+                        + (killed.isEmpty() ? "" : "; killed its server sessions " + killed);
+            }
+            return fail(running, reason);
         }
 
         // 3. Read what the engine says it copied, then checksum every file into the manifest.
         EngineFiles files = EngineFiles.read(data, tool.flavor());
+        if (parent != null && !java.util.Objects.equals(parent.toLsn(), files.checkpoints().fromLsn())) {
+            return fail(running, "incremental starts at LSN " + files.checkpoints().fromLsn() + " but its parent "
+                    + parent.id() + " ends at " + parent.toLsn() + ": the chain would not apply");
+        }
         RepositoryLayout.restrict(dir);
         Instant finished = clock.instant();
         Coordinates coordinates = files.binlog().orElse(Coordinates.NONE);
@@ -123,12 +184,17 @@ public final class BackupWorkflow {
                 coordinates.binlogPosition(), coordinates.gtid(), source.address(), facts.serverId(),
                 Inventory.of(data), FileChecksums.ALGORITHM, FileChecksums.scan(dir, done -> { }));
         manifest.write(dir);
+        backups.sources().record(running.instance(), running.id(),
+                inspection.toSourceState(files.primary().orElse(Coordinates.NONE)));
+        // A stale replica's backup is kept only because the user asked; it never counts as current.
+        BackupStatus status = freshness.fresh() ? BackupStatus.COMPLETED : BackupStatus.STALE;
         BackupRecord completed = new BackupRecord(running.instance(), running.id(), running.type(),
-                running.parentId(), BackupStatus.COMPLETED, running.startedAt(), finished, manifest.totalBytes(),
+                running.parentId(), status, running.startedAt(), finished, manifest.totalBytes(),
                 manifest.files().size(), tool.name(), tool.version(), files.checkpoints().fromLsn(),
-                files.checkpoints().toLsn(), coordinates, source.address(), facts.serverId(), dir.toString(), null);
+                files.checkpoints().toLsn(), coordinates, source.address(), facts.serverId(), dir.toString(),
+                freshness.reason());
         backups.update(completed);
-        log.info("backup {} COMPLETED: {} files, {} bytes in {}s, binlog {}", running.id(), manifest.files().size(),
+        log.info("backup {} " + status + ": {} files, {} bytes in {}s, binlog {}", running.id(), manifest.files().size(),
                 manifest.totalBytes(), Duration.between(running.startedAt(), finished).toSeconds(), coordinates);
         return completed;
     }
@@ -155,6 +221,7 @@ public final class BackupWorkflow {
         log.error("backup {} FAILED: {}", running.id(), reason);
         BackupRecord failed = finished(running.withStatus(BackupStatus.FAILED, reason));
         backups.update(failed);
+        RepositoryLayout.markFailed(Path.of(running.path()), reason);
         return failed;
     }
 

@@ -17,6 +17,8 @@ public final class RepositoryLayout {
     public static final String DATA = "data";
     public static final String LOG = "backup.log";
     public static final String MANIFEST = "manifest.json";
+    /** Left in a folder whose run failed: anyone looking at the repository sees it is no backup. */
+    public static final String FAILED_MARKER = "FAILED";
     private static final Set<PosixFilePermission> DIR_MODE = PosixFilePermissions.fromString("rwx------");
     private static final Set<PosixFilePermission> FILE_MODE = PosixFilePermissions.fromString("rw-------");
 
@@ -44,6 +46,22 @@ public final class RepositoryLayout {
 
     public static Path manifest(Path backupDir) {
         return backupDir.resolve(MANIFEST);
+    }
+
+    /**
+     * Marks a failed run's folder. Best effort: the disk may be full, which is often why the run
+     * failed; the catalog row says FAILED either way.
+     */
+    public static void markFailed(Path backupDir, String reason) {
+        Path marker = backupDir.resolve(FAILED_MARKER);
+        try {
+            if (Files.isDirectory(backupDir) && !Files.exists(marker)) {
+                createPrivateFile(marker);
+                Files.writeString(marker, "This folder is the remains of a failed run, not a backup.\n" + reason + "\n");
+            }
+        } catch (IOException e) {
+            // Nothing more to do: see above.
+        }
     }
 
     /** Creates {@code dir} (and missing parents) with mode 0700. */

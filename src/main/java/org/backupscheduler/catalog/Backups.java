@@ -22,6 +22,26 @@ public final class Backups {
         this.catalog = catalog;
     }
 
+    /** Where each backup was taken (primary or replica, lag, the primary's coordinates). */
+    public BackupSources sources() {
+        return new BackupSources(catalog);
+    }
+
+    /** The lock policy's audit trail. */
+    public LockActions lockActions() {
+        return new LockActions(catalog);
+    }
+
+    /** Every restore and its steps. */
+    public Restores restores() {
+        return new Restores(catalog);
+    }
+
+    /** Every verification run of each backup, kept as history. */
+    public Verifications verifications() {
+        return new Verifications(catalog);
+    }
+
     /** Records a new backup, owned by {@code owner} while it is RUNNING. */
     public void insert(BackupRecord b, ProcessIdentity owner) {
         String sql = "INSERT INTO backups (" + COLUMNS + ", owner_host, owner_pid, owner_started_at) "
@@ -34,6 +54,28 @@ public final class Backups {
             ps.executeUpdate();
         } catch (SQLException e) {
             throw new CatalogException("insert backup " + b.id(), e);
+        }
+    }
+
+    /** Records many backups in one transaction (used to fill large catalogs for benchmarks). */
+    public void insertBatch(java.util.List<BackupRecord> rows, ProcessIdentity owner) {
+        String sql = "INSERT INTO backups (" + COLUMNS + ", owner_host, owner_pid, owner_started_at) "
+                + "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+        try (Connection c = catalog.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            boolean auto = c.getAutoCommit();
+            c.setAutoCommit(false);
+            for (BackupRecord b : rows) {
+                int i = bind(ps, b);
+                ps.setString(++i, owner.host());
+                ps.setLong(++i, owner.pid());
+                ps.setLong(++i, owner.startedAtMillis());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+            c.commit();
+            c.setAutoCommit(auto);
+        } catch (SQLException e) {
+            throw new CatalogException("insert " + rows.size() + " backups", e);
         }
     }
 
@@ -69,6 +111,35 @@ public final class Backups {
     public List<BackupRecord> listByStatus(String instance, BackupStatus status) {
         return query("SELECT " + COLUMNS + " FROM backups WHERE instance=? AND status=? "
                 + "ORDER BY started_at DESC, id DESC", instance, status.name());
+    }
+
+    /** Oldest first, every backup that started in [from, to): the report's window. */
+    public List<BackupRecord> startedBetween(String instance, Instant from, Instant to) {
+        return query("SELECT " + COLUMNS + " FROM backups WHERE instance=? AND started_at>=" + from.toEpochMilli()
+                + " AND started_at<" + to.toEpochMilli() + " ORDER BY started_at, id", instance);
+    }
+
+    /** The newest backup in this status, if any (one indexed row, whatever the catalog's size). */
+    public Optional<BackupRecord> newest(String instance, BackupStatus status) {
+        return query("SELECT " + COLUMNS + " FROM backups WHERE instance=? AND status=? "
+                + "ORDER BY started_at DESC, id DESC LIMIT 1", instance, status.name()).stream().findFirst();
+    }
+
+    /** How many backups of this instance are in each status (retention state). */
+    public java.util.Map<BackupStatus, Long> countByStatus(String instance) {
+        java.util.Map<BackupStatus, Long> counts = new java.util.EnumMap<>(BackupStatus.class);
+        try (Connection c = catalog.connection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT status, COUNT(*) FROM backups WHERE instance=? GROUP BY status")) {
+            ps.setString(1, instance);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    counts.put(BackupStatus.valueOf(rs.getString(1)), rs.getLong(2));
+                }
+            }
+        } catch (SQLException e) {
+            throw new CatalogException("count backups", e);
+        }
+        return counts;
     }
 
     /**

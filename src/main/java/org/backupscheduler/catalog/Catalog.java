@@ -32,18 +32,43 @@ public final class Catalog implements AutoCloseable {
         Properties credentials = new Properties();
         credentials.setProperty("user", user == null ? (isH2(url) ? "sa" : "root") : user);
         credentials.setProperty("password", password == null ? "" : password);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                Flyway.configure()
+                        .dataSource(effective, credentials.getProperty("user"), credentials.getProperty("password"))
+                        .locations("classpath:db/migration")
+                        .load()
+                        .migrate();
+                Connection keeper = isH2(url) ? DriverManager.getConnection(effective, credentials) : null;
+                return new Catalog(effective, credentials, keeper);
+            } catch (FlywayException | SQLException e) {
+                // An H2 file another process has just opened or closed (a `backup list` beside the
+                // daemon) is refused for a second or two: wait it out instead of failing.
+                if (isH2(url) && attempt < H2_BUSY_ATTEMPTS && isH2Busy(rootMessage(e))) {
+                    sleep(500);
+                    continue;
+                }
+                throw new UserError("catalog " + redact(url) + " cannot be opened: " + rootMessage(e),
+                        "check catalog.url and that the catalog database is reachable; nothing was backed up",
+                        UserError.FAILED, e);
+            }
+        }
+    }
+
+    private static final int H2_BUSY_ATTEMPTS = 20;
+
+    private static boolean isH2Busy(String message) {
+        // "Connection refused": the H2 file's lock names the AUTO_SERVER port of a process that is
+        // just starting or stopping its server.
+        return message.contains("Lock file recently modified") || message.contains("Database may be already in use")
+                || message.contains("Connection refused") || message.contains("90020") || message.contains("90067");
+    }
+
+    private static void sleep(long ms) {
         try {
-            Flyway.configure()
-                    .dataSource(effective, credentials.getProperty("user"), credentials.getProperty("password"))
-                    .locations("classpath:db/migration")
-                    .load()
-                    .migrate();
-            Connection keeper = isH2(url) ? DriverManager.getConnection(effective, credentials) : null;
-            return new Catalog(effective, credentials, keeper);
-        } catch (FlywayException | SQLException e) {
-            throw new UserError("catalog " + redact(url) + " cannot be opened: " + rootMessage(e),
-                    "check catalog.url and that the catalog database is reachable; nothing was backed up",
-                    UserError.FAILED, e);
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -73,6 +98,10 @@ public final class Catalog implements AutoCloseable {
 
     public Backups backups() {
         return new Backups(this);
+    }
+
+    public BackupSources sources() {
+        return new BackupSources(this);
     }
 
     public String url() {

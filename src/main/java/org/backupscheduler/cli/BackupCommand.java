@@ -10,7 +10,10 @@ import picocli.CommandLine.ScopeType;
 /** The root command: global options and the list of commands. */
 @Command(name = "backup", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Lock-free physical MySQL/MariaDB backups: catalog, verification, kill policy, replica rebuild.",
-        subcommands = {InitCommand.class, RunCommand.class, ListCommand.class, ShowCommand.class,
+        subcommands = {InitCommand.class, CheckCommand.class, RunCommand.class, ListCommand.class,
+            ShowCommand.class, VerifyCommand.class, RestoreCommand.class, ReplicaCommand.class, ExpireCommand.class,
+            DaemonCommand.class, LocksCommand.class, ReportCommand.class, CatalogCommand.class, MigrateCommand.class,
+            DemoCommand.class,
             AutoComplete.GenerateCompletion.class},
         footer = {"%nExamples:", "  bin/backup demo", "  bin/backup --config /etc/backup-scheduler/backup.yml run",
             "  bin/backup list --json"})

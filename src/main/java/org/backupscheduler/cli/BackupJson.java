@@ -2,19 +2,34 @@ package org.backupscheduler.cli;
 
 import java.time.Instant;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import org.backupscheduler.catalog.BackupRecord;
+import org.backupscheduler.catalog.SourceState;
 
 /** The JSON shape of a backup for scripts: field names are a contract (DESIGN.md, list --json). */
 final class BackupJson {
     private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private BackupJson() {
+    }
+
+    /** A backup with where it was taken: a replica's lag then, and its primary's coordinates. */
+    static Map<String, Object> of(BackupRecord b, Optional<SourceState> source) {
+        Map<String, Object> m = of(b);
+        SourceState s = source.orElse(null);
+        m.put("source_role", s == null ? null : s.role());
+        m.put("replica_lag_seconds", s == null ? null : s.lagSeconds());
+        m.put("replication", s == null ? null : s.replication());
+        m.put("primary_address", s == null ? null : s.primaryAddress());
+        m.put("primary_binlog_file", s == null ? null : s.primary().binlogFile());
+        m.put("primary_binlog_position", s == null ? null : s.primary().binlogPosition());
+        m.put("primary_gtid", s == null ? null : s.primary().gtid());
+        return m;
     }
 
     static Map<String, Object> of(BackupRecord b) {
@@ -48,10 +63,6 @@ final class BackupJson {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    static String array(List<BackupRecord> backups) {
-        return write(backups.stream().map(BackupJson::of).toList());
     }
 
     private static String iso(Instant t) {

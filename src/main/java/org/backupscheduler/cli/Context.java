@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 
+import org.backupscheduler.backup.OrphanRuns;
 import org.backupscheduler.catalog.Catalog;
 import org.backupscheduler.config.BackupConfig;
 import org.backupscheduler.config.ConfigLoader;
@@ -57,8 +58,7 @@ final class Context implements AutoCloseable {
             BackupConfig c = config();
             String password = Secrets.fromEnvironment().password("catalog", c.catalog().passwordFile(), null);
             catalog = Catalog.open(c.catalogUrl(), c.catalog().user(), password);
-            List<String> orphans = catalog.backups().failOrphans(c.instance());
-            orphans.forEach(id -> log.warn("backup {} was left RUNNING by a process that died; marked FAILED", id));
+            OrphanRuns.recover(catalog.backups(), c.instance());
         }
         return catalog;
     }

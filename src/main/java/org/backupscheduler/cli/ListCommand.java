@@ -4,9 +4,13 @@ import java.time.Duration;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 import org.backupscheduler.catalog.BackupRecord;
+import org.backupscheduler.catalog.BackupSources;
+import org.backupscheduler.catalog.Backups;
+import org.backupscheduler.catalog.SourceState;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -39,15 +43,18 @@ final class ListCommand implements Callable<Integer> {
                     + limit + ", " + offset + ")", "fix the paging options", 2);
         }
         try (Context ctx = Context.of(spec)) {
-            List<BackupRecord> backups = ctx.catalog().backups().list(ctx.config().instance(), limit, offset);
+            Backups catalog = ctx.catalog().backups();
+            List<BackupRecord> backups = catalog.list(ctx.config().instance(), limit, offset);
+            BackupSources sources = catalog.sources();
             if (json) {
-                ctx.out().println(BackupJson.array(backups));
+                ctx.out().println(BackupJson.write(backups.stream()
+                        .map(b -> BackupJson.of(b, sources.find(b.instance(), b.id()))).toList()));
                 return 0;
             }
             ctx.out().println(String.format("%-18s %-5s %-9s %-19s %6s %9s  %s", "ID", "TYPE", "STATUS", "STARTED",
                     "TOOK", "SIZE", "BINLOG / REASON"));
             for (BackupRecord b : backups) {
-                ctx.out().println(row(b));
+                ctx.out().println(row(b, sources.find(b.instance(), b.id())));
             }
             if (backups.isEmpty()) {
                 ctx.out().println("(no backups yet: 'backup run' takes one)");
@@ -57,9 +64,13 @@ final class ListCommand implements Callable<Integer> {
     }
 
     /** One line of at most 100 columns. */
-    static String row(BackupRecord b) {
+    static String row(BackupRecord b, Optional<SourceState> source) {
         String took = b.finishedAt() == null ? "-" : seconds(Duration.between(b.startedAt(), b.finishedAt()));
         String detail = b.reason() != null ? b.reason() : b.coordinates().toString();
+        // A replica's lag at backup time comes first: it says how old the data in the backup is.
+        if (source.isPresent() && source.get().isReplica() && source.get().lagSeconds() != null) {
+            detail = "[replica, lag " + source.get().lagSeconds() + "s] " + detail;
+        }
         String line = String.format("%-18s %-5s %-9s %-19s %6s %9s  %s", b.id(), b.type().word().substring(0,
                 Math.min(4, b.type().word().length())), b.status(), LOCAL.format(b.startedAt()), took,
                 Sizes.human(b.sizeBytes()), detail.replace('\n', ' '));

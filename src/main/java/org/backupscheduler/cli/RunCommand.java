@@ -3,13 +3,15 @@ package org.backupscheduler.cli;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 
-import org.backupscheduler.backup.BackupOutcome;
-import org.backupscheduler.backup.BackupWorkflow;
+import org.backupscheduler.UserError;
 import org.backupscheduler.catalog.BackupRecord;
+import org.backupscheduler.catalog.Catalog;
+import org.backupscheduler.catalog.BackupStatus;
 import org.backupscheduler.catalog.BackupType;
 import org.backupscheduler.config.BackupConfig;
 import org.backupscheduler.engine.EngineTool;
 import org.backupscheduler.server.Endpoint;
+import org.backupscheduler.schedule.GuardedRun;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -32,29 +34,63 @@ final class RunCommand implements Callable<Integer> {
         try (Context ctx = Context.of(spec)) {
             BackupConfig config = ctx.config();
             Endpoint source = ctx.source();
-            var backups = ctx.catalog().backups();
+            Catalog catalog = ctx.catalog();
             EngineTool tool = ctx.engine();
-            BackupWorkflow workflow = new BackupWorkflow(config, backups, tool, source, Progress.forTerminal(),
-                    Clock.systemUTC());
-            BackupOutcome outcome = workflow.run(backupType);
-            BackupRecord b = outcome.backup();
-            if (outcome.failed()) {
-                ctx.err().println("error: backup " + b.id() + " " + b.status() + ": " + b.reason());
-                ctx.err().println("HINT: the engine's log is " + b.path() + "/backup.log; "
-                        + "'backup show " + b.id() + "' has the details");
-                return 1;
+            GuardedRun.Result result = new GuardedRun(config, catalog, tool, source, Progress.forTerminal(),
+                    Clock.systemUTC()).run(backupType);
+            BackupRecord b = result.backup();
+            if (result.note() != null) {
+                ctx.err().println("note: " + result.note());
             }
-            ctx.out().println("backup " + b.id() + " " + b.status() + " (" + Sizes.human(b.sizeBytes()) + ", binlog "
-                    + b.coordinates() + ")");
-            return 0;
+            return report(ctx, b);
+        }
+    }
+
+    /** One line for the outcome; an error line and a HINT for anything but success. */
+    static int report(Context ctx, BackupRecord b) {
+        switch (b.status()) {
+            case SKIPPED -> {
+                ctx.err().println("error: backup " + b.id() + " SKIPPED: " + b.reason());
+                ctx.err().println("HINT: nothing to do if that run is alive; a dead holder's lease expires by itself");
+                return UserError.SKIPPED;
+            }
+            case FAILED -> {
+                ctx.err().println("error: backup " + b.id() + " FAILED: " + b.reason());
+                if (b.sizeBytes() == null && b.reason() != null && b.reason().startsWith("replica ")) {
+                    ctx.err().println("HINT: no engine ran; repair the replica's replication (SHOW SLAVE STATUS) "
+                            + "or rebuild it (docs/runbook-replica-rebuild.md), see docs/replica-source.md");
+                } else {
+                    ctx.err().println("HINT: the engine's log is " + b.path() + "/backup.log; "
+                            + "'backup show " + b.id() + "' has the details");
+                }
+                return UserError.FAILED;
+            }
+            case INVALID -> {
+                ctx.err().println("error: backup " + b.id() + " is INVALID: " + b.reason());
+                ctx.err().println("HINT: the backup cannot be trusted; 'backup show " + b.id() + "' and its "
+                        + "backup.log have the details; the next run takes a new one");
+                return UserError.PROBLEMS;
+            }
+            default -> {
+                ctx.out().println("backup " + b.id() + " " + b.status() + " (" + Sizes.human(b.sizeBytes())
+                        + ", binlog " + b.coordinates() + ")");
+                if (b.status() == BackupStatus.STALE) {
+                    // Kept because source.on-stale asks for it, but it is not a current backup: say so,
+                    // and let cron and monitoring see a non-zero exit.
+                    ctx.err().println("error: backup " + b.id() + " is STALE: " + b.reason());
+                    ctx.err().println("HINT: repair the replica's replication ('SHOW SLAVE STATUS'); restore "
+                            + "--latest never chooses a STALE backup");
+                    return UserError.PROBLEMS;
+                }
+                return 0;
+            }
         }
     }
 
     private BackupType parseType(String word) {
         return switch (word) {
             case "full" -> BackupType.FULL;
-            case "incremental" -> throw new org.backupscheduler.UserError(
-                    "incremental backups are not available in this version", "run a full backup (--type full)", 2);
+            case "incremental" -> BackupType.INCREMENTAL;
             default -> throw new org.backupscheduler.UserError("unknown backup type '" + word + "'",
                     "use --type full or --type incremental", 2);
         };

@@ -1,10 +1,13 @@
 package org.backupscheduler.cli;
 
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
 import org.backupscheduler.UserError;
 import org.backupscheduler.catalog.BackupRecord;
+import org.backupscheduler.catalog.VerificationRecord;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -31,11 +34,25 @@ final class ShowCommand implements Callable<Integer> {
             BackupRecord b = ctx.catalog().backups().find(instance, id).orElseThrow(() -> new UserError(
                     "no backup '" + id + "' of instance " + instance + " in the catalog",
                     "'backup list' shows the ids", 2));
-            Map<String, Object> fields = BackupJson.of(b);
+            Map<String, Object> fields = BackupJson.of(b, ctx.catalog().backups().sources().find(instance, id));
+            List<VerificationRecord> history = ctx.catalog().backups().verifications().of(instance, id);
             if (json) {
+                fields.put("verifications", history.stream().map(v -> {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("level", v.level());
+                    m.put("started_at", v.startedAt().toString());
+                    m.put("duration_ms", v.duration().toMillis());
+                    m.put("ok", v.ok());
+                    m.put("finding", v.finding());
+                    return m;
+                }).toList());
                 ctx.out().println(BackupJson.write(fields));
             } else {
-                fields.forEach((k, v) -> ctx.out().println(String.format("%-17s %s", k, v == null ? "-" : v)));
+                fields.forEach((k, v) -> ctx.out().println(String.format("%-23s %s", k, v == null ? "-" : v)));
+                ctx.out().println("verifications (newest first):" + (history.isEmpty() ? " none" : ""));
+                history.forEach(v -> ctx.out().println(String.format("  %s  %-9s %-4s %6d ms  %s", v.startedAt(),
+                        v.level(), v.ok() ? "ok" : "FAIL", v.duration().toMillis(),
+                        v.finding() == null ? "" : v.finding())));
             }
             return 0;
         }

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import java.util.stream.Collectors;
@@ -71,8 +72,8 @@ public final class ConfigLoader {
             throw new ConfigException("bad value for " + keyOf(e) + " in " + file + ": expected "
                     + describe(e.getTargetType()), "fix " + keyOf(e) + " (docs/configuration.md)");
         } catch (JsonParseException e) {
-            throw new ConfigException("config file " + file + " is not valid YAML at line "
-                    + e.getLocation().getLineNr() + ": " + e.getOriginalMessage(), "fix the YAML syntax there");
+            throw new ConfigException("config file " + file + " is not valid YAML: " + yamlProblem(e),
+                    "fix the YAML syntax there");
         } catch (JsonMappingException e) {
             throw new ConfigException("bad value for " + keyOf(e) + " in " + file + ": " + e.getOriginalMessage(),
                     "fix " + keyOf(e) + " (docs/configuration.md)");
@@ -110,13 +111,15 @@ public final class ConfigLoader {
             throw new ConfigException("retention counts must not be negative in " + file,
                     "set retention.hourly, daily and weekly to 0 or more");
         }
-        if (c.locks().matchInfo() != null) {
-            try {
-                Pattern.compile(c.locks().matchInfo());
-            } catch (PatternSyntaxException e) {
-                throw new ConfigException("bad value '" + c.locks().matchInfo() + "' for locks.match-info in "
-                        + file + ": not a regular expression (" + e.getDescription() + ")", "fix the regex");
-            }
+        regex(c.locks().matchInfo(), "locks.match-info", file);
+        for (String section : new String[] {"match", "ignore"}) {
+            LocksConfig.SessionFilter f = section.equals("match") ? c.locks().match() : c.locks().ignore();
+            regex(f.user(), "locks." + section + ".user", file);
+            regex(f.host(), "locks." + section + ".host", file);
+            regex(f.db(), "locks." + section + ".db", file);
+            regex(f.command(), "locks." + section + ".command", file);
+            regex(f.state(), "locks." + section + ".state", file);
+            regex(f.info(), "locks." + section + ".info", file);
         }
         c.replicas().forEach((name, r) -> {
             if (r.host() == null && r.socket() == null) {
@@ -125,6 +128,36 @@ public final class ConfigLoader {
             }
             require(r.user(), "replicas." + name + ".user", file);
         });
+    }
+
+    /**
+     * SnakeYAML's messages span several lines and draw a caret; the user gets one line: what is
+     * wrong and where ("found character '\t' ... at line 3, column 1").
+     */
+    static String yamlProblem(JsonParseException e) {
+        String message = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
+        Matcher where = Pattern.compile("line (\\d+), column (\\d+)").matcher(message);
+        String position = where.find() ? "line " + where.group(1) + ", column " + where.group(2)
+                : "line " + e.getLocation().getLineNr();
+        String what = message.lines().map(String::strip)
+                .filter(l -> !l.isEmpty() && !l.startsWith("in '") && !l.startsWith("^") && !l.startsWith("while "))
+                .findFirst().orElse("syntax error").replace("\t", "\\t");
+        if (what.endsWith(":")) {
+            what = what.substring(0, what.length() - 1);
+        }
+        return what + " at " + position;
+    }
+
+    private static void regex(String value, String key, Path file) {
+        if (value == null) {
+            return;
+        }
+        try {
+            Pattern.compile(value);
+        } catch (PatternSyntaxException e) {
+            throw new ConfigException("bad value '" + value + "' for " + key + " in " + file
+                    + ": not a regular expression (" + e.getDescription() + ")", "fix the regex");
+        }
     }
 
     private static void require(Object value, String key, Path file) {

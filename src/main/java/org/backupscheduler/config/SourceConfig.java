@@ -5,13 +5,16 @@ import java.time.Duration;
 
 /** {@code source:}: the server to back up. */
 public record SourceConfig(String host, Integer port, String socket, String user, Path passwordFile,
-                           String passwordEnv, Path datadir, Role role, Duration maxLag, OnStale onStale) {
+                           String passwordEnv, Path datadir, Role role, Duration maxLag, OnStale onStale,
+                           Boolean safeSlaveBackup) {
 
     public SourceConfig {
         port = port != null ? port : 3306;
         role = role != null ? role : Role.DETECT;
         maxLag = maxLag != null ? maxLag : Duration.ofMinutes(5);
         onStale = onStale != null ? onStale : OnStale.FAIL;
+        // Opt-in: --safe-slave-backup stops the SQL thread while temporary tables are open.
+        safeSlaveBackup = safeSlaveBackup != null ? safeSlaveBackup : Boolean.FALSE;
     }
 
     public enum Role implements ConfigEnum { DETECT("detect"), PRIMARY("primary"), REPLICA("replica");

@@ -6,6 +6,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.backupscheduler.server.Endpoint;
 
@@ -15,6 +17,8 @@ import org.backupscheduler.server.Endpoint;
  * it exists, and is deleted (with its directory) on close.
  */
 public final class CredentialsFile implements AutoCloseable {
+    static final String PREFIX = "bs-cred-";
+    private static final Pattern NAME = Pattern.compile(PREFIX + "(\\d+)-\\d+");
     private final Path dir;
     private final Path file;
 
@@ -24,7 +28,8 @@ public final class CredentialsFile implements AutoCloseable {
     }
 
     public static CredentialsFile write(Endpoint endpoint) throws IOException {
-        Path dir = Files.createTempDirectory("bs-cred-",
+        // The pid in the name lets a later start find and remove a file left by a killed process.
+        Path dir = Files.createTempDirectory(PREFIX + ProcessHandle.current().pid() + "-",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         Path file = dir.resolve("client.cnf");
         // Created 0600 before a byte is written: there is no moment where it is readable by others.
@@ -55,6 +60,29 @@ public final class CredentialsFile implements AutoCloseable {
             throw new IllegalArgumentException("a password or user name cannot contain a line break");
         }
         return "\"" + value.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+
+    /**
+     * A process killed by SIGKILL cannot delete its credentials file. Removes those whose process
+     * is gone, so a password lasts on disk (0600, in a 0700 directory) only until the next start.
+     * Returns how many were removed.
+     */
+    public static int removeAbandoned() {
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        int removed = 0;
+        try (var dirs = Files.list(tmp)) {
+            for (Path dir : (Iterable<Path>) dirs::iterator) {
+                Matcher m = NAME.matcher(dir.getFileName().toString());
+                if (m.matches() && ProcessHandle.of(Long.parseLong(m.group(1))).map(p -> !p.isAlive()).orElse(true)) {
+                    Files.deleteIfExists(dir.resolve("client.cnf"));
+                    Files.deleteIfExists(dir);
+                    removed++;
+                }
+            }
+        } catch (IOException e) {
+            // Another process removed it first, or tmp is unreadable: nothing of ours to do.
+        }
+        return removed;
     }
 
     public Path path() {

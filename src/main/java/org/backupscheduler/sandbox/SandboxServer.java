@@ -33,11 +33,32 @@ public final class SandboxServer implements AutoCloseable {
     private Process process;
 
     private SandboxServer(SandboxOptions options, Path home, int port) {
+        this(options, home, home.resolve("data"), port);
+    }
+
+    private SandboxServer(SandboxOptions options, Path home, Path datadir, int port) {
         this.options = options;
         this.home = home;
-        this.datadir = home.resolve("data");
+        this.datadir = datadir;
         this.cnf = home.resolve("my.cnf");
         this.port = port;
+    }
+
+    /**
+     * Starts a server on an existing datadir, such as a prepared copy of a backup (the restore
+     * drill). The datadir stays the caller's: closing removes only the sandbox's own directory.
+     */
+    public static SandboxServer onDatadir(SandboxOptions options, Path datadir) throws IOException {
+        Path home = Files.createTempDirectory(options.parent(), "bs-" + options.name() + "-");
+        SandboxServer server = new SandboxServer(options, home, datadir, freePort());
+        try {
+            server.writeCnf();
+            server.startServer();
+            return server;
+        } catch (IOException | RuntimeException e) {
+            server.close();
+            throw e;
+        }
     }
 
     /** Creates the datadir with {@code mariadb-install-db} and starts the server. */
@@ -194,6 +215,21 @@ public final class SandboxServer implements AutoCloseable {
         }
     }
 
+    /** The head of a backup-scheduler config backing up this server as {@code user}. */
+    public String sourceConfigYaml(String instance, Path repository, String user, Path passwordFile) {
+        return String.join("\n",
+                "instance: " + instance,
+                "repository: " + repository,
+                "source:",
+                "  host: 127.0.0.1",
+                "  port: " + port,
+                "  user: " + user,
+                "  password-file: " + passwordFile,
+                "engine:",
+                "  parallel: 2",
+                "");
+    }
+
     /** Where root connects over TCP; the password is empty in a sandbox. */
     public Endpoint rootEndpoint() {
         return new Endpoint("127.0.0.1", port, socket().toString(), "root", "");
@@ -231,7 +267,29 @@ public final class SandboxServer implements AutoCloseable {
     @Override
     public void close() {
         kill();
+        killByPidFile();
         deleteTree(home);
+    }
+
+    /**
+     * A server restarted by a start command (as a restore does) is not our child process: find it
+     * by its pid file and end it if it runs with our option file.
+     */
+    private void killByPidFile() {
+        try {
+            Path pidFile = home.resolve("mariadbd.pid");
+            if (!Files.exists(pidFile)) {
+                return;
+            }
+            long pid = Long.parseLong(Files.readString(pidFile).strip());
+            ProcessHandle.of(pid).filter(p -> p.info().arguments()
+                    .map(a -> String.join(" ", a).contains(cnf.toString())).orElse(false)).ifPresent(p -> {
+                        p.destroyForcibly();
+                        p.onExit().join();
+                    });
+        } catch (IOException | NumberFormatException e) {
+            // No pid file or a half-written one: nothing of ours is running under it.
+        }
     }
 
     private void run(Duration timeout, List<String> argv) throws IOException {

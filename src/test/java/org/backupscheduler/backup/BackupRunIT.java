@@ -67,7 +67,7 @@ class BackupRunIT {
         assertEquals(0, run.exitCode(), run.toString());
 
         Map<String, Object> b = onlyBackup(config);
-        assertEquals("COMPLETED", b.get("status"));
+        assertEquals("VERIFIED", b.get("status"));
         assertEquals("full", b.get("type"));
         assertTrue(((String) b.get("binlog_file")).startsWith("mysql-bin."), "binlog file: " + b);
         assertTrue(((Number) b.get("binlog_position")).longValue() > 0, "binlog position: " + b);
@@ -148,6 +148,21 @@ class BackupRunIT {
                 "reason names the engine and its status: " + reason);
         assertFalse(Files.exists(Path.of((String) b.get("path")).resolve("manifest.json")),
                 "a failed backup has no manifest, so it can never count as valid");
+    }
+
+    @Test
+    void incrementalWithoutAVerifiedParentTakesAFullInstead() throws Exception {
+        Path config = TestSetup.config(dir, primary,
+                TestSetup.passwordFile(dir, "source.password", TestSetup.BACKUP_PASSWORD), "verify:\n  after-backup: []");
+
+        Result run = TestSetup.cli("--config", config.toString(), "run", "--type", "incremental");
+
+        assertEquals(0, run.exitCode(), run.toString());
+        assertTrue(run.err().contains("no VERIFIED backup to base an incremental on: taking a full backup instead"),
+                run.err());
+        Map<String, Object> b = onlyBackup(config);
+        assertEquals("full", b.get("type"));
+        assertEquals(null, b.get("parent_id"));
     }
 
     private static Map<String, Object> onlyBackup(Path config) throws Exception {

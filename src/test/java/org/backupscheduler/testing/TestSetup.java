@@ -7,13 +7,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.backupscheduler.cli.Main;
+import org.backupscheduler.sandbox.BackupAccount;
 import org.backupscheduler.sandbox.SandboxServer;
 import picocli.CommandLine;
 
 /** Builds what the integration tests share: a backup user, its password file, a config. */
 public final class TestSetup {
+    private static final ObjectMapper JSON = new ObjectMapper();
     public static final String BACKUP_USER = "backup";
     public static final String BACKUP_PASSWORD = "s3cret-Backup-pw!";
 
@@ -22,11 +29,7 @@ public final class TestSetup {
 
     /** A least-privilege backup account (RELOAD, PROCESS, BINLOG MONITOR) on the sandbox. */
     public static void createBackupUser(SandboxServer server) throws SQLException {
-        server.execute(
-                "CREATE USER IF NOT EXISTS '" + BACKUP_USER + "'@'127.0.0.1' IDENTIFIED BY '" + BACKUP_PASSWORD + "'",
-                "CREATE USER IF NOT EXISTS '" + BACKUP_USER + "'@'localhost' IDENTIFIED BY '" + BACKUP_PASSWORD + "'",
-                "GRANT RELOAD, PROCESS, BINLOG MONITOR ON *.* TO '" + BACKUP_USER + "'@'127.0.0.1'",
-                "GRANT RELOAD, PROCESS, BINLOG MONITOR ON *.* TO '" + BACKUP_USER + "'@'localhost'");
+        BackupAccount.create(server, BACKUP_USER, BACKUP_PASSWORD);
     }
 
     public static Path passwordFile(Path dir, String name, String password) throws IOException {
@@ -39,19 +42,23 @@ public final class TestSetup {
     /** A config backing up {@code server} into {@code dir}/repo; {@code extra} is appended YAML. */
     public static Path config(Path dir, SandboxServer server, Path passwordFile, String extra) throws IOException {
         Path file = dir.resolve("backup.yml");
-        Files.writeString(file, String.join("\n",
-                "instance: " + server.name(),
-                "repository: " + dir.resolve("repo"),
-                "source:",
-                "  host: 127.0.0.1",
-                "  port: " + server.port(),
-                "  user: " + BACKUP_USER,
-                "  password-file: " + passwordFile,
-                "engine:",
-                "  parallel: 2",
-                extra == null ? "" : extra,
-                ""));
+        Files.writeString(file, server.sourceConfigYaml(server.name(), dir.resolve("repo"), BACKUP_USER, passwordFile)
+                + (extra == null ? "" : extra) + "\n");
         return file;
+    }
+
+    /** The catalog as {@code backup list --json} shows it, newest first. */
+    public static List<Map<String, Object>> backups(Path config) throws IOException {
+        Result list = cli("--config", config.toString(), "list", "--json");
+        if (list.exitCode() != 0) {
+            throw new IllegalStateException("backup list failed: " + list);
+        }
+        return JSON.readValue(list.out(), new TypeReference<>() { });
+    }
+
+    /** The newest backup in the catalog. */
+    public static Map<String, Object> newest(Path config) throws IOException {
+        return backups(config).get(0);
     }
 
     /** Runs the CLI in-process, as a user would from the shell. */

@@ -1,0 +1,49 @@
+package org.backupscheduler.backup;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.backupscheduler.server.Endpoint;
+import org.backupscheduler.server.ServerConnections;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * After a run timeout the engine's process tree is gone, but its server session may still wait
+ * in BACKUP STAGE or FLUSH TABLES WITH READ LOCK — and everything queued behind it with it (the
+ * field report's 22 hours). Those sessions are the backup account's own, so it may KILL them.
+ */
+final class StuckSessions {
+    private static final Logger log = LoggerFactory.getLogger(StuckSessions.class);
+
+    private StuckSessions() {
+    }
+
+    /** Kills the backup account's lock-phase sessions; returns their ids. */
+    static List<Long> kill(Endpoint source) {
+        List<Long> killed = new ArrayList<>();
+        String sql = "SELECT ID FROM information_schema.PROCESSLIST WHERE USER = SUBSTRING_INDEX(CURRENT_USER(), '@', 1) "
+                + "AND ID <> CONNECTION_ID() AND (INFO LIKE 'BACKUP STAGE%' OR INFO LIKE 'FLUSH%TABLES%' "
+                + "OR INFO LIKE 'LOCK TABLES%' OR INFO LIKE 'LOCK BINLOG%')";
+        try (Connection c = ServerConnections.open(source); PreparedStatement ps = c.prepareStatement(sql);
+             ResultSet rs = ps.executeQuery(); Statement kill = c.createStatement()) {
+            while (rs.next()) {
+                long id = rs.getLong(1);
+                // A numeric id read from the server, never text.
+                kill.execute("KILL " + id);
+                killed.add(id);
+            }
+        } catch (SQLException e) {
+            log.error("could not end the backup's server sessions after the timeout: {}", e.getMessage());
+        }
+        if (!killed.isEmpty()) {
+            log.warn("killed the backup's stuck server sessions {}", killed);
+        }
+        return killed;
+    }
+}

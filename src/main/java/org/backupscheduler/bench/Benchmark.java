@@ -1,0 +1,513 @@
+package org.backupscheduler.bench;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+
+import org.apache.commons.io.file.PathUtils;
+import org.backupscheduler.backup.FileChecksums;
+import org.backupscheduler.catalog.BackupRecord;
+import org.backupscheduler.catalog.BackupStatus;
+import org.backupscheduler.catalog.BackupType;
+import org.backupscheduler.catalog.Catalog;
+import org.backupscheduler.catalog.Coordinates;
+import org.backupscheduler.catalog.ProcessIdentity;
+import org.backupscheduler.cli.Main;
+import org.backupscheduler.config.BackupConfig;
+import org.backupscheduler.config.ConfigLoader;
+import org.backupscheduler.engine.BackupRequest;
+import org.backupscheduler.engine.CredentialsFile;
+import org.backupscheduler.engine.EngineCommands;
+import org.backupscheduler.engine.EngineLocator;
+import org.backupscheduler.engine.EngineTool;
+import org.backupscheduler.engine.ProcessResult;
+import org.backupscheduler.engine.ProcessRunner;
+import org.backupscheduler.sandbox.BackupAccount;
+import org.backupscheduler.sandbox.SandboxOptions;
+import org.backupscheduler.sandbox.SandboxServer;
+import org.backupscheduler.sandbox.Workload;
+import org.backupscheduler.server.Endpoint;
+import org.backupscheduler.verify.Level;
+import org.backupscheduler.verify.Verifier;
+
+/**
+ * The speed benchmark (run by hand through {@code bench/run}, never by {@code mvn verify}): one
+ * sandbox of N GB, every way of copying it side by side, medians over several runs written to
+ * docs/benchmarks.md. Everything it creates lives under one /tmp directory removed at the end.
+ */
+public final class Benchmark {
+    private static final String NOT_MEASURED = "not measured in this run";
+
+    private double sizeGb = 1.0;
+    private int runs = 3;
+    private boolean quick;
+    private Path outFile = Path.of("docs/benchmarks.md");
+    private boolean dropCaches;
+    private final Map<String, Step> steps = new LinkedHashMap<>();
+
+    /** One measured step: seconds per run, and the writer's figures when one ran beside it. */
+    static final class Step {
+        final String name;
+        final List<Double> seconds = new ArrayList<>();
+        final List<Double> stalls = new ArrayList<>();
+        final List<Double> writerRates = new ArrayList<>();
+        long bytes;
+        String note = "";
+
+        Step(String name) {
+            this.name = name;
+        }
+    }
+
+    /** Parses the options and runs; returns the exit code (cli.BenchMain exits with it). */
+    public static int run(String[] args) throws Exception {
+        Benchmark b = new Benchmark();
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--size-gb" -> b.sizeGb = Double.parseDouble(args[++i]);
+                case "--runs" -> b.runs = Integer.parseInt(args[++i]);
+                case "--quick" -> b.quick = true;
+                case "--out" -> b.outFile = Path.of(args[++i]);
+                default -> {
+                    System.err.println("error: unknown option " + args[i]);
+                    System.err.println("HINT: bench/run [--size-gb N] [--runs N] [--quick] [--out FILE]");
+                    return 2;
+                }
+            }
+        }
+        if (b.quick) {
+            b.sizeGb = 0.2;
+            b.runs = 1;
+        }
+        b.run();
+        return 0;
+    }
+
+    private void run() throws Exception {
+        dropCaches = Files.isWritable(Path.of("/proc/sys/vm/drop_caches"));
+        Path home = Files.createTempDirectory(Path.of("/tmp"), "bs-bench-");
+        Instant started = Instant.now();
+        say("benchmark: %.2f GB, %d run(s), page cache %s, under %s", sizeGb, runs,
+                dropCaches ? "dropped before each read" : "NOT dropped (not root)", home);
+        try (SandboxServer server = SandboxServer.start(SandboxOptions.primary("bench").under(home))) {
+            long size = fill(server);
+            Path config = writeConfig(home, server);
+            EngineTool tool = EngineLocator.fromEnvironment().locate("auto");
+            // Create the catalog (Flyway migrate) before timing, so `backup run` is not charged for it.
+            BackupConfig c = ConfigLoader.load(config);
+            Files.createDirectories(home.resolve("repo"));
+            Catalog.open(c.catalogUrl(), c.catalog().user(), null).close();
+            idleWriter(server);
+            for (int r = 1; r <= runs; r++) {
+                say("run %d of %d", r, runs);
+                measureRun(home, server, tool, config, size, r);
+            }
+            measureList(home, config);
+        } finally {
+            PathUtils.deleteDirectory(home);
+            say("removed %s", home);
+        }
+        String doc = render(started);
+        Files.createDirectories(outFile.toAbsolutePath().getParent());
+        Files.writeString(outFile, doc);
+        say("wrote %s", outFile);
+        System.out.print(doc);
+    }
+
+    // ---- data ------------------------------------------------------------------------------
+
+    /** InnoDB + MyISAM tables from Workload, then an InnoDB filler doubled until the datadir is big enough. */
+    private long fill(SandboxServer server) throws SQLException, IOException {
+        say("loading data into %s", server.datadir());
+        Workload.load(server, 20_000);
+        server.execute("CREATE TABLE shop.filler (id BIGINT AUTO_INCREMENT PRIMARY KEY, pad VARCHAR(2000)) ENGINE=InnoDB",
+                "INSERT INTO shop.filler (pad) SELECT REPEAT(MD5(seq), 60) FROM shop.seq_1_to_10000");
+        long target = (long) (sizeGb * 1024 * 1024 * 1024);
+        long size = dirSize(server.datadir());
+        while (size < target) {
+            long rows = org.backupscheduler.sandbox.SqlValues.count(server, "SELECT COUNT(*) FROM shop.filler");
+            long perRow = Math.max(1, size / Math.max(1, rows));
+            long need = Math.min(rows, Math.max(1000, (target - size) / perRow));
+            server.execute("INSERT INTO shop.filler (pad) SELECT pad FROM shop.filler LIMIT " + need);
+            size = dirSize(server.datadir());
+            say("  datadir %s", mb(size));
+        }
+        server.execute("FLUSH TABLES");
+        return dirSize(server.datadir());
+    }
+
+    private Path writeConfig(Path home, SandboxServer server) throws IOException, SQLException {
+        String password = Long.toHexString(new java.security.SecureRandom().nextLong());
+        BackupAccount.create(server, "backup", password);
+        Path pw = home.resolve("backup.password");
+        Files.createFile(pw, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(pw, password + "\n");
+        Path config = home.resolve("backup.yml");
+        // Verification is timed level by level below, not inside `backup run`.
+        Files.writeString(config, server.sourceConfigYaml("bench", home.resolve("repo"), "backup", pw)
+                + "verify:\n  after-backup: []\n");
+        return config;
+    }
+
+    // ---- one run ---------------------------------------------------------------------------
+
+    private void idleWriter(SandboxServer server) throws Exception {
+        say("writer alone for 5 s (its idle throughput)");
+        Step s = step("writer alone (5 s, no copy)");
+        timedWithWriter(s, server, () -> {
+            Thread.sleep(5000);
+            return null;
+        });
+    }
+
+    private void measureRun(Path home, SandboxServer server, EngineTool tool, Path config, long size, int r)
+            throws Exception {
+        Path datadir = server.datadir();
+        Step read = step("raw read of the datadir (cat > /dev/null)");
+        read.bytes = size;
+        dropCaches();
+        timed(read, () -> run(null, "find", datadir.toString(), "-type", "f", "-exec", "cat", "{}", "+"));
+
+        Step cp = step("cp -a of the datadir");
+        cp.bytes = size;
+        Path cpDir = home.resolve("cp-" + r);
+        dropCaches();
+        timed(cp, () -> run(null, "cp", "-a", datadir.toString(), cpDir.toString()));
+        PathUtils.deleteDirectory(cpDir);
+
+        Step bare = step("bare mariabackup --backup (writer running)");
+        bare.bytes = size;
+        Path bareDir = home.resolve("bare-" + r);
+        dropCaches();
+        EngineCommands commands = new EngineCommands(tool);
+        BackupRequest request = BackupRequest.full(bareDir, datadir, 2);
+        try (CredentialsFile creds = CredentialsFile.write(
+                new Endpoint("127.0.0.1", server.port(), server.socket().toString(), "root", ""))) {
+            timedWithWriter(bare, server, () -> {
+                ProcessResult res = new ProcessRunner(commands.backup(request, creds), home.resolve("bare.log"),
+                        Duration.ofHours(2)).run();
+                check(res.succeeded(), "mariabackup --backup failed: " + ProcessRunner.tail(home.resolve("bare.log"), 5));
+                return null;
+            });
+        }
+        bare.note = "same options as `backup run`: --parallel=2 --log-copy-interval=100";
+
+        Step ours = step("backup run (writer running)");
+        ours.bytes = size;
+        dropCaches();
+        timedWithWriter(ours, server, () -> {
+            StringWriter out = new StringWriter();
+            StringWriter err = new StringWriter();
+            var cl = Main.commandLine();
+            cl.setOut(new PrintWriter(out, true));
+            cl.setErr(new PrintWriter(err, true));
+            int code = cl.execute("--config", config.toString(), "run");
+            check(code == 0, "backup run exited " + code + ": " + err);
+            return null;
+        });
+        ours.note = "in-process CLI on an existing catalog; includes the manifest (CRC32C of every file); "
+                + "verification excluded (timed per level below)";
+        measureVerifyLevels(config);
+
+        Step hot = step("mariadb-hotcopy of shop (writer running)");
+        Path hotDir = home.resolve("hot-" + r);
+        Files.createDirectories(hotDir);
+        dropCaches();
+        timedWithWriter(hot, server, () -> run(home.resolve("hotcopy.log"), "mariadb-hotcopy",
+                "--socket=" + server.socket(), "--user=root", "shop", hotDir.toString()));
+        hot.bytes = dirSize(hotDir);
+        hot.note = "copies the shop schema only (all the data here); locks the tables for the whole copy";
+        PathUtils.deleteDirectory(hotDir);
+
+        Step sumRead = step("raw read of the backup (cat > /dev/null)");
+        long backupSize = dirSize(bareDir);
+        sumRead.bytes = backupSize;
+        dropCaches();
+        timed(sumRead, () -> run(null, "find", bareDir.toString(), "-type", "f", "-exec", "cat", "{}", "+"));
+        Step sums = step("checksum verification (FileChecksums.scan, CRC32C)");
+        sums.bytes = backupSize;
+        dropCaches();
+        timed(sums, () -> FileChecksums.scan(bareDir, b -> { }));
+
+        Step prep = step("prepare (mariabackup --prepare of a copy)");
+        prep.bytes = backupSize;
+        Path scratch = home.resolve("prep-" + r);
+        run(null, "cp", "-a", bareDir.toString(), scratch.toString());
+        dropCaches();
+        timed(prep, () -> {
+            ProcessResult res = new ProcessRunner(commands.prepare(scratch, null, false), home.resolve("prepare.log"),
+                    Duration.ofHours(2)).run();
+            check(res.succeeded(), "prepare failed: " + ProcessRunner.tail(home.resolve("prepare.log"), 5));
+            return null;
+        });
+        Step cpBack = step("cp -a of the prepared backup (restore copy)");
+        cpBack.bytes = dirSize(scratch);
+        Path target = home.resolve("restored-" + r);
+        dropCaches();
+        timed(cpBack, () -> run(null, "cp", "-a", scratch.toString(), target.toString()));
+        Step baseline = step("prepare + cp (baseline for restore)");
+        baseline.bytes = backupSize;
+        baseline.seconds.add(prep.seconds.get(prep.seconds.size() - 1) + cpBack.seconds.get(cpBack.seconds.size() - 1));
+
+        // EXTENSION POINT (lead): time `restore --latest` and each `verify` level here after those
+        // features merge, into steps named "restore --latest" and "verify --level ...". Until
+        // then render() prints their rows as "not measured in this run".
+        for (Path p : List.of(bareDir, scratch, target, home.resolve("repo").resolve("bench"))) {
+            if (Files.exists(p)) {
+                PathUtils.deleteDirectory(p);
+            }
+        }
+    }
+
+    /** Each verification level on its own, on the backup `backup run` just took. */
+    private void measureVerifyLevels(Path config) throws Exception {
+        BackupConfig c = ConfigLoader.load(config);
+        try (Catalog catalog = Catalog.open(c.catalogUrl(), null, null)) {
+            EngineTool tool = EngineLocator.fromEnvironment().locate(c.engine().tool());
+            Verifier verifier = new Verifier(c, catalog.backups(), tool, java.time.Clock.systemUTC());
+            for (Level level : Level.values()) {
+                Step st = step("verify " + level.word());
+                st.note = switch (level) {
+                    case STRUCTURE -> "engine files, folders, non-empty files";
+                    case CHECKSUM -> "CRC32C of every file against the manifest";
+                    case PREPARE -> "copy to scratch + mariabackup --prepare";
+                    case DEEP -> "prepare + throw-away server + CHECK TABLE on every table: the restore drill";
+                };
+                dropCaches();
+                timed(st, () -> {
+                    BackupRecord b = catalog.backups().list("bench", 1, 0).get(0);
+                    check(verifier.verify(b, java.util.EnumSet.of(level)).valid(), "verify " + level.word()
+                            + " failed on " + b.id());
+                    return null;
+                });
+            }
+        }
+    }
+
+    // ---- catalog ---------------------------------------------------------------------------
+
+    private void measureList(Path home, Path config) throws Exception {
+        BackupConfig c = ConfigLoader.load(config);
+        say("catalog: inserting 100k backups (10 instances x 365 days x 24 hourly runs, capped)");
+        Path repo = home.resolve("repo");
+        Files.createDirectories(repo);
+        long t0 = System.nanoTime();
+        try (Catalog catalog = Catalog.open(c.catalogUrl(), c.catalog().user(), null)) {
+            ProcessIdentity owner = ProcessIdentity.current();
+            Instant start = Instant.parse("2025-01-01T00:00:00Z");
+            List<BackupRecord> batch = new ArrayList<>();
+            int total = 0;
+            for (int inst = 0; inst < 10 && total < 100_000; inst++) {
+                String instance = inst == 0 ? "bench" : "bench-" + inst;
+                for (int h = 0; h < 10_000; h++) {
+                    Instant at = start.plus(Duration.ofHours(h));
+                    String id = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC).format(at);
+                    batch.add(new BackupRecord(instance, id, BackupType.FULL, null, BackupStatus.VERIFIED, at,
+                            at.plusSeconds(30), 1_100_000_000L, 420, "mariabackup", "10.11", 1000L + h, 2000L + h,
+                            new Coordinates("mysql-bin.000001", 4L + h, "0-1-" + h), "127.0.0.1:3307", 1L,
+                            repo.resolve(instance).resolve(id).toString(), null));
+                    total++;
+                    if (batch.size() == 5000) {
+                        catalog.backups().insertBatch(batch, owner);
+                        batch.clear();
+                    }
+                }
+            }
+            if (!batch.isEmpty()) {
+                catalog.backups().insertBatch(batch, owner);
+            }
+        }
+        say("  inserted in %.1f s", (System.nanoTime() - t0) / 1e9);
+        for (int r = 0; r < Math.max(3, runs); r++) {
+            timed(step("list --limit 50 (100k backups in the catalog)"), () -> cli(config, "list", "--limit", "50"));
+            timed(step("list --limit 50 --offset 9000 (deepest page of one instance's 10k)"),
+                    () -> cli(config, "list", "--limit", "50", "--offset", "9000"));
+            timed(step("list --limit 50 --offset 90000 (past the end of one instance)"),
+                    () -> cli(config, "list", "--limit", "50", "--offset", "90000"));
+        }
+    }
+
+    private static Void cli(Path config, String... args) {
+        List<String> all = new ArrayList<>(List.of("--config", config.toString()));
+        all.addAll(List.of(args));
+        var cl = Main.commandLine();
+        StringWriter err = new StringWriter();
+        cl.setOut(new PrintWriter(new StringWriter(), true));
+        cl.setErr(new PrintWriter(err, true));
+        int code = cl.execute(all.toArray(String[]::new));
+        check(code == 0, String.join(" ", args) + " exited " + code + ": " + err);
+        return null;
+    }
+
+    // ---- timing ----------------------------------------------------------------------------
+
+    private Step step(String name) {
+        return steps.computeIfAbsent(name, Step::new);
+    }
+
+    private void timed(Step s, Callable<?> work) throws Exception {
+        long t0 = System.nanoTime();
+        work.call();
+        double secs = (System.nanoTime() - t0) / 1e9;
+        s.seconds.add(secs);
+        say("  %-62s %7.2f s", s.name, secs);
+    }
+
+    /** Runs {@code work} with a fresh writer beside it; records its longest stall and rows per second. */
+    private void timedWithWriter(Step s, SandboxServer server, Callable<?> work) throws Exception {
+        try (Workload writer = new Workload(server).startWriter()) {
+            Thread.sleep(300);
+            long w0 = writer.written();
+            long t0 = System.nanoTime();
+            timed(s, work);
+            double secs = (System.nanoTime() - t0) / 1e9;
+            s.stalls.add(writer.longestStallMillis() / 1000.0);
+            s.writerRates.add((writer.written() - w0) / secs);
+            say("  %-62s stall %.2f s, writer %.0f rounds/s", "", s.stalls.get(s.stalls.size() - 1),
+                    s.writerRates.get(s.writerRates.size() - 1));
+        }
+    }
+
+    private void dropCaches() throws IOException, InterruptedException {
+        if (dropCaches) {
+            run(null, "sync");
+            Files.writeString(Path.of("/proc/sys/vm/drop_caches"), "3\n");
+        }
+    }
+
+    /** Runs argv (a list, never a shell string); output to {@code log}, or discarded when null. */
+    private static Void run(Path log, String... argv) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true);
+        pb.redirectOutput(log == null ? ProcessBuilder.Redirect.DISCARD : ProcessBuilder.Redirect.to(log.toFile()));
+        int code = pb.start().waitFor();
+        check(code == 0, "exit " + code + ": " + String.join(" ", argv));
+        return null;
+    }
+
+    private static void check(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalStateException(message);
+        }
+    }
+
+    private static long dirSize(Path dir) throws IOException {
+        try (Stream<Path> s = Files.walk(dir)) {
+            return s.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+        }
+    }
+
+    // ---- report ----------------------------------------------------------------------------
+
+    static double median(List<Double> v) {
+        if (v.isEmpty()) {
+            return Double.NaN;
+        }
+        List<Double> s = v.stream().sorted().toList();
+        int n = s.size();
+        return n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
+    }
+
+    private double med(String name) {
+        Step s = steps.get(name);
+        return s == null ? Double.NaN : median(s.seconds);
+    }
+
+    private String render(Instant started) throws IOException, InterruptedException {
+        StringBuilder b = new StringBuilder();
+        b.append("# Benchmarks\n\n");
+        b.append("Written by `bench/run").append(quick ? " --quick" : "").append("` (org.backupscheduler.bench.Benchmark). ")
+                .append("Do not edit by hand: rerun it on a quiet machine.\n\n");
+        b.append("- Date: ").append(DateTimeFormatter.ISO_INSTANT.format(started.truncatedTo(java.time.temporal.ChronoUnit.SECONDS))).append('\n');
+        b.append("- Machine: ").append(machine()).append('\n');
+        b.append(String.format("- Data: %.2f GB requested (InnoDB shop.orders and shop.filler, MyISAM shop.audit); %d run(s), medians shown%n",
+                sizeGb, runs));
+        b.append("- Page cache: ").append(dropCaches ? "dropped (`sync; echo 3 > /proc/sys/vm/drop_caches`) before every read or copy"
+                : "**not dropped** (not run as root): reads may come from memory").append('\n');
+        b.append("- Writer: one connection looping INSERT into shop.orders (InnoDB) and shop.audit (MyISAM); "
+                + "stall = longest round, throughput = rounds/s during the step\n");
+        if (quick) {
+            b.append("- **Quick mode** (~200 MB, 1 run): a smoke test of the harness, not a measurement; "
+                    + "run `bench/run` (1 GB, 3 runs) on a quiet machine for real figures.\n");
+        }
+        b.append("\n| Step | Median (s) | MB/s | Longest writer stall (s) | Writer rounds/s | Notes |\n");
+        b.append("|---|---:|---:|---:|---:|---|\n");
+        for (Step s : steps.values()) {
+            double m = median(s.seconds);
+            b.append("| ").append(s.name).append(" | ").append(String.format("%.2f", m)).append(" | ")
+                    .append(s.bytes > 0 ? String.format("%.0f", s.bytes / 1048576.0 / m) : "").append(" | ")
+                    .append(s.stalls.isEmpty() ? "" : String.format("%.2f", median(s.stalls))).append(" | ")
+                    .append(s.writerRates.isEmpty() ? "" : String.format("%.0f", median(s.writerRates))).append(" | ")
+                    .append(s.note).append(" |\n");
+        }
+        // TODO(lead): fill these once restore --latest and verify are merged (see the extension point in measureRun).
+        for (String todo : List.of("restore --latest (needs a replica pair in the harness)", "report at 100k backups",
+                "daemon resident memory over an hour of compressed schedule")) {
+            b.append("| ").append(todo).append(" | ").append(NOT_MEASURED).append(" | | | | |\n");
+        }
+        b.append("\n## Ratios against the targets\n\n| Ratio | Value | Target |\n|---|---:|---|\n");
+        Step bare = steps.get("bare mariabackup --backup (writer running)");
+        Step ours = steps.get("backup run (writer running)");
+        Step hot = steps.get("mariadb-hotcopy of shop (writer running)");
+        Step idle = steps.get("writer alone (5 s, no copy)");
+        ratio(b, "backup run / bare mariabackup (includes the manifest; verification excluded)",
+                med(ours.name) / med(bare.name), "≤ 1.05");
+        ratio(b, "bare mariabackup / cp -a of the datadir", med(bare.name) / med("cp -a of the datadir"), "(physical limit = 1)");
+        ratio(b, "raw read / cp -a (how much of cp is the write side)",
+                med("raw read of the datadir (cat > /dev/null)") / med("cp -a of the datadir"), "(information)");
+        b.append(String.format("| longest writer stall during backup run (s) | %.2f | ≤ 0.2 |%n", median(ours.stalls)));
+        b.append(String.format("| longest writer stall during bare mariabackup (s) | %.2f | (information) |%n", median(bare.stalls)));
+        b.append(String.format("| longest writer stall during mariadb-hotcopy (s) | %.2f | (the whole copy: %.2f s) |%n",
+                median(hot.stalls), med(hot.name)));
+        ratio(b, "writer throughput during backup run / writer alone", median(ours.writerRates) / median(idle.writerRates), "≥ 0.80");
+        ratio(b, "checksum verification MB/s / raw read MB/s of the same files",
+                med("raw read of the backup (cat > /dev/null)") / med("checksum verification (FileChecksums.scan, CRC32C)"), "≥ 0.80");
+        b.append("| restore --latest / (prepare + cp) | ").append(NOT_MEASURED).append(" | ≤ 1.2 |\n");
+        b.append(String.format("| list --limit 50 at 100k backups (s) | %.2f | (report < 1 s) |%n",
+                med("list --limit 50 (100k backups in the catalog)")));
+        b.append("\nThe `list` times include opening the H2 catalog and running Flyway's validation, "
+                + "as a user's command would; they run in-process (no JVM start-up).\n");
+        return b.toString();
+    }
+
+    private static void ratio(StringBuilder b, String what, double value, String target) {
+        b.append("| ").append(what).append(" | ").append(String.format("%.2f", value)).append(" | ").append(target).append(" |\n");
+    }
+
+    private static String machine() throws IOException {
+        String cpu = "unknown CPU";
+        try (Stream<String> lines = Files.lines(Path.of("/proc/cpuinfo"))) {
+            cpu = lines.filter(l -> l.startsWith("model name")).findFirst().map(l -> l.substring(l.indexOf(':') + 2)).orElse(cpu);
+        }
+        long memKb = 0;
+        try (Stream<String> lines = Files.lines(Path.of("/proc/meminfo"))) {
+            memKb = lines.filter(l -> l.startsWith("MemTotal")).findFirst()
+                    .map(l -> Long.parseLong(l.replaceAll("[^0-9]", ""))).orElse(0L);
+        }
+        return String.format("%s, %d cores, %.1f GB RAM, %s %s, Java %s", cpu, Runtime.getRuntime().availableProcessors(),
+                memKb / 1048576.0, System.getProperty("os.name"), System.getProperty("os.version"),
+                System.getProperty("java.version"));
+    }
+
+    private static String mb(long bytes) {
+        return String.format("%.0f MB", bytes / 1048576.0);
+    }
+
+    private static void say(String format, Object... args) {
+        System.out.printf(format + "%n", args);
+        System.out.flush();
+    }
+}

@@ -1,0 +1,14 @@
+package org.backupscheduler.cli;
+
+import org.backupscheduler.bench.Benchmark;
+
+/** Entry point of {@code bench/run}: the benchmark harness, not part of the CLI's commands. */
+public final class BenchMain {
+    private BenchMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        // Exit explicitly: catalog and sandbox threads of the harness must not keep the JVM up.
+        System.exit(Benchmark.run(args));
+    }
+}

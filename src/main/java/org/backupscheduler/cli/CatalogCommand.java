@@ -1,0 +1,73 @@
+package org.backupscheduler.cli;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+
+import org.backupscheduler.UserError;
+import org.backupscheduler.catalog.BackupRecord;
+import org.backupscheduler.catalog.BackupStatus;
+import org.backupscheduler.verify.Level;
+import org.backupscheduler.verify.Verifier;
+import org.backupscheduler.backup.CatalogRebuild;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** {@code backup catalog}: maintenance of the catalog itself. */
+@Command(name = "catalog", mixinStandardHelpOptions = true, description = "Maintain the catalog.",
+        subcommands = CatalogCommand.Rebuild.class)
+final class CatalogCommand {
+
+    /** {@code backup catalog rebuild}: rows for backup folders the catalog does not know. */
+    @Command(name = "rebuild", mixinStandardHelpOptions = true,
+            description = {"Recreate catalog rows from the repository's manifest.json files, e.g. after the",
+                "catalog file was lost. Only folders without a row are added; existing rows are not touched.",
+                "Rebuilt backups are COMPLETED (or FAILED/INVALID with a reason), never VERIFIED."},
+            footer = {"%nExamples:", "  bin/backup catalog rebuild", "  bin/backup catalog rebuild && bin/backup list"})
+    static final class Rebuild implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws IOException {
+            try (Context ctx = Context.of(spec)) {
+                List<CatalogRebuild.Outcome> outcomes;
+                try {
+                    outcomes = CatalogRebuild.run(ctx.config().instanceDir(), ctx.config().instance(),
+                            ctx.catalog().backups());
+                } catch (IOException e) {
+                    throw new UserError("cannot read the repository " + ctx.config().instanceDir() + ": "
+                            + e.getMessage(), "check the repository path and its permissions", 1);
+                }
+                long added = outcomes.stream().filter(CatalogRebuild.Outcome::inserted).count();
+                // Statuses are re-derived, never copied: each rebuilt backup is verified again (the
+                // levels of verify.after-backup), oldest first so a chain's parents come first.
+                Set<Level> levels = Verifier.afterBackupLevels(ctx.config());
+                Verifier verifier = levels.isEmpty() ? null
+                        : new Verifier(ctx.config(), ctx.catalog().backups(), ctx.engine(), Clock.systemUTC());
+                boolean allValid = true;
+                List<CatalogRebuild.Outcome> oldestFirst = outcomes.stream()
+                        .sorted(java.util.Comparator.comparing(CatalogRebuild.Outcome::id)).toList();
+                for (CatalogRebuild.Outcome o : oldestFirst) {
+                    String status = o.inserted() ? o.status().toString() : "kept";
+                    String reason = o.reason() == null ? "" : o.reason();
+                    if (o.inserted() && verifier != null && o.status() == BackupStatus.COMPLETED) {
+                        BackupRecord b = ctx.catalog().backups().find(ctx.config().instance(), o.id()).orElseThrow();
+                        var v = verifier.verify(b, levels);
+                        status = v.after().status().toString();
+                        reason = v.after().reason() == null ? "" : v.after().reason();
+                        allValid &= v.valid();
+                    }
+                    ctx.out().println(String.format("%-18s %-9s %s", o.id(), status, reason));
+                }
+                ctx.out().println(added + " backup(s) added to the catalog, " + (outcomes.size() - added)
+                        + " already there" + (verifier == null ? "; verify.after-backup is empty: rebuilt backups "
+                        + "stay COMPLETED until 'backup verify --all'" : "; each added backup was verified again"));
+                return allValid ? 0 : UserError.PROBLEMS;
+            }
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package org.backupscheduler.cli;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import org.backupscheduler.UserError;
+import org.backupscheduler.config.BackupConfig;
+import org.backupscheduler.config.ReplicaConfig;
+import org.backupscheduler.config.Secrets;
+import org.backupscheduler.restore.ReplicaHealth;
+import org.backupscheduler.server.Endpoint;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code backup replica check}: replication threads, lag, errors, and the binlog each replica needs next. */
+@Command(name = "replica", mixinStandardHelpOptions = true, description = "Replicas: health checks.",
+        subcommands = {ReplicaCommand.Check.class})
+final class ReplicaCommand {
+
+    @Command(name = "check", mixinStandardHelpOptions = true,
+            description = "Check configured replicas: threads, lag, errors, and whether the primary still has the "
+                    + "binlog each needs next. Exit 3 when one is broken or at risk.",
+            footer = {"%nExamples:", "  bin/backup replica check", "  bin/backup replica check replica1 --json", ""})
+    static final class Check implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(arity = "0..1", paramLabel = "NAME", description = "one replica (default: all configured)")
+        String name;
+
+        @Option(names = "--json", description = "a JSON array on stdout")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            try (Context ctx = Context.of(spec)) {
+                BackupConfig config = ctx.config();
+                if (config.replicas().isEmpty()) {
+                    throw new UserError("no replicas are configured", "add a replicas: section (docs/configuration.md)",
+                            UserError.USAGE);
+                }
+                if (name != null && !config.replicas().containsKey(name)) {
+                    throw new UserError("no replica '" + name + "' in the config", "configured: "
+                            + String.join(", ", config.replicas().keySet()), UserError.USAGE);
+                }
+                Secrets secrets = Secrets.fromEnvironment();
+                List<ReplicaHealth> results = new ArrayList<>();
+                for (Map.Entry<String, ReplicaConfig> e : config.replicas().entrySet()) {
+                    if (name != null && !name.equals(e.getKey())) {
+                        continue;
+                    }
+                    ReplicaConfig r = e.getValue();
+                    Endpoint replica = new Endpoint(r.host(), r.port(), r.socket(), r.user(),
+                            secrets.password("replicas." + e.getKey(), r.passwordFile(), r.passwordEnv()));
+                    Endpoint primary = r.primary() == null ? null : new Endpoint(r.primary().host(), r.primary().port(),
+                            null, r.primary().user(), secrets.password("replicas." + e.getKey() + ".primary",
+                            r.primary().passwordFile(), r.primary().passwordEnv()));
+                    if (primary == null) {
+                        throw new UserError("replicas." + e.getKey() + ".primary is missing",
+                                "add it: the check asks the primary which binlogs it still has", UserError.USAGE);
+                    }
+                    results.add(ReplicaHealth.check(e.getKey(), replica, primary, config.source().maxLag()));
+                }
+                if (json) {
+                    ctx.out().println(BackupJson.write(results.stream().map(ReplicaHealth::toJson).toList()));
+                } else {
+                    results.forEach(h -> print(ctx, h));
+                }
+                return results.stream().allMatch(ReplicaHealth::healthy) ? 0 : UserError.PROBLEMS;
+            }
+        }
+
+        private static void print(Context ctx, ReplicaHealth h) {
+            ctx.out().println((h.healthy() ? "OK     " : "BROKEN ") + h.name()
+                    + h.state().map(s -> ": " + s.describe()).orElse(""));
+            if (h.needs() != null) {
+                ctx.out().println("  needs next from the primary: " + h.needs());
+            }
+            h.problems().forEach(p -> ctx.out().println("  problem: " + p));
+            h.risks().forEach(r -> ctx.out().println("  risk: " + r));
+        }
+    }
+}

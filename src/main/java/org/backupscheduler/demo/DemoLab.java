@@ -1,0 +1,117 @@
+package org.backupscheduler.demo;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.sql.SQLException;
+import java.util.HexFormat;
+
+import org.apache.commons.io.file.PathUtils;
+import org.backupscheduler.sandbox.BackupAccount;
+import org.backupscheduler.sandbox.ReplicationPair;
+import org.backupscheduler.sandbox.SandboxServer;
+
+/**
+ * The demo's throw-away world under one temp directory: a primary and its replica, a backup
+ * account with a random password in a 0600 file, a repository and a config pointing at them.
+ * Closing it stops both servers and removes the directory (everything in it is ours).
+ */
+public final class DemoLab implements AutoCloseable {
+    public static final String BACKUP_USER = "backup";
+
+    private final Path home;
+    private final ReplicationPair pair;
+    private final Path config;
+    private final Path replicaConfig;
+    private final boolean keep;
+
+    private DemoLab(Path home, ReplicationPair pair, Path config, Path replicaConfig, boolean keep) {
+        this.home = home;
+        this.pair = pair;
+        this.config = config;
+        this.replicaConfig = replicaConfig;
+        this.keep = keep;
+    }
+
+    public static DemoLab start(PrintWriter out, boolean keep) throws IOException, SQLException {
+        Path home = Files.createTempDirectory(Path.of("/tmp"), "bs-demo-");
+        ReplicationPair pair;
+        try {
+            pair = ReplicationPair.start("demo", home);
+        } catch (IOException | SQLException | RuntimeException e) {
+            PathUtils.deleteDirectory(home);
+            throw e;
+        }
+        try {
+            out.printf("  primary: mariadbd pid %d on 127.0.0.1:%d, datadir %s%n", pair.primary().pid(),
+                    pair.primary().port(), pair.primary().datadir());
+            out.printf("  replica: mariadbd pid %d on 127.0.0.1:%d, replicating by GTID%n", pair.replica().pid(),
+                    pair.replica().port());
+            String password = HexFormat.of().formatHex(new SecureRandom().generateSeed(12));
+            BackupAccount.create(pair.primary(), BACKUP_USER, password);
+            Path passwordFile = home.resolve("backup.password");
+            Files.createFile(passwordFile,
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(passwordFile, password + "\n");
+            Path replPassword = home.resolve("repl.password");
+            Files.createFile(replPassword,
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(replPassword, ReplicationPair.REPL_PASSWORD + "\n");
+            Path config = home.resolve("backup.yml");
+            Files.writeString(config, configYaml("demo", home, pair.primary(), passwordFile)
+                    + pair.replicaConfigYaml("replica1", replPassword, "datadir: " + pair.replica().datadir()));
+            // The account replicates to the replica, so the same password file serves both.
+            Path replicaConfig = home.resolve("replica-backup.yml");
+            Files.writeString(replicaConfig, configYaml("demo-replica", home, pair.replica(), passwordFile));
+            return new DemoLab(home, pair, config, replicaConfig, keep);
+        } catch (IOException | SQLException | RuntimeException e) {
+            pair.close();
+            PathUtils.deleteDirectory(home);
+            throw e;
+        }
+    }
+
+    static String configYaml(String instance, Path home, SandboxServer server, Path passwordFile) {
+        return "# written by 'backup demo' for one of its throw-away servers\n"
+                + server.sourceConfigYaml(instance, home.resolve("repo"), BACKUP_USER, passwordFile);
+    }
+
+    public SandboxServer primary() {
+        return pair.primary();
+    }
+
+    public SandboxServer replica() {
+        return pair.replica();
+    }
+
+    public ReplicationPair pair() {
+        return pair;
+    }
+
+    public Path config() {
+        return config;
+    }
+
+    /** A config backing up the replica instead of the primary, as the field report's jobs did. */
+    public Path replicaConfig() {
+        return replicaConfig;
+    }
+
+    public Path home() {
+        return home;
+    }
+
+    /** Stops the replica, then the primary, gracefully; removes the directory unless kept. */
+    @Override
+    public void close() throws IOException {
+        pair.replica().stop();
+        pair.primary().stop();
+        if (!keep) {
+            pair.close();
+            PathUtils.deleteDirectory(home);
+        }
+    }
+}

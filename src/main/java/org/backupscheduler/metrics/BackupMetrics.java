@@ -1,0 +1,97 @@
+package org.backupscheduler.metrics;
+
+import java.time.Clock;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.backupscheduler.catalog.BackupRecord;
+import org.backupscheduler.catalog.BackupStatus;
+import org.backupscheduler.catalog.Backups;
+import org.backupscheduler.catalog.SourceState;
+
+/**
+ * What monitoring needs to page someone before a DBA notices: when the last good backup was,
+ * how long runs take, how big they are, how each run ended, and verification failures. Gauges
+ * read the catalog at scrape time, so they are true even after a restart of the daemon.
+ */
+public final class BackupMetrics {
+    private static final Set<BackupStatus> GOOD = EnumSet.of(BackupStatus.VERIFIED, BackupStatus.COMPLETED);
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Backups backups;
+    private final String instance;
+    private final Clock clock;
+
+    public BackupMetrics(Backups backups, String instance, Clock clock) {
+        this.backups = backups;
+        this.instance = instance;
+        this.clock = clock;
+        registry.config().commonTags("instance", instance);
+        Gauge.builder("backup_last_success_timestamp_seconds", this, m -> m.seconds(m.newest(GOOD)))
+                .description("finish time of the newest COMPLETED or VERIFIED backup").register(registry);
+        Gauge.builder("backup_last_verified_timestamp_seconds", this,
+                m -> m.seconds(m.newest(EnumSet.of(BackupStatus.VERIFIED))))
+                .description("finish time of the newest VERIFIED backup").register(registry);
+        Gauge.builder("backup_newest_valid_age_seconds", this, BackupMetrics::newestValidAge)
+                .description("age of the newest VERIFIED backup").register(registry);
+        Gauge.builder("backup_last_duration_seconds", this, m -> m.newest(GOOD)
+                .map(b -> (b.finishedAt().toEpochMilli() - b.startedAt().toEpochMilli()) / 1000.0).orElse(Double.NaN))
+                .description("duration of the newest good backup").register(registry);
+        Gauge.builder("backup_last_size_bytes", this, m -> m.newest(GOOD)
+                .map(b -> b.sizeBytes() == null ? Double.NaN : b.sizeBytes().doubleValue()).orElse(Double.NaN))
+                .description("size of the newest good backup").register(registry);
+        Gauge.builder("backup_replica_lag_seconds", this, BackupMetrics::replicaLag)
+                .description("the source replica's lag when the newest backup was taken").register(registry);
+    }
+
+    /** Counts one finished run by its final status. */
+    public void run(BackupStatus status) {
+        Counter.builder("backup_runs_total").tag("status", status.name()).description("runs by final status")
+                .register(registry).increment();
+        if (status == BackupStatus.INVALID) {
+            Counter.builder("backup_verification_failures_total").register(registry).increment();
+        }
+    }
+
+    /** Counts one action of the lock policy. */
+    public void lockAction(String action) {
+        Counter.builder("backup_lock_actions_total").tag("action", action).description("lock-policy actions")
+                .register(registry).increment();
+    }
+
+    public String scrape() {
+        return registry.scrape();
+    }
+
+    /** The newest finished backup with one of {@code statuses}. */
+    Optional<BackupRecord> newest(Set<BackupStatus> statuses) {
+        return statuses.stream().map(s -> backups.listByStatus(instance, s).stream()
+                        .filter(b -> b.finishedAt() != null).findFirst())
+                .flatMap(Optional::stream).max(Comparator.comparing(BackupRecord::startedAt));
+    }
+
+    private double seconds(Optional<BackupRecord> b) {
+        return b.map(r -> r.finishedAt().toEpochMilli() / 1000.0).orElse(Double.NaN);
+    }
+
+    private double newestValidAge() {
+        return newest(EnumSet.of(BackupStatus.VERIFIED))
+                .map(b -> (clock.millis() - b.finishedAt().toEpochMilli()) / 1000.0).orElse(Double.NaN);
+    }
+
+    private double replicaLag() {
+        List<BackupRecord> newest = backups.list(instance, 1, 0);
+        if (newest.isEmpty()) {
+            return Double.NaN;
+        }
+        return backups.sources().find(instance, newest.get(0).id()).filter(SourceState::isReplica)
+                .map(s -> s.lagSeconds() == null ? Double.NaN : s.lagSeconds().doubleValue()).orElse(Double.NaN);
+    }
+}

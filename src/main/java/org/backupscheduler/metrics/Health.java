@@ -1,0 +1,51 @@
+package org.backupscheduler.metrics;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.backupscheduler.catalog.BackupRecord;
+import org.backupscheduler.catalog.BackupStatus;
+import org.backupscheduler.catalog.Backups;
+
+/**
+ * {@code /health}: is the newest VERIFIED backup young enough for the schedule (one interval plus
+ * the run timeout), and how did the last run end? "ok" or "failing", with the numbers.
+ */
+public final class Health {
+    private final Backups backups;
+    private final String instance;
+    private final Duration allowedAge;
+    private final Clock clock;
+
+    public Health(Backups backups, String instance, Duration allowedAge, Clock clock) {
+        this.backups = backups;
+        this.instance = instance;
+        this.allowedAge = allowedAge;
+        this.clock = clock;
+    }
+
+    public Map<String, Object> check() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        List<BackupRecord> verified = backups.listByStatus(instance, BackupStatus.VERIFIED);
+        List<BackupRecord> last = backups.list(instance, 1, 0);
+        Long age = verified.isEmpty() || verified.get(0).finishedAt() == null ? null
+                : Duration.between(verified.get(0).finishedAt(), clock.instant()).toSeconds();
+        boolean ok = age != null && age <= allowedAge.toSeconds();
+        m.put("status", ok ? "ok" : "failing");
+        m.put("instance", instance);
+        m.put("newest_valid_backup", verified.isEmpty() ? null : verified.get(0).id());
+        m.put("newest_valid_age_seconds", age);
+        m.put("allowed_age_seconds", allowedAge.toSeconds());
+        m.put("last_run", last.isEmpty() ? null : last.get(0).id());
+        m.put("last_run_status", last.isEmpty() ? null : last.get(0).status().name());
+        m.put("last_run_reason", last.isEmpty() ? null : last.get(0).reason());
+        return m;
+    }
+
+    public static boolean ok(Map<String, Object> health) {
+        return "ok".equals(health.get("status"));
+    }
+}

@@ -1,0 +1,57 @@
+package org.backupscheduler.migrate;
+
+import java.util.stream.Collectors;
+
+/**
+ * Writes a {@link MigratedConfig} as a commented backup.yml. Every string is single-quoted YAML
+ * (a quote doubled), so no value from a crontab can change the structure. No password, ever.
+ */
+public final class ConfigYamlWriter {
+
+    private ConfigYamlWriter() {
+    }
+
+    public static String write(MigratedConfig c) {
+        StringBuilder y = new StringBuilder();
+        y.append("# Written by 'backup migrate hotcopy' from these crontab lines:\n");
+        for (MigratedConfig.ConvertedLine l : c.lines()) {
+            y.append("#   line ").append(l.lineNumber()).append(": ").append(oneLine(l.oldLine())).append('\n');
+        }
+        if (!c.oldDatabases().isEmpty()) {
+            y.append("# They copied the databases ").append(String.join(", ", c.oldDatabases()).replace('\n', ' '))
+                    .append("; a backup now copies the whole server.\n");
+        }
+        y.append("# Keys: docs/configuration.md; migration steps: docs/migrating-from-mysqlhotcopy.md\n\n");
+        y.append("instance: ").append(quote(c.instance())).append('\n');
+        y.append("repository: ").append(quote(c.repository())).append('\n');
+        y.append("\nsource:\n");
+        if (c.host() != null) {
+            y.append("  host: ").append(quote(c.host())).append('\n');
+        }
+        if (c.port() != null) {
+            y.append("  port: ").append(c.port()).append('\n');
+        }
+        if (c.socket() != null) {
+            y.append("  socket: ").append(quote(c.socket())).append('\n');
+        }
+        y.append("  user: ").append(quote(c.user())).append('\n');
+        y.append("  password-file: ").append(quote(c.passwordFile()))
+                .append("   # mode 0600; the crontab's password is never copied\n");
+        y.append("\nschedule:\n");
+        y.append("  full: ").append(quote(c.schedule())).append('\n');
+        if (!c.warnings().isEmpty()) {
+            y.append("\n# Check before use:\n");
+            y.append(c.warnings().stream().map(w -> "#   - " + oneLine(w)).collect(Collectors.joining("\n")));
+            y.append('\n');
+        }
+        return y.toString();
+    }
+
+    static String quote(String s) {
+        return "'" + oneLine(s).replace("'", "''") + "'";
+    }
+
+    private static String oneLine(String s) {
+        return s.replace('\r', ' ').replace('\n', ' ');
+    }
+}

@@ -1,0 +1,94 @@
+package org.backupscheduler.migrate;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import java.util.zip.CRC32C;
+
+import org.backupscheduler.UserError;
+import org.backupscheduler.catalog.BackupRecord;
+import org.backupscheduler.catalog.BackupStatus;
+import org.backupscheduler.catalog.BackupType;
+import org.backupscheduler.catalog.Backups;
+import org.backupscheduler.catalog.Coordinates;
+import org.backupscheduler.catalog.ProcessIdentity;
+
+/**
+ * Catalogs the folders under a mysqlhotcopy target as LEGACY backups (INVALID when their check
+ * fails). Files are only read, never moved. Importing twice does not duplicate: the id is
+ * derived from the folder's path.
+ */
+public final class LegacyImport {
+    private final Backups backups;
+    private final String instance;
+
+    public LegacyImport(Backups backups, String instance) {
+        this.backups = backups;
+        this.instance = instance;
+    }
+
+    /** One folder: its catalog id and status, its check, and whether it was already there. */
+    public record Imported(String id, BackupStatus status, LegacyCheck check, boolean alreadyCataloged) {
+    }
+
+    public List<Imported> importDir(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            throw new UserError("import folder " + dir + " not found", "pass the target folder of mysqlhotcopy "
+                    + "(the last argument of its crontab line)", UserError.USAGE);
+        }
+        List<Imported> result = new ArrayList<>();
+        try {
+            for (Path folder : folders(dir)) {
+                result.add(importFolder(folder.toAbsolutePath().normalize()));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return result;
+    }
+
+    /** Each sub-folder is one database copy; a folder holding table files itself is one too. */
+    private static List<Path> folders(Path dir) throws IOException {
+        List<Path> folders = new ArrayList<>();
+        boolean holdsFiles;
+        try (Stream<Path> s = Files.list(dir)) {
+            List<Path> entries = s.sorted().toList();
+            holdsFiles = entries.stream().anyMatch(Files::isRegularFile);
+            entries.stream().filter(Files::isDirectory).forEach(folders::add);
+        }
+        if (holdsFiles || folders.isEmpty()) {
+            folders.add(0, dir); // an empty target is itself an empty copy: it is caught, not skipped
+        }
+        return folders;
+    }
+
+    private Imported importFolder(Path folder) throws IOException {
+        String id = idFor(folder);
+        var existing = backups.find(instance, id);
+        LegacyCheck check = HotcopyFolderCheck.check(folder);
+        if (existing.isPresent()) {
+            return new Imported(id, existing.get().status(), check, true);
+        }
+        BackupStatus status = check.valid() ? BackupStatus.LEGACY : BackupStatus.INVALID;
+        Instant copiedAt = Files.getLastModifiedTime(folder).toInstant();
+        backups.insert(new BackupRecord(instance, id, BackupType.LEGACY, null, status, copiedAt, copiedAt,
+                check.sizeBytes(), check.fileCount(), "mysqlhotcopy", null, null, null, Coordinates.NONE,
+                null, null, folder.toString(), check.summary()), ProcessIdentity.current());
+        return new Imported(id, status, check, false);
+    }
+
+    /** "hotcopy-" + folder name (cut) + CRC32C of the full path: stable and unique enough. */
+    static String idFor(Path folder) {
+        CRC32C crc = new CRC32C();
+        crc.update(folder.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        String name = folder.getFileName() == null ? "root" : folder.getFileName().toString()
+                .replaceAll("[^A-Za-z0-9_.-]", "_");
+        return "hotcopy-" + (name.length() > 22 ? name.substring(0, 22) : name) + "-"
+                + String.format("%08x", crc.getValue());
+    }
+}

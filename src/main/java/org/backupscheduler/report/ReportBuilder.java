@@ -1,0 +1,150 @@
+package org.backupscheduler.report;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+import org.backupscheduler.catalog.BackupRecord;
+import org.backupscheduler.catalog.BackupStatus;
+
+/**
+ * Builds a {@link Report} from catalog rows and the schedule: pure, no I/O, so tests can hand it a
+ * catalog with known gaps and check every cell. All times are UTC.
+ */
+public final class ReportBuilder {
+    /** An INVALID backup that started within this long before the report is a problem. */
+    static final Duration RECENT = Duration.ofHours(24);
+
+    private final String instance;
+    private final ExpectedRuns schedule;
+    private final Duration runTimeout;
+    private SectionSource lockActions = SectionSource.NOT_RECORDED;
+    private SectionSource restoreDrills = SectionSource.NOT_RECORDED;
+    private SectionSource replicaHealth = SectionSource.NOT_RECORDED;
+
+    public ReportBuilder(String instance, ExpectedRuns schedule, Duration runTimeout) {
+        this.instance = instance;
+        this.schedule = schedule;
+        this.runTimeout = runTimeout;
+    }
+
+    public ReportBuilder lockActions(SectionSource s) {
+        lockActions = s;
+        return this;
+    }
+
+    public ReportBuilder restoreDrills(SectionSource s) {
+        restoreDrills = s;
+        return this;
+    }
+
+    public ReportBuilder replicaHealth(SectionSource s) {
+        replicaHealth = s;
+        return this;
+    }
+
+    /** The first instant of the window: midnight UTC, {@code days - 1} days before {@code now}'s day. */
+    public static Instant windowStart(Instant now, int days) {
+        return now.truncatedTo(ChronoUnit.DAYS).minus(Duration.ofDays(days - 1L));
+    }
+
+    /**
+     * @param inWindow backups that started in [windowStart, now], any order
+     * @param newestVerified the newest VERIFIED backup of all time (may be older than the window), or null
+     * @param retention counts by status over the whole catalog
+     */
+    /**
+     * The status a backup had before retention expired it ("was INVALID: ..." at the start of the
+     * reason the expirer writes), else its status.
+     */
+    static BackupStatus statusBeforeRetention(BackupRecord b) {
+        if (b.status() != BackupStatus.EXPIRED || b.reason() == null) {
+            return b.status();
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^was ([A-Z]+)\\b").matcher(b.reason());
+        if (m.find()) {
+            try {
+                return BackupStatus.valueOf(m.group(1));
+            } catch (IllegalArgumentException e) {
+                return b.status();
+            }
+        }
+        return b.status();
+    }
+
+    public Report build(Instant now, int days, List<BackupRecord> inWindow, BackupRecord newestVerified,
+                        Map<BackupStatus, Long> retention) {
+        Instant from = windowStart(now, days);
+        List<Report.DayRow> grid = grid(now, days, from, inWindow);
+        List<Report.Point> points = new ArrayList<>();
+        List<BackupRecord> problems = new ArrayList<>();
+        List<BackupRecord> sorted = inWindow.stream()
+                .sorted((a, b) -> a.startedAt().compareTo(b.startedAt())).toList();
+        for (BackupRecord b : sorted) {
+            Long took = b.finishedAt() == null ? null : Duration.between(b.startedAt(), b.finishedAt()).toSeconds();
+            points.add(new Report.Point(b.id(), b.startedAt(), b.status(), b.sizeBytes(), took));
+            BackupStatus was = statusBeforeRetention(b);
+            if (was == BackupStatus.FAILED || was == BackupStatus.INVALID || was == BackupStatus.SKIPPED) {
+                problems.add(b);
+            }
+        }
+        Duration allowed = schedule.longestGap(from).plus(runTimeout);
+        List<String> findings = new ArrayList<>();
+        if (newestVerified == null) {
+            findings.add("no VERIFIED backup in the catalog: nothing proven restorable");
+        } else {
+            Duration age = Duration.between(newestVerified.startedAt(), now);
+            if (age.compareTo(allowed) > 0) {
+                findings.add("newest VERIFIED backup " + newestVerified.id() + " is " + Ages.human(age)
+                        + " old; the schedule '" + schedule.schedule() + "' allows " + Ages.human(allowed));
+            }
+        }
+        for (BackupRecord b : sorted) {
+            // Retention may already have removed it: the finding stays, the DBA must still hear of it.
+            if (statusBeforeRetention(b) == BackupStatus.INVALID && !b.startedAt().isBefore(now.minus(RECENT))) {
+                findings.add("backup " + b.id() + " is INVALID: " + (b.reason() == null ? "no reason recorded"
+                        : b.reason()));
+            }
+        }
+        Map<BackupStatus, Long> counts = new EnumMap<>(BackupStatus.class);
+        counts.putAll(retention);
+        return new Report(instance, now, days, schedule.schedule(), allowed, newestVerified, grid, points,
+                problems, counts, lockActions.read(instance, from, now), restoreDrills.read(instance, from, now),
+                replicaHealth.read(instance, from, now), findings);
+    }
+
+    private List<Report.DayRow> grid(Instant now, int days, Instant from, List<BackupRecord> backups) {
+        Cell[] cells = new Cell[days * 24];
+        for (int i = 0; i < cells.length; i++) {
+            Instant start = from.plus(Duration.ofHours(i));
+            Instant end = start.plus(Duration.ofHours(1));
+            if (end.isAfter(now)) {
+                cells[i] = Cell.FUTURE; // the current hour is not late yet
+            } else {
+                cells[i] = schedule.anyDue(start, end) ? Cell.MISSING : Cell.NONE;
+            }
+        }
+        for (BackupRecord b : backups) {
+            long hour = Duration.between(from, b.startedAt()).toHours();
+            if (b.startedAt().isBefore(from) || hour >= cells.length) {
+                continue;
+            }
+            Cell c = Cell.of(b.status());
+            Cell prev = cells[(int) hour];
+            boolean placeholder = prev == Cell.MISSING || prev == Cell.NONE || prev == Cell.FUTURE;
+            cells[(int) hour] = placeholder ? c : prev.best(c);
+        }
+        List<Report.DayRow> rows = new ArrayList<>();
+        LocalDate day = LocalDate.ofInstant(from, ZoneOffset.UTC);
+        for (int d = 0; d < days; d++) {
+            rows.add(new Report.DayRow(day.plusDays(d), List.of(cells).subList(d * 24, d * 24 + 24)));
+        }
+        return rows;
+    }
+}

@@ -1,0 +1,15 @@
+package org.backupscheduler.report;
+
+import java.util.List;
+
+/**
+ * A section fed by a source that may not be wired yet (lock actions, restore drills, replica
+ * health). {@code recorded == false} means there is no source or it holds nothing: the report says
+ * "no data recorded" and never invents numbers.
+ */
+public record SectionData(boolean recorded, String summary, List<String> lines) {
+
+    public static SectionData notRecorded() {
+        return new SectionData(false, "no data recorded", List.of());
+    }
+}

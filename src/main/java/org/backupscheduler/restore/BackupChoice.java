@@ -1,0 +1,97 @@
+package org.backupscheduler.restore;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+
+import org.backupscheduler.UserError;
+import org.backupscheduler.catalog.BackupRecord;
+import org.backupscheduler.catalog.BackupStatus;
+import org.backupscheduler.catalog.Backups;
+import org.backupscheduler.config.BackupConfig;
+import org.backupscheduler.engine.EngineTool;
+import org.backupscheduler.verify.Chain;
+import org.backupscheduler.verify.Level;
+import org.backupscheduler.verify.Verifier;
+
+/**
+ * Which backup a restore uses: the given one, or the newest VERIFIED one (before {@code until}),
+ * each link of its chain re-checked against its manifest right now. A backup that fails the
+ * re-check becomes INVALID and the previous valid one is taken — a damaged backup is never
+ * restored — and the notes say so.
+ */
+record BackupChoice(List<BackupRecord> chain, List<String> notes) {
+
+    BackupRecord backup() {
+        return chain.get(chain.size() - 1);
+    }
+
+    static BackupChoice choose(BackupConfig config, Backups backups, EngineTool tool, String id, Instant until)
+            throws IOException {
+        Verifier recheck = new Verifier(config, backups, tool, Clock.systemUTC());
+        List<String> notes = new ArrayList<>();
+        List<BackupRecord> candidates;
+        if (id != null) {
+            BackupRecord b = backups.find(config.instance(), id).orElseThrow(() -> new UserError(
+                    "no backup '" + id + "' of instance " + config.instance() + " in the catalog",
+                    "'backup list' shows the ids", UserError.USAGE));
+            if (b.status() != BackupStatus.VERIFIED) {
+                throw new UserError("backup " + id + " is " + b.status() + ", not VERIFIED: it is not restored",
+                        "'backup verify " + id + "' proves it, or use --latest", UserError.USAGE);
+            }
+            candidates = List.of(b);
+        } else {
+            candidates = backups.listByStatus(config.instance(), BackupStatus.VERIFIED).stream()
+                    .filter(b -> until == null || b.finishedAt() != null && !b.finishedAt().isAfter(until))
+                    .toList();
+            newerUnusable(backups, config.instance(), candidates, until, notes);
+        }
+        for (BackupRecord candidate : candidates) {
+            List<BackupRecord> chain;
+            try {
+                chain = Chain.of(backups, candidate);
+            } catch (IllegalStateException e) {
+                notes.add("backup " + candidate.id() + " skipped: " + e.getMessage());
+                continue;
+            }
+            String damaged = null;
+            for (BackupRecord link : chain) {
+                var outcome = recheck.verify(link, EnumSet.of(Level.STRUCTURE, Level.CHECKSUM));
+                if (!outcome.valid()) {
+                    damaged = "backup " + link.id() + " failed its re-check now (" + outcome.after().reason()
+                            + "): marked INVALID";
+                    break;
+                }
+            }
+            if (damaged != null) {
+                notes.add(damaged + (id == null ? "; trying the previous one" : ""));
+                continue;
+            }
+            return new BackupChoice(chain, notes);
+        }
+        throw new UserError("no valid backup of " + config.instance() + " to restore"
+                + (until == null ? "" : " from before " + until) + (notes.isEmpty() ? "" : ": " + String.join("; ", notes)),
+                "take one with 'backup run' (it is verified right after)", UserError.FAILED);
+    }
+
+    /** Says which newer backups are passed over, and why: the operator must not wonder. */
+    private static void newerUnusable(Backups backups, String instance, List<BackupRecord> valid, Instant until,
+                                      List<String> notes) {
+        Instant newestValid = valid.isEmpty() ? Instant.EPOCH : valid.get(0).startedAt();
+        for (BackupRecord b : backups.list(instance, 20, 0)) {
+            if (!b.startedAt().isAfter(newestValid)) {
+                break;
+            }
+            if (until != null && b.finishedAt() != null && b.finishedAt().isAfter(until)) {
+                continue;
+            }
+            if (EnumSet.of(BackupStatus.INVALID, BackupStatus.STALE, BackupStatus.COMPLETED).contains(b.status())) {
+                notes.add("newest backup " + b.id() + " is " + b.status()
+                        + (b.reason() == null ? "" : " (" + b.reason() + ")") + ": not used");
+            }
+        }
+    }
+}

@@ -1,0 +1,475 @@
+package org.backupscheduler.restore;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.FileStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.UserPrincipal;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.backupscheduler.UserError;
+import org.backupscheduler.backup.RepositoryLayout;
+import org.backupscheduler.catalog.BackupRecord;
+import org.backupscheduler.catalog.Backups;
+import org.backupscheduler.catalog.Coordinates;
+import org.backupscheduler.config.BackupConfig;
+import org.backupscheduler.config.ReplicaConfig;
+import org.backupscheduler.config.Secrets;
+import org.backupscheduler.engine.EngineCommands;
+import org.backupscheduler.engine.EngineTool;
+import org.backupscheduler.engine.ProcessResult;
+import org.backupscheduler.engine.ProcessRunner;
+import org.backupscheduler.replication.ReplicationState;
+import org.backupscheduler.replication.ReplicationStates;
+import org.backupscheduler.server.Endpoint;
+import org.backupscheduler.server.ServerConnections;
+import org.backupscheduler.verify.PrepareCheck;
+import org.backupscheduler.verify.Scratch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Rebuilds a replica from a backup, each step recorded with its duration. Nothing is ever
+ * deleted: the old datadir is renamed aside, and the stored backup is only read (a working copy
+ * is prepared and moved into place).
+ */
+public final class Restorer {
+    private static final Logger log = LoggerFactory.getLogger(Restorer.class);
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
+    private static final Duration SERVER_WAIT = Duration.ofMinutes(3);
+    private static final Duration CATCH_UP = Duration.ofMinutes(5);
+
+    private final BackupConfig config;
+    private final Backups backups;
+    private final EngineTool tool;
+    private final Secrets secrets;
+    private final PrintWriter out;
+    private final Clock clock = Clock.systemUTC();
+
+    public Restorer(BackupConfig config, Backups backups, EngineTool tool, Secrets secrets, PrintWriter out) {
+        this.config = config;
+        this.backups = backups;
+        this.tool = tool;
+        this.secrets = secrets;
+        this.out = out;
+    }
+
+    // ---------------------------------------------------------------- plan
+
+    RestorePlan plan(String replicaName, String backupId, LocalDateTime until) throws IOException {
+        String name = replicaName(replicaName);
+        ReplicaConfig r = config.replicas().get(name);
+        if (r.primary() == null) {
+            throw new UserError("replicas." + name + ".primary is missing: the restored replica must be pointed at "
+                    + "its primary", "add replicas." + name + ".primary (host, port, user, password-file)",
+                    UserError.USAGE);
+        }
+        Endpoint admin = new Endpoint(r.host(), r.port(), r.socket(), r.user(),
+                secrets.password("replicas." + name, r.passwordFile(), r.passwordEnv()));
+        ReplicaConfig.PrimaryConfig p = r.primary();
+        Endpoint primary = new Endpoint(p.host(), p.port(), null, p.user(),
+                secrets.password("replicas." + name + ".primary", p.passwordFile(), p.passwordEnv()));
+        if (r.host() != null && r.host().equals(p.host()) && r.port().equals(p.port())) {
+            throw new UserError("replicas." + name + " is " + r.host() + ":" + r.port() + ", its own primary: a "
+                    + "restore would destroy the source of every backup", "point replicas." + name + " at a replica",
+                    UserError.USAGE);
+        }
+        boolean running = ServerWait.isUp(admin);
+        DatadirResolver.Resolved datadir = DatadirResolver.resolve(name, r, admin);
+        if (running && r.stopCommand().isEmpty()) {
+            throw new UserError("replica " + name + " is running and replicas." + name + ".stop-command is not set",
+                    "set stop-command (such as [systemctl, stop, mariadb]) and start-command", UserError.USAGE);
+        }
+        if (r.startCommand().isEmpty()) {
+            throw new UserError("replicas." + name + ".start-command is not set", "set it, such as "
+                    + "[systemctl, start, mariadb]", UserError.USAGE);
+        }
+        Instant untilInstant = until == null ? null : until.atZone(ZoneId.systemDefault()).toInstant();
+        BackupChoice choice = BackupChoice.choose(config, backups, tool, backupId, untilInstant);
+        BackupRecord backup = choice.backup();
+        Coordinates from;
+        try {
+            from = RestoreCoordinates.of(backup, backups.sources().find(backup.instance(), backup.id()));
+        } catch (IllegalStateException e) {
+            throw new UserError(e.getMessage(), "restore a backup taken with binlogs on (or --slave-info on a "
+                    + "replica)", UserError.FAILED);
+        }
+        String purged;
+        try (Connection c = ServerConnections.open(primary)) {
+            purged = PrimaryBinlogs.read(c).missing(from);
+        } catch (SQLException e) {
+            throw new UserError("cannot read the binlog list of the primary " + primary.address() + " as "
+                    + primary.user() + ": " + e.getMessage() + "; nothing was changed", "check replicas." + name
+                    + ".primary: its account needs REPLICATION SLAVE, BINLOG MONITOR", UserError.FAILED);
+        }
+        if (purged != null) {
+            throw new UserError(purged + ": a replica restored from backup " + backup.id()
+                    + " could not catch up (no roll-forward possible); nothing was changed",
+                    "take a fresh backup ('backup run') and restore that one", UserError.FAILED);
+        }
+        long needed = choice.chain().stream().mapToLong(b -> b.sizeBytes() == null ? 0 : b.sizeBytes()).sum();
+        Path parent = datadir.datadir().toAbsolutePath().getParent();
+        FileStore store = Files.getFileStore(existing(parent));
+        if (store.getUsableSpace() < needed + needed / 10) {
+            throw new UserError("not enough space for the working copy next to " + datadir.datadir() + ": "
+                    + store.getUsableSpace() + " bytes free, " + (needed + needed / 10) + " needed; nothing was changed",
+                    "free space on " + store.name(), UserError.USAGE);
+        }
+        List<String> steps = new ArrayList<>();
+        steps.add("use backup " + backup.id() + (choice.chain().size() > 1 ? " (chain of " + choice.chain().size()
+                + ", full " + choice.chain().get(0).id() + ")" : "") + ", re-checked against its manifest just now");
+        steps.add("target datadir " + datadir.datadir() + " (" + datadir.how() + ")");
+        steps.add(running ? "stop replica " + name + ": " + String.join(" ", r.stopCommand())
+                : "replica " + name + " is not running");
+        steps.add("move " + datadir.datadir() + " aside to " + datadir.datadir() + ".before-restore-<time> (rename)");
+        steps.add("prepare a working copy next to it (the stored backup is not touched)");
+        steps.add("move the prepared copy into " + datadir.datadir() + " (--move-back --datadir)");
+        steps.add(r.osUser() == null ? "keep file ownership (replicas." + name + ".os-user not set)"
+                : "give the files to " + r.osUser());
+        steps.add("start replica " + name + ": " + String.join(" ", r.startCommand()));
+        steps.add("replicate from " + primary.address() + " starting at " + from
+                + (until == null ? "" : ", stopping at the last event before " + until));
+        steps.add(until == null ? "wait until both replication threads run and lag falls to 0"
+                : "wait until the replica has applied everything up to " + until);
+        return new RestorePlan(name, r, admin, primary, choice, datadir.datadir(), datadir.how(), from, until, running,
+                steps);
+    }
+
+    private String replicaName(String given) {
+        Map<String, ReplicaConfig> replicas = config.replicas();
+        if (replicas.isEmpty()) {
+            throw new UserError("no replicas are configured", "add a replicas: section (docs/configuration.md)",
+                    UserError.USAGE);
+        }
+        if (given == null) {
+            if (replicas.size() > 1) {
+                throw new UserError("several replicas are configured: " + String.join(", ", replicas.keySet()),
+                        "name one with --replica", UserError.USAGE);
+            }
+            return replicas.keySet().iterator().next();
+        }
+        if (!replicas.containsKey(given)) {
+            throw new UserError("no replica '" + given + "' in the config; configured: "
+                    + String.join(", ", replicas.keySet()), "check --replica", UserError.USAGE);
+        }
+        return given;
+    }
+
+    private static Path existing(Path p) {
+        Path q = p;
+        while (q != null && !Files.exists(q)) {
+            q = q.getParent();
+        }
+        return q == null ? Path.of("/") : q;
+    }
+
+    void print(RestorePlan plan) {
+        out.println("Restore plan for replica " + plan.replicaName() + ":");
+        plan.choice().notes().forEach(n -> out.println("  note: " + n));
+        for (int i = 0; i < plan.steps().size(); i++) {
+            out.println(String.format("  %2d. %s", i + 1, plan.steps().get(i)));
+        }
+        out.flush();
+    }
+
+    // ---------------------------------------------------------------- act
+
+    public RestoreOutcome restore(String replicaName, String backupId, LocalDateTime until, boolean dryRun)
+            throws IOException, InterruptedException {
+        RestorePlan plan = plan(replicaName, backupId, until);
+        print(plan);
+        if (dryRun) {
+            out.println("dry run: nothing was changed");
+            return new RestoreOutcome(null, plan.backup().id(), null, plan.choice().notes());
+        }
+        String id = STAMP.format(LocalDateTime.now(clock));
+        String instance = config.instance();
+        backups.restores().start(instance, id, plan.replicaName(), plan.backup().id(),
+                until == null ? null : until.toString(), clock.instant());
+        Steps steps = new Steps(instance, id);
+        Path aside = null;
+        ReplicaConfig r = plan.replica();
+        Path workLog = config.instanceDir().resolve(".restore-" + id + ".log");
+        RepositoryLayout.createPrivateDir(config.instanceDir());
+        RepositoryLayout.createPrivateFile(workLog);
+        try {
+            if (plan.running()) {
+                steps.run("stop", () -> {
+                    command(r.stopCommand(), workLog);
+                    if (!ServerWait.until(plan.admin(), false, SERVER_WAIT)) {
+                        // A refusal, not a failure: nothing was moved, and the fix is the operator's.
+                        throw new UserError("replica " + plan.replicaName() + " still answers "
+                                + SERVER_WAIT.toSeconds() + "s after " + String.join(" ", r.stopCommand())
+                                + "; nothing was changed",
+                                "make replicas." + plan.replicaName() + ".stop-command stop the server (or stop it "
+                                        + "yourself), then run the restore again", UserError.USAGE);
+                    }
+                    return "stopped";
+                });
+            }
+            Path datadir = plan.datadir();
+            if (Files.exists(datadir)) {
+                Path target = datadir.resolveSibling(datadir.getFileName() + ".before-restore-" + id);
+                steps.run("move-aside", () -> {
+                    Files.move(datadir, target, StandardCopyOption.ATOMIC_MOVE);
+                    return "old datadir is now " + target;
+                });
+                aside = target;
+                out.println("  the old datadir is kept at " + aside);
+            }
+            Path work = datadir.resolveSibling(datadir.getFileName() + ".restore-work-" + id);
+            try (Scratch scratch = Scratch.at(work)) {
+                steps.run("prepare", () -> {
+                    String problem = PrepareCheck.prepare(tool, plan.choice().chain(), scratch,
+                            config.schedule().runTimeout());
+                    if (problem != null) {
+                        throw new IOException(problem);
+                    }
+                    return "prepared " + plan.choice().chain().size() + " backup(s) in " + work;
+                });
+                steps.run("move-back", () -> {
+                    RepositoryLayout.createPrivateDir(datadir);
+                    List<String> argv = new EngineCommands(tool).moveBack(scratch.dir().resolve("data"), datadir);
+                    ProcessResult res = new ProcessRunner(argv, workLog, config.schedule().runTimeout()).run();
+                    if (!res.succeeded()) {
+                        throw new IOException(res.describe());
+                    }
+                    return "files in " + datadir;
+                });
+            }
+            if (r.osUser() != null) {
+                steps.run("ownership", () -> {
+                    chown(datadir, r.osUser());
+                    return "owned by " + r.osUser();
+                });
+            }
+            steps.run("start", () -> {
+                command(r.startCommand(), workLog);
+                if (!ServerWait.until(plan.admin(), true, SERVER_WAIT)) {
+                    throw new IOException("replica not answering " + SERVER_WAIT.toSeconds() + "s after "
+                            + String.join(" ", r.startCommand()));
+                }
+                return "answering on " + plan.admin().address();
+            });
+            Coordinates stopAt = until == null ? null : steps.run("find-until", () -> {
+                Coordinates c = untilPosition(plan, workLog.getParent());
+                return c;
+            });
+            steps.run("replication", () -> {
+                attach(plan, stopAt);
+                return "from " + plan.from() + (stopAt == null ? "" : " until " + stopAt);
+            });
+            ReplicationState state = steps.run("catch-up", () -> awaitReplication(plan, stopAt));
+            String summary = until == null
+                    ? "replicating from " + plan.primary().address() + " (" + state.describe() + ")"
+                    : "applied up to " + until + " (" + stopAt + "), replication configured but stopped there";
+            backups.restores().finish(instance, id, "DONE", aside == null ? null : aside.toString(), summary,
+                    clock.instant());
+            out.println("restore " + id + " DONE: replica " + plan.replicaName() + " from backup " + plan.backup().id()
+                    + ", " + summary);
+            return new RestoreOutcome(id, plan.backup().id(), aside, plan.choice().notes());
+        } catch (UserError refused) {
+            if (aside != null) {
+                // After the move-aside every error must say how to put the old datadir back.
+                String reason = steps.current + " failed: " + refused.getMessage();
+                backups.restores().finish(instance, id, "FAILED", aside.toString(), reason, clock.instant());
+                throw new UserError("restore " + id + " of replica " + plan.replicaName() + " FAILED at " + reason,
+                        putBack(plan, aside, id), UserError.FAILED, refused);
+            }
+            backups.restores().finish(instance, id, "REFUSED", null, steps.current + ": " + refused.getMessage(),
+                    clock.instant());
+            throw refused;
+        } catch (IOException | SQLException | RuntimeException e) {
+            String reason = steps.current + " failed: " + e.getMessage();
+            backups.restores().finish(instance, id, "FAILED", aside == null ? null : aside.toString(), reason,
+                    clock.instant());
+            throw new UserError("restore " + id + " of replica " + plan.replicaName() + " FAILED at " + reason,
+                    putBack(plan, aside, id), UserError.FAILED, e);
+        }
+    }
+
+    /** The exact commands that undo a failed restore, when the old datadir was moved aside. */
+    private static String putBack(RestorePlan plan, Path aside, String id) {
+        if (aside == null) {
+            return "nothing was moved; the log is in the repository (.restore-" + id + ".log)";
+        }
+        Path datadir = plan.datadir();
+        return "the old datadir is intact at " + aside + "; to put it back: "
+                + String.join(" ", plan.replica().stopCommand()) + "; mv " + datadir + " " + datadir
+                + ".failed-restore-" + id + "; mv " + aside + " " + datadir + "; "
+                + String.join(" ", plan.replica().startCommand());
+    }
+
+    private Coordinates untilPosition(RestorePlan plan, Path workDir) throws IOException, SQLException {
+        List<String> files;
+        try (Connection c = ServerConnections.open(plan.primary())) {
+            files = PrimaryBinlogs.read(c).files();
+        }
+        if (plan.from().binlogFile() != null) {
+            files = files.subList(Math.max(0, files.indexOf(plan.from().binlogFile())), files.size());
+        }
+        Coordinates found = RollForward.until(plan.primary(), files, plan.until(), workDir);
+        if (plan.from().gtid() != null) {
+            // Nothing newer than the backup before the target: stop where the backup is.
+            return new Coordinates(null, null, found.gtid() != null ? newest(found.gtid(), plan.from().gtid())
+                    : plan.from().gtid());
+        }
+        return found.binlogFile() != null ? new Coordinates(found.binlogFile(), found.binlogPosition(), null)
+                : new Coordinates(plan.from().binlogFile(), plan.from().binlogPosition(), null);
+    }
+
+    /** Per domain, the later of two GTID positions. */
+    static String newest(String a, String b) {
+        Map<String, Long> sa = PrimaryBinlogs.seqByDomain(a);
+        Map<String, Long> sb = PrimaryBinlogs.seqByDomain(b);
+        List<String> out = new ArrayList<>();
+        for (String g : (a + "," + b).split(",")) {
+            String[] p = g.strip().split("-");
+            if (p.length == 3 && Long.parseLong(p[2]) == Math.max(sa.getOrDefault(p[0], 0L), sb.getOrDefault(p[0], 0L))
+                    && out.stream().noneMatch(x -> x.startsWith(p[0] + "-"))) {
+                out.add(g.strip());
+            }
+        }
+        return String.join(",", out);
+    }
+
+    private void attach(RestorePlan plan, Coordinates until) throws SQLException {
+        List<SqlStep> sql = ReplicationSql.attach(tool.flavor(), plan.from(), plan.primary(), until);
+        try (Connection c = ServerConnections.open(plan.admin())) {
+            for (SqlStep step : sql) {
+                log.info("replica {}: {}", plan.replicaName(), step.sql());
+                try (PreparedStatement ps = c.prepareStatement(step.sql())) {
+                    for (int i = 0; i < step.params().size(); i++) {
+                        ps.setObject(i + 1, step.params().get(i));
+                    }
+                    ps.execute();
+                } catch (SQLException e) {
+                    // A fresh datadir has no replication to stop: only those two may fail.
+                    if (!step.sql().startsWith("STOP ")) {
+                        throw e;
+                    }
+                }
+            }
+        }
+    }
+
+    private ReplicationState awaitReplication(RestorePlan plan, Coordinates until)
+            throws SQLException, IOException, InterruptedException {
+        Instant deadline = clock.instant().plus(CATCH_UP);
+        ReplicationState last = null;
+        // "Caught up" means: has applied what the primary had written when we started waiting.
+        // Seconds_Behind_Master alone says 0 before the IO thread has fetched anything.
+        Coordinates primaryNow = until == null && plan.from().gtid() != null ? primaryGtid(plan) : null;
+        while (clock.instant().isBefore(deadline)) {
+            try (Connection c = ServerConnections.open(plan.admin())) {
+                Optional<ReplicationState> s = ReplicationStates.read(c);
+                if (s.isPresent()) {
+                    last = s.get();
+                    if (last.lastIoErrno() != 0 || last.lastSqlErrno() != 0) {
+                        throw new IOException("replication failed: " + last.describe() + "; Last_IO_Errno "
+                                + last.lastIoErrno() + ": " + last.lastIoError() + "; Last_SQL_Errno "
+                                + last.lastSqlErrno() + ": " + last.lastSqlError());
+                    }
+                    if (until == null && last.running() && last.secondsBehind() != null
+                            && last.secondsBehind() == 0 && (primaryNow == null || reached(c, primaryNow))) {
+                        return last;
+                    }
+                    if (until != null && !last.sqlRunning() && reached(c, until)) {
+                        return last;
+                    }
+                }
+            }
+            Thread.sleep(250);
+        }
+        throw new IOException("replication did not " + (until == null ? "catch up" : "reach " + until) + " within "
+                + CATCH_UP.toMinutes() + " min" + (last == null ? "" : ": " + last.describe()));
+    }
+
+    private static Coordinates primaryGtid(RestorePlan plan) throws SQLException {
+        try (Connection c = ServerConnections.open(plan.primary()); var st = c.createStatement();
+             var rs = st.executeQuery("SELECT @@gtid_binlog_pos")) {
+            rs.next();
+            String pos = rs.getString(1);
+            return pos == null || pos.isEmpty() ? null : new Coordinates(null, null, pos);
+        } catch (SQLException e) {
+            return null; // MySQL, or no GTIDs: fall back to the lag alone.
+        }
+    }
+
+    private static boolean reached(Connection c, Coordinates until) throws SQLException {
+        if (until.gtid() == null) {
+            return true;
+        }
+        try (var st = c.createStatement(); var rs = st.executeQuery("SELECT @@gtid_slave_pos")) {
+            rs.next();
+            Map<String, Long> at = PrimaryBinlogs.seqByDomain(rs.getString(1));
+            return PrimaryBinlogs.seqByDomain(until.gtid()).entrySet().stream()
+                    .allMatch(e -> at.getOrDefault(e.getKey(), -1L) >= e.getValue());
+        }
+    }
+
+    private static void command(List<String> argv, Path logFile) throws IOException {
+        ProcessResult r = new ProcessRunner(argv, logFile, SERVER_WAIT).run();
+        if (!r.succeeded()) {
+            throw new IOException(r.describe());
+        }
+    }
+
+    private static void chown(Path root, String user) throws IOException {
+        UserPrincipal owner = root.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(user);
+        try (var walk = Files.walk(root)) {
+            for (Path p : (Iterable<Path>) walk::iterator) {
+                Files.setOwner(p, owner);
+            }
+        }
+    }
+
+    /** Records each step with its duration; remembers which one is running for the error message. */
+    private final class Steps {
+        private final String instance;
+        private final String id;
+        private int seq;
+        private String current = "plan";
+
+        Steps(String instance, String id) {
+            this.instance = instance;
+            this.id = id;
+        }
+
+        <T> T run(String step, Action<T> action) throws IOException, SQLException, InterruptedException {
+            current = step;
+            Instant start = clock.instant();
+            out.println("  " + step + "...");
+            out.flush();
+            try {
+                T result = action.run();
+                Duration took = Duration.between(start, clock.instant());
+                backups.restores().step(instance, id, ++seq, step, start, took, true, String.valueOf(result));
+                out.println(String.format("  %s: %s (%.1fs)", step, result, took.toMillis() / 1000.0));
+                return result;
+            } catch (IOException | SQLException | InterruptedException | RuntimeException e) {
+                backups.restores().step(instance, id, ++seq, step, start, Duration.between(start, clock.instant()),
+                        false, e.getMessage());
+                throw e;
+            }
+        }
+    }
+
+    private interface Action<T> {
+        T run() throws IOException, SQLException, InterruptedException;
+    }
+}

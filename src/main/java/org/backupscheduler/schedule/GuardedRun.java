@@ -1,0 +1,92 @@
+package org.backupscheduler.schedule;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.util.Set;
+
+import org.backupscheduler.backup.BackupIds;
+import org.backupscheduler.backup.BackupOutcome;
+import org.backupscheduler.backup.BackupWorkflow;
+import org.backupscheduler.backup.ProgressListener;
+import org.backupscheduler.catalog.BackupRecord;
+import org.backupscheduler.catalog.BackupStatus;
+import org.backupscheduler.catalog.BackupType;
+import org.backupscheduler.catalog.Catalog;
+import org.backupscheduler.catalog.Coordinates;
+import org.backupscheduler.catalog.ProcessIdentity;
+import org.backupscheduler.config.BackupConfig;
+import org.backupscheduler.engine.EngineTool;
+import org.backupscheduler.server.Endpoint;
+import org.backupscheduler.verify.Level;
+import org.backupscheduler.verify.Verifier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What {@code backup run} and every scheduled run execute: take the instance's lease (or record
+ * SKIPPED, naming the holder), back up, verify (verify.after-backup), apply retention, release.
+ */
+public final class GuardedRun {
+    private static final Logger log = LoggerFactory.getLogger(GuardedRun.class);
+
+    private final BackupConfig config;
+    private final Catalog catalog;
+    private final EngineTool tool;
+    private final Endpoint source;
+    private final ProgressListener progress;
+    private final Clock clock;
+
+    public GuardedRun(BackupConfig config, Catalog catalog, EngineTool tool, Endpoint source,
+                      ProgressListener progress, Clock clock) {
+        this.config = config;
+        this.catalog = catalog;
+        this.tool = tool;
+        this.source = source;
+        this.progress = progress;
+        this.clock = clock;
+    }
+
+    /** The backup as it ended (SKIPPED when another run held the lease), and a note for the user. */
+    public record Result(BackupRecord backup, String note) {
+        public boolean skipped() {
+            return backup.status() == BackupStatus.SKIPPED;
+        }
+    }
+
+    public Result run(BackupType type) throws IOException {
+        Lease.Result lease = Lease.acquire(catalog, config.instanceDir(), config.instance(), Lease.TTL, clock);
+        if (!lease.acquired()) {
+            return new Result(skipped(type, lease.heldBy()), null);
+        }
+        try (Lease held = lease.lease()) {
+            BackupOutcome outcome = new BackupWorkflow(config, catalog.backups(), tool, source, progress, clock)
+                    .run(type);
+            BackupRecord b = outcome.backup();
+            Set<Level> levels = Verifier.afterBackupLevels(config);
+            if (!outcome.failed() && !levels.isEmpty()) {
+                b = new Verifier(config, catalog.backups(), tool, clock).verify(b, levels).after();
+            }
+            try {
+                new Expirer(config, catalog.backups(), clock).expire(false);
+            } catch (IOException | RuntimeException e) {
+                // Retention failing must not turn a good backup into a failed run; it is retried next run.
+                log.error("retention could not run: {}", e.getMessage());
+            }
+            return new Result(b, outcome.note());
+        }
+    }
+
+    /** A row for the run that did not happen, so the report shows the hour was not silently lost. */
+    private BackupRecord skipped(BackupType type, LeaseHolder holder) {
+        var now = clock.instant();
+        String id = BackupIds.next(config.instanceDir(), type, now,
+                candidate -> catalog.backups().find(config.instance(), candidate).isPresent());
+        String reason = "another run holds the lease of " + config.instance() + ": " + holder.describe();
+        BackupRecord b = new BackupRecord(config.instance(), id, type, null, BackupStatus.SKIPPED, now, now, null,
+                null, tool.name(), tool.version(), null, null, Coordinates.NONE, source.address(), null,
+                config.instanceDir().resolve(id).toString(), reason);
+        catalog.backups().insert(b, ProcessIdentity.current());
+        log.warn("run SKIPPED: {}", reason);
+        return b;
+    }
+}

@@ -1,0 +1,185 @@
+package org.backupscheduler.schedule;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.backupscheduler.backup.RepositoryLayout;
+import org.backupscheduler.catalog.Catalog;
+import org.backupscheduler.catalog.CatalogException;
+import org.backupscheduler.catalog.ProcessIdentity;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One run per instance at a time, whoever starts it (cron, the daemon, a DBA by hand, another
+ * host). Two guards, as measured on this machine (DESIGN.md): an OS file lock in the repository,
+ * released by the kernel the moment its holder dies, and a lease row in the catalog with a
+ * heartbeat, which several hosts sharing a MySQL/MariaDB catalog all see. A dead holder's row
+ * expires after {@code ttl} and is taken over.
+ */
+public final class Lease implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Lease.class);
+    /** Renewed every third of it; a holder silent this long is taken to be dead. */
+    public static final Duration TTL = Duration.ofMinutes(2);
+
+    private final Catalog catalog;
+    private final String instance;
+    private final String owner;
+    private final Duration ttl;
+    private final Clock clock;
+    private final FileChannel channel;
+    private final FileLock fileLock;
+    private final ScheduledExecutorService heartbeat;
+
+    private Lease(Catalog catalog, String instance, String owner, Duration ttl, Clock clock, FileChannel channel,
+                  FileLock fileLock) {
+        this.catalog = catalog;
+        this.instance = instance;
+        this.owner = owner;
+        this.ttl = ttl;
+        this.clock = clock;
+        this.channel = channel;
+        this.fileLock = fileLock;
+        this.heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "lease-heartbeat");
+            t.setDaemon(true);
+            return t;
+        });
+        long every = Math.max(1, ttl.toMillis() / 3);
+        heartbeat.scheduleAtFixedRate(this::renew, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /** The lease, or the holder that has it now. */
+    public static Result acquire(Catalog catalog, Path instanceDir, String instance, Duration ttl, Clock clock)
+            throws IOException {
+        RepositoryLayout.createPrivateDir(instanceDir);
+        FileChannel channel = FileChannel.open(instanceDir.resolve(".run.lock"), StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE);
+        FileLock lock;
+        try {
+            lock = channel.tryLock();
+        } catch (OverlappingFileLockException e) {
+            lock = null; // held by this very process (the daemon and an in-process run)
+        }
+        if (lock == null) {
+            channel.close();
+            return new Result(null, holder(catalog, instance).orElse(new LeaseHolder("unknown", "this host", -1,
+                    clock.instant(), clock.instant())));
+        }
+        String owner = UUID.randomUUID().toString();
+        ProcessIdentity me = ProcessIdentity.current();
+        Instant now = clock.instant();
+        try (Connection c = catalog.connection()) {
+            // A lease whose holder stopped renewing it is free: its process died or hangs. One
+            // held by a dead process of this host is free at once (we hold the file lock it had).
+            Optional<LeaseHolder> previous = holder(catalog, instance);
+            if (previous.isPresent() && previous.get().host().equals(me.host())
+                    && ProcessHandle.of(previous.get().pid()).map(p -> !p.isAlive()).orElse(true)) {
+                try (PreparedStatement ps = c.prepareStatement("DELETE FROM leases WHERE instance=? AND owner=?")) {
+                    ps.setString(1, instance);
+                    ps.setString(2, previous.get().owner());
+                    ps.executeUpdate();
+                }
+                log.warn("took over the lease of {} from {}, whose process is gone", instance,
+                        previous.get().describe());
+            }
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM leases WHERE instance=? AND expires_at<?")) {
+                ps.setString(1, instance);
+                ps.setLong(2, now.toEpochMilli());
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO leases (instance, owner, host, pid, "
+                    + "acquired_at, heartbeat_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                ps.setString(1, instance);
+                ps.setString(2, owner);
+                ps.setString(3, me.host());
+                ps.setLong(4, me.pid());
+                ps.setLong(5, now.toEpochMilli());
+                ps.setLong(6, now.toEpochMilli());
+                ps.setLong(7, now.plus(ttl).toEpochMilli());
+                ps.executeUpdate();
+            }
+        } catch (SQLException e) {
+            Optional<LeaseHolder> holder = holder(catalog, instance);
+            lock.release();
+            channel.close();
+            if (holder.isPresent()) {
+                return new Result(null, holder.get());
+            }
+            throw new CatalogException("take the lease of " + instance, e);
+        }
+        return new Result(new Lease(catalog, instance, owner, ttl, clock, channel, lock), null);
+    }
+
+    public static Optional<LeaseHolder> holder(Catalog catalog, String instance) {
+        try (Connection c = catalog.connection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT owner, host, pid, acquired_at, expires_at FROM leases WHERE instance=?")) {
+            ps.setString(1, instance);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(new LeaseHolder(rs.getString(1), rs.getString(2), rs.getLong(3),
+                        Instant.ofEpochMilli(rs.getLong(4)), Instant.ofEpochMilli(rs.getLong(5))));
+            }
+        } catch (SQLException e) {
+            throw new CatalogException("read the lease of " + instance, e);
+        }
+    }
+
+    private void renew() {
+        Instant now = clock.instant();
+        try (Connection c = catalog.connection(); PreparedStatement ps = c.prepareStatement(
+                "UPDATE leases SET heartbeat_at=?, expires_at=? WHERE instance=? AND owner=?")) {
+            ps.setLong(1, now.toEpochMilli());
+            ps.setLong(2, now.plus(ttl).toEpochMilli());
+            ps.setString(3, instance);
+            ps.setString(4, owner);
+            if (ps.executeUpdate() == 0) {
+                log.error("the lease of {} was taken over by another process: this run no longer holds it",
+                        instance);
+            }
+        } catch (SQLException e) {
+            log.warn("lease heartbeat failed: {}", e.getMessage());
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        heartbeat.shutdownNow();
+        try (Connection c = catalog.connection(); PreparedStatement ps = c.prepareStatement(
+                "DELETE FROM leases WHERE instance=? AND owner=?")) {
+            ps.setString(1, instance);
+            ps.setString(2, owner);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            log.warn("could not release the lease of {} (it expires by itself): {}", instance, e.getMessage());
+        } finally {
+            fileLock.release();
+            channel.close();
+        }
+    }
+
+    /** Either the lease, or who holds it. */
+    public record Result(Lease lease, LeaseHolder heldBy) {
+        public boolean acquired() {
+            return lease != null;
+        }
+    }
+}

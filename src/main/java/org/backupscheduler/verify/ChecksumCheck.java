@@ -1,0 +1,62 @@
+package org.backupscheduler.verify;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import org.backupscheduler.backup.FileChecksums;
+import org.backupscheduler.backup.Manifest;
+import org.backupscheduler.backup.Manifest.FileEntry;
+
+/**
+ * The manifest recomputed: every file named with what was expected and what is there. A bit
+ * flipped on disk a month after the backup is found here, before anyone needs the backup.
+ */
+public final class ChecksumCheck {
+    private ChecksumCheck() {
+    }
+
+    public static List<String> problems(Path backupDir) throws IOException {
+        Manifest manifest = Manifest.read(backupDir);
+        if (!FileChecksums.ALGORITHM.equals(manifest.checksumAlgorithm())) {
+            return List.of("the manifest uses " + manifest.checksumAlgorithm() + ", this version reads only "
+                    + FileChecksums.ALGORITHM);
+        }
+        Map<String, FileEntry> expected = manifest.files().stream()
+                .collect(Collectors.toMap(FileEntry::path, Function.identity(), (a, b) -> a, LinkedHashMap::new));
+        List<String> problems = new ArrayList<>();
+        List<String> present = new ArrayList<>();
+        try (var walk = Files.walk(backupDir)) {
+            walk.filter(Files::isRegularFile).map(p -> FileChecksums.relative(backupDir, p))
+                    .filter(p -> !p.equals("manifest.json")).sorted().forEach(present::add);
+        }
+        for (String path : present) {
+            if (!expected.containsKey(path)) {
+                problems.add("extra file " + path + " (not in the manifest)");
+            }
+        }
+        for (FileEntry e : expected.values()) {
+            Path file = backupDir.resolve(e.path());
+            if (!Files.isRegularFile(file)) {
+                problems.add("missing file " + e.path() + " (expected " + e.size() + " bytes)");
+                continue;
+            }
+            long size = Files.size(file);
+            if (size != e.size()) {
+                problems.add("resized file " + e.path() + ": expected " + e.size() + " bytes, found " + size);
+                continue;
+            }
+            String actual = FileChecksums.crc32c(file);
+            if (!actual.equals(e.checksum())) {
+                problems.add("changed file " + e.path() + ": expected CRC32C " + e.checksum() + ", found " + actual);
+            }
+        }
+        return problems;
+    }
+}

@@ -1,0 +1,174 @@
+package org.backupscheduler.verify;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+import org.backupscheduler.UserError;
+import org.backupscheduler.backup.Manifest;
+import org.backupscheduler.catalog.BackupRecord;
+import org.backupscheduler.catalog.BackupStatus;
+import org.backupscheduler.catalog.Backups;
+import org.backupscheduler.catalog.VerificationRecord;
+import org.backupscheduler.config.BackupConfig;
+import org.backupscheduler.engine.EngineTool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * Runs verification levels on a backup, records each in the catalog's history, and sets the
+ * backup's status. The rule that matters: VERIFIED only when every level run passed and the
+ * engine itself prepared a copy (prepare or deep) — checksums alone prove the bytes are what was
+ * written, not that they restore. Any failure makes the backup INVALID, even one that was
+ * VERIFIED before (bit rot); a STALE backup stays STALE when it passes.
+ */
+public final class Verifier {
+    private static final Logger log = LoggerFactory.getLogger(Verifier.class);
+    private static final Set<BackupStatus> VERIFIABLE = EnumSet.of(BackupStatus.COMPLETED, BackupStatus.VERIFIED,
+            BackupStatus.INVALID, BackupStatus.STALE);
+
+    private final BackupConfig config;
+    private final Backups backups;
+    private final EngineTool tool;
+    private final Clock clock;
+
+    public Verifier(BackupConfig config, Backups backups, EngineTool tool, Clock clock) {
+        this.config = config;
+        this.backups = backups;
+        this.tool = tool;
+        this.clock = clock;
+    }
+
+    /** The levels named in {@code verify.after-backup}. */
+    public static Set<Level> afterBackupLevels(BackupConfig config) {
+        Set<Level> levels = EnumSet.noneOf(Level.class);
+        config.verify().afterBackup().forEach(word -> levels.add(Level.of(word)));
+        return levels;
+    }
+
+    public static boolean isVerifiable(BackupRecord b) {
+        return VERIFIABLE.contains(b.status());
+    }
+
+    public VerificationOutcome verify(BackupRecord backup, Collection<Level> requested) throws IOException {
+        if (!isVerifiable(backup)) {
+            throw new UserError("backup " + backup.id() + " is " + backup.status() + ": there is no backup to verify",
+                    "'backup list' shows the COMPLETED and VERIFIED ones", UserError.USAGE);
+        }
+        Set<Level> levels = requested.isEmpty() ? EnumSet.noneOf(Level.class) : EnumSet.copyOf(requested);
+        MDC.put("backup", backup.id());
+        try {
+            List<LevelResult> results = run(backup, levels);
+            BackupRecord after = settle(backup, levels, results);
+            return new VerificationOutcome(backup, after, results);
+        } finally {
+            MDC.remove("backup");
+        }
+    }
+
+    private List<LevelResult> run(BackupRecord backup, Set<Level> levels) throws IOException {
+        List<LevelResult> results = new ArrayList<>();
+        Path dir = Path.of(backup.path());
+        for (Level level : List.of(Level.STRUCTURE, Level.CHECKSUM)) {
+            if (!levels.contains(level)) {
+                continue;
+            }
+            Instant start = clock.instant();
+            List<String> problems = level == Level.STRUCTURE
+                    ? StructureCheck.problems(dir, tool.flavor()) : ChecksumCheck.problems(dir);
+            LevelResult r = result(level, problems, start);
+            record(backup, r, start);
+            results.add(r);
+            if (!r.ok()) {
+                return results;
+            }
+        }
+        if (levels.contains(Level.PREPARE) || levels.contains(Level.DEEP)) {
+            results.addAll(prepareAndDrill(backup, levels.contains(Level.DEEP)));
+        }
+        return results;
+    }
+
+    private List<LevelResult> prepareAndDrill(BackupRecord backup, boolean deep) throws IOException {
+        List<LevelResult> results = new ArrayList<>();
+        Instant start = clock.instant();
+        List<BackupRecord> chain;
+        try {
+            chain = Chain.of(backups, backup);
+        } catch (IllegalStateException e) {
+            LevelResult r = LevelResult.fail(Level.PREPARE, e.getMessage(), Duration.between(start, clock.instant()));
+            record(backup, r, start);
+            results.add(r);
+            return results;
+        }
+        try (Scratch scratch = Scratch.create(config.instanceDir(), backup.id())) {
+            log.info("preparing a scratch copy of {} (chain of {})", backup.id(), chain.size());
+            String problem = PrepareCheck.prepare(tool, chain, scratch, config.schedule().runTimeout());
+            LevelResult prepared = result(Level.PREPARE, problem == null ? List.of() : List.of(problem), start);
+            record(backup, prepared, start);
+            results.add(prepared);
+            if (!prepared.ok() || !deep) {
+                return results;
+            }
+            Instant drill = clock.instant();
+            log.info("restore drill: starting a throw-away server on the prepared copy of {}", backup.id());
+            List<String> problems = DeepCheck.problems(scratch.dir().resolve("data"),
+                    Manifest.read(Path.of(backup.path())).inventory());
+            // The drill's duration includes the prepare: together they are what a restore costs.
+            LevelResult r = result(Level.DEEP, problems, start);
+            record(backup, r, drill);
+            results.add(r);
+        }
+        return results;
+    }
+
+    private LevelResult result(Level level, List<String> problems, Instant start) {
+        Duration took = Duration.between(start, clock.instant());
+        if (problems.isEmpty()) {
+            log.info("{} of the backup: OK in {} ms", level.word(), took.toMillis());
+            return LevelResult.pass(level, took);
+        }
+        String finding = problems.size() == 1 ? problems.get(0)
+                : problems.size() + " problems: " + String.join("; ", problems);
+        log.error("{} of the backup FAILED: {}", level.word(), finding);
+        return LevelResult.fail(level, finding, took);
+    }
+
+    private void record(BackupRecord b, LevelResult r, Instant start) {
+        backups.verifications().record(new VerificationRecord(b.instance(), b.id(), r.level().word(), start,
+                r.duration(), r.ok(), r.finding()));
+    }
+
+    /** The status the results earn; written to the catalog when it changes. */
+    private BackupRecord settle(BackupRecord backup, Set<Level> levels, List<LevelResult> results) {
+        LevelResult failed = results.stream().filter(r -> !r.ok()).findFirst().orElse(null);
+        BackupRecord after;
+        if (failed != null) {
+            String reason = failed.level().word() + " verification failed: " + failed.finding();
+            if (backup.status() == BackupStatus.VERIFIED) {
+                reason = "was VERIFIED, now " + reason;
+            }
+            after = backup.withStatus(BackupStatus.INVALID, reason);
+        } else if (backup.status() == BackupStatus.STALE) {
+            after = backup;
+        } else if (levels.contains(Level.PREPARE) || levels.contains(Level.DEEP)) {
+            after = backup.withStatus(BackupStatus.VERIFIED, null);
+        } else {
+            // Structure and checksums passed, but no engine prepared it: not yet proven restorable.
+            after = backup;
+        }
+        if (!after.equals(backup)) {
+            backups.update(after);
+            log.info("backup {} is now {}", backup.id(), after.status());
+        }
+        return after;
+    }
+}

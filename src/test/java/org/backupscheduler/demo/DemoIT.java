@@ -1,0 +1,33 @@
+package org.backupscheduler.demo;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.backupscheduler.testing.TestSetup;
+import org.backupscheduler.testing.TestSetup.Result;
+import org.junit.jupiter.api.Test;
+
+/** What README promises of {@code bin/backup demo}: exit 0, COMPLETED backups shown, nothing left behind. */
+class DemoIT {
+    @Test
+    void demoShowsCompletedBackupsAndCleansUp() {
+        Result r = TestSetup.cli("demo", "--rows", "2000");
+
+        assertEquals(0, r.exitCode(), r.toString());
+        assertTrue(r.out().contains("$ backup list"), r.out());
+        assertTrue(Pattern.compile("backup \\d{8}-\\d{6}F (COMPLETED|VERIFIED)").matcher(r.out()).find(), r.out());
+        Matcher home = Pattern.compile("ready in [0-9.]+s under (\\S+)").matcher(r.out());
+        assertTrue(home.find(), r.out());
+        assertFalse(Files.exists(Path.of(home.group(1))), "the demo removes its servers' directory");
+        Matcher pid = Pattern.compile("primary: mariadbd pid (\\d+)").matcher(r.out());
+        assertTrue(pid.find(), r.out());
+        assertFalse(ProcessHandle.of(Long.parseLong(pid.group(1))).map(ProcessHandle::isAlive).orElse(false),
+                "the demo's primary is stopped");
+    }
+}

@@ -1,0 +1,321 @@
+package org.backupscheduler.faults;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.backupscheduler.backup.RepositoryLayout;
+import org.backupscheduler.sandbox.SandboxOptions;
+import org.backupscheduler.sandbox.SandboxServer;
+import org.backupscheduler.testing.ArgvWatcher;
+import org.backupscheduler.testing.TestSetup;
+import org.backupscheduler.testing.TestSetup.Result;
+import org.backupscheduler.testing.Workload;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Faults in the middle of a backup, each ending with: nothing lost, a correct status, a clear
+ * message, and the next run working. A long MyISAM UPDATE holds the engine in its lock phase,
+ * so "mid-backup" is a real moment and not a race.
+ */
+class FaultsIT {
+    private static SandboxServer primary;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void startPrimary() throws Exception {
+        primary = SandboxServer.start(SandboxOptions.primary("flt"));
+        TestSetup.createBackupUser(primary);
+        Workload.load(primary, 20_000);
+    }
+
+    @AfterAll
+    static void stopPrimary() {
+        if (primary != null) {
+            primary.close();
+        }
+    }
+
+    private Path config(String extra) throws IOException {
+        return TestSetup.config(dir, primary, TestSetup.passwordFile(dir, "pw", TestSetup.BACKUP_PASSWORD), extra);
+    }
+
+    @Test
+    void engineKilledMidBackupIsFailedAndTheNextRunWorks() throws Exception {
+        Path config = config(null);
+        Result run;
+        try (MyIsamBlocker blocker = MyIsamBlocker.start(primary)) {
+            CompletableFuture<Result> running = CompletableFuture.supplyAsync(
+                    () -> TestSetup.cli("--config", config.toString(), "run"));
+            ProcessHandle engine = awaitEngine(ProcessHandle.current());
+            engine.destroyForcibly();
+            run = running.get(60, TimeUnit.SECONDS);
+        }
+
+        assertEquals(1, run.exitCode(), run.toString());
+        Map<String, Object> failed = newest(config);
+        assertEquals("FAILED", failed.get("status"));
+        assertTrue(((String) failed.get("reason")).contains("was killed by signal 9 (SIGKILL)"), failed.toString());
+        assertTrue(run.err().contains("HINT:"), run.err());
+        assertPartialFolderMarked(failed);
+
+        assertNextRunWorks(config);
+    }
+
+    @Test
+    void runTimeoutEndsTheEngineAndItsStuckServerSessions() throws Exception {
+        Path config = config("schedule:\n  run-timeout: 3s");
+        Result run;
+        try (MyIsamBlocker blocker = MyIsamBlocker.start(primary)) {
+            run = TestSetup.cli("--config", config.toString(), "run");
+            // Still inside the blocker: the engine's session would be queued behind it now.
+            long left = org.backupscheduler.sandbox.SqlValues.count(primary, "SELECT COUNT(*) FROM "
+                    + "information_schema.PROCESSLIST WHERE USER = '" + TestSetup.BACKUP_USER + "'");
+            assertEquals(0, left, "no session of the backup account is left waiting");
+        }
+        assertEquals(1, run.exitCode(), run.toString());
+        Map<String, Object> failed = newest(config);
+        assertEquals("FAILED", failed.get("status"));
+        String reason = (String) failed.get("reason");
+        assertTrue(reason.startsWith("timeout (schedule.run-timeout 3s): mariadb-backup timed out after")
+                || reason.startsWith("timeout (schedule.run-timeout 3s): mariabackup timed out after"), reason);
+        Files.writeString(config, Files.readString(config).replace("run-timeout: 3s", "run-timeout: 50m"));
+        assertNextRunWorks(config);
+    }
+
+    @Test
+    void ourOwnProcessKilledMidBackupIsFoundAtTheNextStart() throws Exception {
+        Path config = config(null);
+        Process cli;
+        try (MyIsamBlocker blocker = MyIsamBlocker.start(primary)) {
+            cli = new ProcessBuilder("java", "-jar", Path.of("target/backup-scheduler.jar").toAbsolutePath().toString(),
+                    "--config", config.toString(), "run")
+                    .redirectErrorStream(true).redirectOutput(dir.resolve("cli.out").toFile()).start();
+            ProcessHandle engine = awaitEngine(cli.toHandle());
+            cli.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            // The engine outlives its killed parent; the next start must end it.
+            assertTrue(engine.isAlive(), "precondition: the orphaned engine still runs");
+
+            Result list = TestSetup.cli("--config", config.toString(), "list", "--json");
+            assertEquals(0, list.exitCode(), list.toString());
+            engine.onExit().get(10, TimeUnit.SECONDS);
+            assertFalse(engine.isAlive(), "the next start ended the dead run's engine");
+            // SIGKILL left the dead run's credentials file behind; the next start removed it.
+            try (var tmp = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+                assertEquals(List.of(), tmp.filter(p -> p.getFileName().toString()
+                        .startsWith("bs-cred-" + cli.pid() + "-")).toList());
+            }
+        }
+
+        Map<String, Object> failed = newest(config);
+        assertEquals("FAILED", failed.get("status"));
+        assertTrue(((String) failed.get("reason")).contains("died before it finished"), failed.toString());
+        assertPartialFolderMarked(failed);
+
+        assertNextRunWorks(config);
+    }
+
+    @Test
+    void repositoryDiskFullIsFailedWithTheEnginesErrorAndNothingElseHurt() throws Exception {
+        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),
+                "skipped: mounting a small tmpfs needs root");
+        Path small = Files.createDirectories(dir.resolve("small"));
+        mount(small);
+        try {
+            // The catalog lives elsewhere: a full repository must not take the catalog with it.
+            Path config = TestSetup.config(dir, primary, TestSetup.passwordFile(dir, "pw", TestSetup.BACKUP_PASSWORD),
+                    "catalog:\n  url: jdbc:h2:file:" + dir.resolve("catalog"));
+            Files.writeString(config, Files.readString(config).replace("repository: " + dir.resolve("repo"),
+                    "repository: " + small));
+
+            Result run = TestSetup.cli("--config", config.toString(), "run");
+
+            assertEquals(1, run.exitCode(), run.toString());
+            Map<String, Object> failed = newest(config);
+            assertEquals("FAILED", failed.get("status"));
+            String reason = (String) failed.get("reason");
+            assertTrue(reason.contains("No space left on device") || reason.contains("errno: 28")
+                    || reason.contains("error 28"), reason);
+            assertTrue(primary.isRunning(), "the source is untouched");
+
+            // Room again (the operator moved the repository): the next run works.
+            Files.writeString(config, Files.readString(config).replace("repository: " + small,
+                    "repository: " + dir.resolve("repo")));
+            assertNextRunWorks(config);
+        } finally {
+            new ProcessBuilder("umount", "-l", small.toString()).inheritIO().start().waitFor();
+        }
+    }
+
+    @Test
+    void sourceRestartedMidBackupIsFailedAndTheNextRunWorks() throws Exception {
+        Path config = config(null);
+        Result run;
+        try (MyIsamBlocker blocker = MyIsamBlocker.start(primary)) {
+            CompletableFuture<Result> running = CompletableFuture.supplyAsync(
+                    () -> TestSetup.cli("--config", config.toString(), "run"));
+            awaitEngine(ProcessHandle.current());
+            Thread.sleep(1000);
+            primary.stop();
+            primary.restart();
+            run = running.get(120, TimeUnit.SECONDS);
+        }
+
+        assertEquals(1, run.exitCode(), run.toString());
+        Map<String, Object> failed = newest(config);
+        assertEquals("FAILED", failed.get("status"));
+        assertTrue(((String) failed.get("reason")).startsWith("mariadb-backup exited with status")
+                || ((String) failed.get("reason")).startsWith("mariabackup exited with status"), failed.toString());
+        assertPartialFolderMarked(failed);
+
+        assertNextRunWorks(config);
+    }
+
+    @Test
+    void unreachableCatalogStopsBeforeAnyEngineStarts() throws Exception {
+        Path config = config("catalog:\n  url: jdbc:mysql://127.0.0.1:1/backup_catalog?connectTimeout=2000");
+        Result run;
+        try (ArgvWatcher watcher = new ArgvWatcher(List.of("mariabackup", "mariadb-backup"))) {
+            run = TestSetup.cli("--config", config.toString(), "run");
+            watcher.close();
+            // Engines of other processes on this host may run meanwhile: look for one writing here.
+            assertEquals(Optional.empty(), watcher.seen().stream()
+                    .filter(a -> a.contains("--backup") && a.contains(dir.toString())).findAny());
+        }
+        assertEquals(1, run.exitCode(), run.toString());
+        String[] lines = run.err().strip().split("\n");
+        assertTrue(lines[lines.length - 2].startsWith("error: catalog jdbc:mysql://127.0.0.1:1/backup_catalog"),
+                run.err());
+        assertTrue(lines[lines.length - 1].contains("nothing was backed up"), run.err());
+        assertFalse(Files.exists(dir.resolve("repo").resolve(primary.name())), "no backup folder was made");
+    }
+
+    @Test
+    void missingEngineSaysHowToInstallItAndLeavesNoRow() throws Exception {
+        Path config = config(null);
+        Files.writeString(config, Files.readString(config).replace("engine:\n", "engine:\n  tool: no-such-backup-tool\n"));
+
+        Result run = TestSetup.cli("--config", config.toString(), "run");
+
+        assertEquals(1, run.exitCode(), run.toString());
+        assertTrue(run.err().contains("error: engine.tool no-such-backup-tool is not on PATH"), run.err());
+        assertTrue(run.err().contains("HINT: install it (apt-get install mariadb-backup)"), run.err());
+        Result list = TestSetup.cli("--config", config.toString(), "list", "--json");
+        assertEquals("[ ]", list.out().strip());
+    }
+
+    // --- helpers
+
+    private Map<String, Object> newest(Path config) throws IOException {
+        return TestSetup.newest(config);
+    }
+
+    private void assertNextRunWorks(Path config) throws IOException {
+        Result next = TestSetup.cli("--config", config.toString(), "run");
+        assertEquals(0, next.exitCode(), next.toString());
+        Map<String, Object> b = newest(config);
+        assertEquals("VERIFIED", b.get("status"), b.toString());
+    }
+
+    private static void assertPartialFolderMarked(Map<String, Object> failed) throws IOException {
+        Path folder = Path.of((String) failed.get("path"));
+        assertTrue(Files.isDirectory(folder), "the partial folder stays for inspection");
+        Path marker = folder.resolve(RepositoryLayout.FAILED_MARKER);
+        assertTrue(Files.readString(marker).contains("not a backup"), "marked: " + marker);
+    }
+
+    /** Waits until {@code parent} has a running engine child doing a backup, and returns it. */
+    private static ProcessHandle awaitEngine(ProcessHandle parent) throws InterruptedException {
+        Instant deadline = Instant.now().plusSeconds(60);
+        while (Instant.now().isBefore(deadline)) {
+            Optional<ProcessHandle> engine = parent.descendants()
+                    .filter(p -> p.info().arguments().map(a -> List.of(a).contains("--backup")).orElse(false))
+                    .findFirst();
+            if (engine.isPresent()) {
+                // Let it get into its copy and lock phase.
+                Thread.sleep(1500);
+                return engine.get();
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("no engine started");
+    }
+
+    private static void mount(Path dir) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=12m,mode=0700", "tmpfs", dir.toString())
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        Assumptions.assumeTrue(p.waitFor() == 0, "skipped: cannot mount a tmpfs here: " + out);
+    }
+
+    /**
+     * A long UPDATE on the MyISAM table, as a maintenance job would run: it holds the table, so
+     * the engine waits in its lock phase (BACKUP STAGE BLOCK_DDL) until it ends.
+     */
+    static final class MyIsamBlocker implements AutoCloseable {
+        private final SandboxServer server;
+        private final CompletableFuture<Void> update;
+        private volatile long connectionId;
+
+        private MyIsamBlocker(SandboxServer server) {
+            this.server = server;
+            this.update = CompletableFuture.runAsync(this::run);
+        }
+
+        static MyIsamBlocker start(SandboxServer server) throws InterruptedException {
+            MyIsamBlocker b = new MyIsamBlocker(server);
+            Instant deadline = Instant.now().plusSeconds(10);
+            while (b.connectionId == 0 && Instant.now().isBefore(deadline)) {
+                Thread.sleep(20);
+            }
+            Thread.sleep(300);
+            return b;
+        }
+
+        private void run() {
+            try (var c = server.connect(); var st = c.createStatement()) {
+                try (var rs = st.executeQuery("SELECT CONNECTION_ID()")) {
+                    rs.next();
+                    connectionId = rs.getLong(1);
+                }
+                st.execute("UPDATE shop.audit SET event = CONCAT(event, '') WHERE SLEEP(0.003) = 0");
+            } catch (Exception e) {
+                // Killed at close, or the server restarted under it: both expected.
+            }
+        }
+
+        @Override
+        public void close() {
+            if (server.isRunning() && connectionId != 0) {
+                try {
+                    // Numeric id of the session this test opened.
+                    server.execute("KILL " + connectionId);
+                } catch (Exception e) {
+                    // Already gone (server restarted).
+                }
+            }
+            try {
+                update.get(30, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                // The update's own outcome does not matter here.
+            }
+        }
+    }
+
+}
