@@ -33,15 +33,20 @@ public final class Catalog implements AutoCloseable {
         credentials.setProperty("user", user == null ? (isH2(url) ? "sa" : "root") : user);
         credentials.setProperty("password", password == null ? "" : password);
         for (int attempt = 1; ; attempt++) {
+            Connection keeper = null;
             try {
+                // The keeper opens before Flyway: were it opened after, the file would close between
+                // the two and a `backup list` started then would become its AUTO_SERVER owner, and our
+                // connections would break when that short process exits.
+                keeper = isH2(url) ? DriverManager.getConnection(effective, credentials) : null;
                 Flyway.configure()
                         .dataSource(effective, credentials.getProperty("user"), credentials.getProperty("password"))
                         .locations("classpath:db/migration")
                         .load()
                         .migrate();
-                Connection keeper = isH2(url) ? DriverManager.getConnection(effective, credentials) : null;
                 return new Catalog(effective, credentials, keeper);
             } catch (FlywayException | SQLException e) {
+                closeQuietly(keeper);
                 // An H2 file another process has just opened or closed (a `backup list` beside the
                 // daemon) is refused for a second or two: wait it out instead of failing.
                 if (isH2(url) && attempt < H2_BUSY_ATTEMPTS && isH2Busy(rootMessage(e))) {
@@ -57,11 +62,22 @@ public final class Catalog implements AutoCloseable {
 
     private static final int H2_BUSY_ATTEMPTS = 20;
 
+    private static void closeQuietly(Connection c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (SQLException ignored) {
+                // a connection that failed to open the catalog holds nothing to save
+            }
+        }
+    }
+
     private static boolean isH2Busy(String message) {
         // "Connection refused": the H2 file's lock names the AUTO_SERVER port of a process that is
         // just starting or stopping its server.
         return message.contains("Lock file recently modified") || message.contains("Database may be already in use")
-                || message.contains("Connection refused") || message.contains("90020") || message.contains("90067");
+                || message.contains("Connection refused") || message.contains("Another process was faster")
+                || message.contains("90020") || message.contains("90067");
     }
 
     private static void sleep(long ms) {
@@ -93,7 +109,18 @@ public final class Catalog implements AutoCloseable {
 
     /** A new connection; the caller closes it after one short unit of work. */
     public Connection connection() throws SQLException {
-        return DriverManager.getConnection(url, credentials);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return DriverManager.getConnection(url, credentials);
+            } catch (SQLException e) {
+                // An H2 file whose AUTO_SERVER owner (another process) just exited: the next try
+                // opens it here. A server catalog fails at once; its pool of retries is the caller's.
+                if (keeper == null || attempt >= H2_BUSY_ATTEMPTS || !isH2Busy(rootMessage(e))) {
+                    throw e;
+                }
+                sleep(250);
+            }
+        }
     }
 
     public Backups backups() {
