@@ -39,6 +39,10 @@ public final class ConfigYamlWriter {
                 .append("   # mode 0600; the crontab's password is never copied\n");
         y.append("\nschedule:\n");
         y.append("  full: ").append(quote(c.schedule())).append('\n');
+        // Written out (the defaults) so the reader sees what replaces --allowold/--keepold.
+        y.append("\n# hotcopy kept one copy (two with --keepold); the catalog keeps these many, by count,\n")
+                .append("# never removing the newest VERIFIED backup nor one an incremental still needs.\n");
+        y.append("retention:\n  hourly: 24\n  daily: 7\n  weekly: 4\n");
         if (!c.warnings().isEmpty()) {
             y.append("\n# Check before use:\n");
             y.append(c.warnings().stream().map(w -> "#   - " + oneLine(w)).collect(Collectors.joining("\n")));

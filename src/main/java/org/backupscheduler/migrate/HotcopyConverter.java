@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 import org.backupscheduler.UserError;
@@ -45,6 +46,7 @@ public final class HotcopyConverter {
             lines.add(new MigratedConfig.ConvertedLine(job.lineNumber(), job.line(), job.schedule(),
                     converted == null ? "(none)" : converted));
             databases.addAll(job.databases());
+            retentionWarning(job).ifPresent(warnings::add);
             if (!job.regexps().isEmpty()) {
                 warnings.add("line " + job.lineNumber() + ": table filter " + job.regexps()
                         + " not carried over: the new backup copies every table of the server");
@@ -78,6 +80,24 @@ public final class HotcopyConverter {
                 socket, user, PASSWORD_FILE, schedule == null ? "@hourly" : schedule, List.copyOf(databases),
                 lines, warnings);
     }
+
+    /**
+     * Hotcopy kept one copy per target (two with {@code --keepold}); the catalog keeps many and
+     * expires them by count. Say what the old flags meant so nobody expects them to still act.
+     */
+    private static Optional<String> retentionWarning(HotcopyJob job) {
+        List<String> old = job.flags().stream().filter(f -> List.of("allowold", "keepold", "addtodest").contains(f))
+                .map(f -> "--" + f).toList();
+        if (old.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of("line " + job.lineNumber() + ": " + String.join(", ", old)
+                + " kept at most the previous copy; 'retention:' now keeps " + RETENTION
+                + " full backups by count (each one a full copy: check the repository's disk)");
+    }
+
+    /** What the writer puts under retention: the defaults of docs/configuration.md. */
+    static final String RETENTION = "hourly 24, daily 7, weekly 4";
 
     /**
      * The new repository sits beside the old hotcopy target, never inside it: the old folders

@@ -63,6 +63,41 @@ class HotcopyConverterTest {
     }
 
     @Test
+    void optionHeavyCrontabWarnsOfEachThingNotCarriedOverAndLeaksNoPassword() throws Exception {
+        ParsedCrontab p = CrontabParser.parse(List.of(
+                "MAILTO=\"\"",
+                "MYSQL_PWD=fromEnv1",
+                "  30   2 * * 1-5   mariadb-hotcopy --user=backup --password=Sec2 --socket=/run/mysqld/mysqld.sock "
+                        + "--keepold --addtodest --regexp='^shop_' /srv/copies",
+                "@hourly mysqlhotcopy -ubk -pSec3 -h 10.0.0.7 -P3307 'shop./^(orders|items)$/' /srv/h >/dev/null"));
+        MigratedConfig m = HotcopyConverter.convert(p, Path.of("heavy.cron"));
+        List<String> w = m.warnings();
+        assertTrue(w.stream().anyMatch(x -> x.equals("line 3: --keepold, --addtodest kept at most the previous copy; "
+                + "'retention:' now keeps hourly 24, daily 7, weekly 4 full backups by count "
+                + "(each one a full copy: check the repository's disk)")), w.toString());
+        assertTrue(w.stream().anyMatch(x -> x.equals("line 3: table filter [^shop_] not carried over: "
+                + "the new backup copies every table of the server")), w.toString());
+        assertTrue(w.stream().anyMatch(x -> x.startsWith("line 4: another server than line 3")), w.toString());
+        assertTrue(w.stream().anyMatch(x -> x.startsWith("line 4: schedule '@hourly' merged into '30 2 * * 1-5'")),
+                w.toString());
+
+        String yaml = ConfigYamlWriter.write(m);
+        for (String secret : List.of("fromEnv1", "Sec2", "Sec3")) {
+            assertFalse(yaml.contains(secret), secret + " leaked into:\n" + yaml);
+            assertFalse(m.toString().contains(secret), secret);
+        }
+        Path file = dir.resolve("heavy.yml");
+        Files.writeString(file, yaml);
+        BackupConfig c = ConfigLoader.load(file);
+        assertEquals("/run/mysqld/mysqld.sock", c.source().socket());
+        assertEquals("backup", c.source().user());
+        assertEquals("30 2 * * 1-5", c.schedule().full());
+        assertEquals(Path.of("/srv/backup-scheduler"), c.repository());
+        assertEquals(24, c.retention().hourly());
+        assertEquals(4, c.retention().weekly());
+    }
+
+    @Test
     void aCrontabWithoutHotcopyIsAUsageError() {
         UserError e = assertThrows(UserError.class, () -> HotcopyConverter.convert(
                 CrontabParser.parse(List.of("0 * * * * /usr/bin/true")), Path.of("x.cron")));
