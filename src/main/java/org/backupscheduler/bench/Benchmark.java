@@ -37,7 +37,7 @@ import org.backupscheduler.engine.EngineTool;
 import org.backupscheduler.engine.ProcessResult;
 import org.backupscheduler.engine.ProcessRunner;
 import org.backupscheduler.sandbox.BackupAccount;
-import org.backupscheduler.sandbox.SandboxOptions;
+import org.backupscheduler.sandbox.ReplicationPair;
 import org.backupscheduler.sandbox.SandboxServer;
 import org.backupscheduler.sandbox.Workload;
 import org.backupscheduler.server.Endpoint;
@@ -50,8 +50,6 @@ import org.backupscheduler.verify.Verifier;
  * docs/benchmarks.md. Everything it creates lives under one /tmp directory removed at the end.
  */
 public final class Benchmark {
-    private static final String NOT_MEASURED = "not measured in this run";
-
     private double sizeGb = 1.0;
     private int runs = 3;
     private boolean quick;
@@ -67,6 +65,8 @@ public final class Benchmark {
         final List<Double> writerRates = new ArrayList<>();
         long bytes;
         String note = "";
+        /** Only for the daemon step: the highest VmHWM seen, in MB. */
+        double peakRssMb;
 
         Step(String name) {
             this.name = name;
@@ -103,9 +103,12 @@ public final class Benchmark {
         Instant started = Instant.now();
         say("benchmark: %.2f GB, %d run(s), page cache %s, under %s", sizeGb, runs,
                 dropCaches ? "dropped before each read" : "NOT dropped (not root)", home);
-        try (SandboxServer server = SandboxServer.start(SandboxOptions.primary("bench").under(home))) {
+        // A primary with a replica, as in production: the replica is what `restore --latest` rebuilds.
+        try (ReplicationPair pair = ReplicationPair.start("bench", home)) {
+            SandboxServer server = pair.primary();
             long size = fill(server);
-            Path config = writeConfig(home, server);
+            pair.awaitCaughtUp(Duration.ofMinutes(30));
+            Path config = writeConfig(home, pair);
             EngineTool tool = EngineLocator.fromEnvironment().locate("auto");
             // Create the catalog (Flyway migrate) before timing, so `backup run` is not charged for it.
             BackupConfig c = ConfigLoader.load(config);
@@ -114,8 +117,10 @@ public final class Benchmark {
             idleWriter(server);
             for (int r = 1; r <= runs; r++) {
                 say("run %d of %d", r, runs);
-                measureRun(home, server, tool, config, size, r);
+                measureRun(home, pair, tool, config, size, r);
             }
+            new DaemonMemory(home, server, quick ? Duration.ofMinutes(2) : Duration.ofMinutes(6))
+                    .measure(steps.computeIfAbsent(DaemonMemory.STEP, Step::new));
             measureList(home, config);
         } finally {
             PathUtils.deleteDirectory(home);
@@ -150,17 +155,33 @@ public final class Benchmark {
         return dirSize(server.datadir());
     }
 
-    private Path writeConfig(Path home, SandboxServer server) throws IOException, SQLException {
-        String password = Long.toHexString(new java.security.SecureRandom().nextLong());
-        BackupAccount.create(server, "backup", password);
-        Path pw = home.resolve("backup.password");
-        Files.createFile(pw, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(pw, password + "\n");
+    private Path writeConfig(Path home, ReplicationPair pair) throws IOException, SQLException {
+        SandboxServer server = pair.primary();
+        Path pw = backupAccount(home, server);
+        Path replPw = secretFile(home.resolve("repl.password"), ReplicationPair.REPL_PASSWORD);
         Path config = home.resolve("backup.yml");
         // Verification is timed level by level below, not inside `backup run`.
         Files.writeString(config, server.sourceConfigYaml("bench", home.resolve("repo"), "backup", pw)
-                + "verify:\n  after-backup: []\n");
+                + "verify:\n  after-backup: []\n"
+                + pair.replicaConfigYaml("r1", replPw, "datadir: " + pair.replica().datadir()));
         return config;
+    }
+
+    /** The backup account with a random password in a 0600 file (created once, reused by the daemon step). */
+    static Path backupAccount(Path home, SandboxServer server) throws IOException, SQLException {
+        Path pw = home.resolve("backup.password");
+        if (Files.exists(pw)) {
+            return pw;
+        }
+        String password = Long.toHexString(new java.security.SecureRandom().nextLong());
+        BackupAccount.create(server, "backup", password);
+        return secretFile(pw, password);
+    }
+
+    private static Path secretFile(Path file, String secret) throws IOException {
+        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(file, secret + "\n");
+        return file;
     }
 
     // ---- one run ---------------------------------------------------------------------------
@@ -174,8 +195,9 @@ public final class Benchmark {
         });
     }
 
-    private void measureRun(Path home, SandboxServer server, EngineTool tool, Path config, long size, int r)
+    private void measureRun(Path home, ReplicationPair pair, EngineTool tool, Path config, long size, int r)
             throws Exception {
+        SandboxServer server = pair.primary();
         Path datadir = server.datadir();
         Step read = step("raw read of the datadir (cat > /dev/null)");
         read.bytes = size;
@@ -263,15 +285,33 @@ public final class Benchmark {
         baseline.bytes = backupSize;
         baseline.seconds.add(prep.seconds.get(prep.seconds.size() - 1) + cpBack.seconds.get(cpBack.seconds.size() - 1));
 
-        // EXTENSION POINT (lead): time `restore --latest` and each `verify` level here after those
-        // features merge, into steps named "restore --latest" and "verify --level ...". Until
-        // then render() prints their rows as "not measured in this run".
+        measureRestore(pair, config);
         for (Path p : List.of(bareDir, scratch, target, home.resolve("repo").resolve("bench"))) {
             if (Files.exists(p)) {
                 PathUtils.deleteDirectory(p);
             }
         }
     }
+
+    /**
+     * `restore --latest` of the replica from the backup just verified: the whole command a DBA
+     * runs (re-check of the checksums, stop, move aside, prepare, move back, start, replication
+     * caught up), against the prepare + cp of the same backup.
+     */
+    private void measureRestore(ReplicationPair pair, Path config) throws Exception {
+        Step st = step(RESTORE);
+        st.note = "includes the checksum re-check, stop and start of the replica and the wait for replication";
+        dropCaches();
+        timed(st, () -> cli(config, "restore", "--latest", "--replica", "r1"));
+        // The moved-aside datadir is this harness's own throw-away copy: drop it to keep the disk free.
+        try (Stream<Path> aside = Files.list(pair.replica().datadir().getParent())) {
+            for (Path p : aside.filter(p -> p.getFileName().toString().contains(".before-restore-")).toList()) {
+                PathUtils.deleteDirectory(p);
+            }
+        }
+    }
+
+    static final String RESTORE = "restore --latest of the replica";
 
     /** Each verification level on its own, on the backup `backup run` just took. */
     private void measureVerifyLevels(Path config) throws Exception {
@@ -308,7 +348,8 @@ public final class Benchmark {
         long t0 = System.nanoTime();
         try (Catalog catalog = Catalog.open(c.catalogUrl(), c.catalog().user(), null)) {
             ProcessIdentity owner = ProcessIdentity.current();
-            Instant start = Instant.parse("2025-01-01T00:00:00Z");
+            // Ten thousand hourly runs per instance, ending now: the report's year-long window is full.
+            Instant start = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.HOURS).minus(Duration.ofHours(10_000));
             List<BackupRecord> batch = new ArrayList<>();
             int total = 0;
             for (int inst = 0; inst < 10 && total < 100_000; inst++) {
@@ -333,6 +374,12 @@ public final class Benchmark {
         }
         say("  inserted in %.1f s", (System.nanoTime() - t0) / 1e9);
         for (int r = 0; r < Math.max(3, runs); r++) {
+            for (String format : List.of("text", "json", "html")) {
+                // The widest window (366 days, ~8,800 rows of this instance); exit 3 is allowed: the
+                // fake rows' paths do not exist, and the verdict may say so.
+                timed(step(REPORT + " --format " + format), () -> cli(config, List.of(0, 3), "report", "--format",
+                        format, "--days", "366", "--output", home.resolve("report." + format).toString()));
+            }
             timed(step("list --limit 50 (100k backups in the catalog)"), () -> cli(config, "list", "--limit", "50"));
             timed(step("list --limit 50 --offset 9000 (deepest page of one instance's 10k)"),
                     () -> cli(config, "list", "--limit", "50", "--offset", "9000"));
@@ -341,7 +388,13 @@ public final class Benchmark {
         }
     }
 
+    static final String REPORT = "report at 100k backups (366 days)";
+
     private static Void cli(Path config, String... args) {
+        return cli(config, List.of(0), args);
+    }
+
+    private static Void cli(Path config, List<Integer> codes, String... args) {
         List<String> all = new ArrayList<>(List.of("--config", config.toString()));
         all.addAll(List.of(args));
         var cl = Main.commandLine();
@@ -349,7 +402,7 @@ public final class Benchmark {
         cl.setOut(new PrintWriter(new StringWriter(), true));
         cl.setErr(new PrintWriter(err, true));
         int code = cl.execute(all.toArray(String[]::new));
-        check(code == 0, String.join(" ", args) + " exited " + code + ": " + err);
+        check(codes.contains(code), String.join(" ", args) + " exited " + code + ": " + err);
         return null;
     }
 
@@ -398,7 +451,7 @@ public final class Benchmark {
         return null;
     }
 
-    private static void check(boolean ok, String message) {
+    static void check(boolean ok, String message) {
         if (!ok) {
             throw new IllegalStateException(message);
         }
@@ -453,11 +506,6 @@ public final class Benchmark {
                     .append(s.writerRates.isEmpty() ? "" : String.format("%.0f", median(s.writerRates))).append(" | ")
                     .append(s.note).append(" |\n");
         }
-        // TODO(lead): fill these once restore --latest and verify are merged (see the extension point in measureRun).
-        for (String todo : List.of("restore --latest (needs a replica pair in the harness)", "report at 100k backups",
-                "daemon resident memory over an hour of compressed schedule")) {
-            b.append("| ").append(todo).append(" | ").append(NOT_MEASURED).append(" | | | | |\n");
-        }
         b.append("\n## Ratios against the targets\n\n| Ratio | Value | Target |\n|---|---:|---|\n");
         Step bare = steps.get("bare mariabackup --backup (writer running)");
         Step ours = steps.get("backup run (writer running)");
@@ -475,11 +523,18 @@ public final class Benchmark {
         ratio(b, "writer throughput during backup run / writer alone", median(ours.writerRates) / median(idle.writerRates), "≥ 0.80");
         ratio(b, "checksum verification MB/s / raw read MB/s of the same files",
                 med("raw read of the backup (cat > /dev/null)") / med("checksum verification (FileChecksums.scan, CRC32C)"), "≥ 0.80");
-        b.append("| restore --latest / (prepare + cp) | ").append(NOT_MEASURED).append(" | ≤ 1.2 |\n");
-        b.append(String.format("| list --limit 50 at 100k backups (s) | %.2f | (report < 1 s) |%n",
+        ratio(b, "restore --latest / (prepare + cp)", med(RESTORE) / med("prepare + cp (baseline for restore)"), "≤ 1.2");
+        for (String format : List.of("text", "json", "html")) {
+            b.append(String.format("| report --format %s at 100k backups (s) | %.2f | < 1 s |%n", format,
+                    med(REPORT + " --format " + format)));
+        }
+        b.append(String.format("| list --limit 50 at 100k backups (s) | %.2f | (information) |%n",
                 med("list --limit 50 (100k backups in the catalog)")));
+        Step daemon = steps.get(DaemonMemory.STEP);
+        b.append(String.format("| daemon peak resident memory (MB) | %.0f | < 256 |%n",
+                daemon == null || daemon.peakRssMb == 0 ? Double.NaN : daemon.peakRssMb));
         b.append("\nThe `list` times include opening the H2 catalog and running Flyway's validation, "
-                + "as a user's command would; they run in-process (no JVM start-up).\n");
+                + "as a user's command would; they run in-process (no JVM start-up), and so do the `report` times.\n");
         return b.toString();
     }
 
