@@ -124,6 +124,7 @@ public final class BackupWorkflow {
         if (!freshness.fresh()) {
             if (config.source().onStale() == SourceConfig.OnStale.FAIL) {
                 backups.sources().record(running.instance(), running.id(), inspection.toSourceState(null));
+                Manifest.Source.of(inspection.toSourceState(null)).writeBeside(dir);
                 return fail(running, freshness.reason());
             }
             log.warn("backing up a stale replica as configured (on-stale: backup-and-flag): {}", freshness.reason());
@@ -157,6 +158,7 @@ public final class BackupWorkflow {
         }
         if (!result.succeeded()) {
             backups.sources().record(running.instance(), running.id(), inspection.toSourceState(null));
+            Manifest.Source.of(inspection.toSourceState(null)).writeBeside(dir);
             String reason = result.describe();
             if (giveUp.get() != null) {
                 List<Long> killed = StuckSessions.kill(source);

@@ -102,7 +102,8 @@ public final class CatalogRebuild {
         Path failedMarker = dir.resolve(RepositoryLayout.FAILED_MARKER);
         if (Files.isRegularFile(failedMarker)) {
             // The run said so itself, with its reason, even when it got as far as the manifest.
-            return new Derived(failed(instance, id, dir, m, failedReason(failedMarker)), null);
+            SourceState source = m != null && m.source() != null ? m.source().toState() : failedRunSource(dir);
+            return new Derived(failed(instance, id, dir, m, failedReason(failedMarker)), source);
         }
         if (m == null) {
             String why = unreadable != null ? unreadable
@@ -160,6 +161,15 @@ public final class CatalogRebuild {
                 m == null ? null : m.finishedAt(), null, null, m == null ? null : m.tool(),
                 m == null ? null : m.toolVersion(), null, null, Coordinates.NONE,
                 m == null ? null : m.sourceAddress(), null, dir.toString(), reason);
+    }
+
+    /** What a failed run's source.json says; unreadable is as good as absent for a FAILED row. */
+    private static SourceState failedRunSource(Path dir) {
+        try {
+            return Manifest.Source.readBeside(dir).map(Manifest.Source::toState).orElse(null);
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     /** The reason a run wrote into its FAILED marker (the lines after the first). */

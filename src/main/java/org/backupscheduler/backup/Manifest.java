@@ -48,7 +48,33 @@ public record Manifest(int format, String instance, String id, String type, Stri
             return new SourceState(role, lagSeconds, replication, primaryAddress,
                     new Coordinates(primaryBinlogFile, primaryBinlogPosition, primaryGtid));
         }
+
+        /**
+         * {@code source.json}, left in the folder of a run that failed after the source was
+         * inspected (a refused stale replica, an engine failure): no manifest will say it, and the
+         * report's replica health counts those runs. Best effort, like the FAILED marker.
+         */
+        public void writeBeside(Path backupDir) {
+            Path file = backupDir.resolve(SOURCE_FILE);
+            try {
+                if (Files.isDirectory(backupDir) && !Files.exists(file)) {
+                    RepositoryLayout.createPrivateFile(file);
+                    MAPPER.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), this);
+                }
+            } catch (IOException e) {
+                // The catalog row has it; only a rebuilt catalog would miss it.
+            }
+        }
+
+        /** The source.json of a failed run's folder, if it has one. */
+        public static java.util.Optional<Source> readBeside(Path backupDir) throws IOException {
+            Path file = backupDir.resolve(SOURCE_FILE);
+            return Files.isRegularFile(file) ? java.util.Optional.of(MAPPER.readValue(file.toFile(), Source.class))
+                    : java.util.Optional.empty();
+        }
     }
+
+    public static final String SOURCE_FILE = "source.json";
 
     /** One file, by its path relative to the backup folder ('/'-separated). */
     public record FileEntry(String path, long size, String checksum) {

@@ -147,6 +147,11 @@ class CatalogRebuildIT {
                     && !b.get("id").equals("20000101-000000F")).findFirst().orElseThrow();
             assertTrue(((String) after.get(refused.get("id")).get("reason")).startsWith((String) refused.get("reason")),
                     after.get(refused.get("id")).toString());
+            // ... and its source from source.json: the report's replica health still counts the refusal
+            for (String key : SOURCE_KEYS) {
+                assertEquals(refused.get(key), after.get(refused.get("id")).get(key), "refused run " + key);
+            }
+            assertEquals("replica", after.get(refused.get("id")).get("source_role"));
             assertTrue(((String) after.get("20000101-000000F").get("reason")).contains("no complete manifest.json"),
                     after.get("20000101-000000F").toString());
 
