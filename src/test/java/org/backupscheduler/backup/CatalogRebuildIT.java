@@ -155,6 +155,20 @@ class CatalogRebuildIT {
             assertTrue(((String) after.get("20000101-000000F").get("reason")).contains("no complete manifest.json"),
                     after.get("20000101-000000F").toString());
 
+            // The report after the rebuild: the replica's refused and STALE runs counted again, and
+            // the configured replica as it is now (its SQL thread still stopped).
+            Path withReplica = Files.writeString(dir.resolve("report.yml"), Files.readString(onPrimary)
+                    + pair.replicaConfigYaml("replica1", TestSetup.passwordFile(dir, "repl.password",
+                    ReplicationPair.REPL_PASSWORD), null));
+            Result report = cli(withReplica, "report", "--format", "json");
+            assertEquals(3, report.exitCode(), report.toString()); // the INVALID backup of the last 24 hours
+            var health = JSON.readTree(report.out()).get("replica_health");
+            assertEquals("1 configured replica(s) checked now, 0 healthy; 2 backup(s) of a replica in the window, "
+                    + "2 refused or stale because replication was broken or behind", health.get("summary").asText());
+            String now = health.get("lines").get(0).asText();
+            assertTrue(now.startsWith("now  replica1 (127.0.0.1:" + pair.replica().port() + "): BROKEN, "
+                    + "Slave_IO_Running: Yes, Slave_SQL_Running: No"), now);
+
             // run again: nothing added, nothing changed
             Result again = cli(onPrimary, "catalog", "rebuild");
             assertTrue(again.out().contains("0 backup(s) added"), again.out());
