@@ -42,8 +42,8 @@ import org.backupscheduler.migrate.LegacyMarker;
  */
 public final class CatalogRebuild {
     /** Said by {@code catalog rebuild} and in docs: what a repository cannot give back. */
-    public static final String NOT_RECOVERABLE = "not recoverable from the repository: EXPIRED backups (retention "
-            + "removed their folders) and SKIPPED runs (they never had one), with their history";
+    public static final String NOT_RECOVERABLE = "EXPIRED backups and SKIPPED runs have no folder: their history "
+            + "is not recoverable";
     private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
             .withZone(ZoneOffset.UTC);
 
