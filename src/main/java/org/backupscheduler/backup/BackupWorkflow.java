@@ -124,6 +124,7 @@ public final class BackupWorkflow {
         if (!freshness.fresh()) {
             if (config.source().onStale() == SourceConfig.OnStale.FAIL) {
                 backups.sources().record(running.instance(), running.id(), inspection.toSourceState(null));
+                Manifest.Source.of(inspection.toSourceState(null)).writeBeside(dir);
                 return fail(running, freshness.reason());
             }
             log.warn("backing up a stale replica as configured (on-stale: backup-and-flag): {}", freshness.reason());
@@ -157,6 +158,7 @@ public final class BackupWorkflow {
         }
         if (!result.succeeded()) {
             backups.sources().record(running.instance(), running.id(), inspection.toSourceState(null));
+            Manifest.Source.of(inspection.toSourceState(null)).writeBeside(dir);
             String reason = result.describe();
             if (giveUp.get() != null) {
                 List<Long> killed = StuckSessions.kill(source);
@@ -178,16 +180,19 @@ public final class BackupWorkflow {
         RepositoryLayout.restrict(dir);
         Instant finished = clock.instant();
         Coordinates coordinates = files.binlog().orElse(Coordinates.NONE);
+        // A stale replica's backup is kept only because the user asked; it never counts as current.
+        // The manifest says so too, with the source and its primary's coordinates: a catalog
+        // rebuilt from the repository must bring it back STALE, restorable from the right position.
+        BackupStatus status = freshness.fresh() ? BackupStatus.COMPLETED : BackupStatus.STALE;
+        var sourceState = inspection.toSourceState(files.primary().orElse(Coordinates.NONE));
         Manifest manifest = new Manifest(Manifest.FORMAT, config.instance(), running.id(), running.type().word(),
                 running.parentId(), tool.name(), tool.version(), running.startedAt(), finished,
                 files.checkpoints().fromLsn(), files.checkpoints().toLsn(), coordinates.binlogFile(),
                 coordinates.binlogPosition(), coordinates.gtid(), source.address(), facts.serverId(),
-                Inventory.of(data), FileChecksums.ALGORITHM, FileChecksums.scan(dir, done -> { }));
+                Inventory.of(data), FileChecksums.ALGORITHM, FileChecksums.scan(dir, done -> { }),
+                Manifest.Source.of(sourceState), status == BackupStatus.STALE, freshness.reason());
         manifest.write(dir);
-        backups.sources().record(running.instance(), running.id(),
-                inspection.toSourceState(files.primary().orElse(Coordinates.NONE)));
-        // A stale replica's backup is kept only because the user asked; it never counts as current.
-        BackupStatus status = freshness.fresh() ? BackupStatus.COMPLETED : BackupStatus.STALE;
+        backups.sources().record(running.instance(), running.id(), sourceState);
         BackupRecord completed = new BackupRecord(running.instance(), running.id(), running.type(),
                 running.parentId(), status, running.startedAt(), finished, manifest.totalBytes(),
                 manifest.files().size(), tool.name(), tool.version(), files.checkpoints().fromLsn(),

@@ -25,7 +25,9 @@ final class CatalogCommand {
     @Command(name = "rebuild", mixinStandardHelpOptions = true,
             description = {"Recreate catalog rows from the repository's manifest.json files, e.g. after the",
                 "catalog file was lost. Only folders without a row are added; existing rows are not touched.",
-                "Rebuilt backups are COMPLETED (or FAILED/INVALID with a reason), never VERIFIED."},
+                "Rebuilt backups are verified again; a replica's STALE backup stays STALE, an imported",
+                "hotcopy folder LEGACY, a partial folder FAILED. EXPIRED backups are gone from the",
+                "repository: their history is not recoverable."},
             footer = {"%nExamples:", "  bin/backup catalog rebuild", "  bin/backup catalog rebuild && bin/backup list"})
     static final class Rebuild implements Callable<Integer> {
         @Spec
@@ -54,7 +56,9 @@ final class CatalogCommand {
                 for (CatalogRebuild.Outcome o : oldestFirst) {
                     String status = o.inserted() ? o.status().toString() : "kept";
                     String reason = o.reason() == null ? "" : o.reason();
-                    if (o.inserted() && verifier != null && o.status() == BackupStatus.COMPLETED) {
+                    // A STALE backup is checked too (a damaged one becomes INVALID); passing keeps it STALE.
+                    if (o.inserted() && verifier != null
+                            && (o.status() == BackupStatus.COMPLETED || o.status() == BackupStatus.STALE)) {
                         BackupRecord b = ctx.catalog().backups().find(ctx.config().instance(), o.id()).orElseThrow();
                         var v = verifier.verify(b, levels);
                         status = v.after().status().toString();
@@ -66,6 +70,7 @@ final class CatalogCommand {
                 ctx.out().println(added + " backup(s) added to the catalog, " + (outcomes.size() - added)
                         + " already there" + (verifier == null ? "; verify.after-backup is empty: rebuilt backups "
                         + "stay COMPLETED until 'backup verify --all'" : "; each added backup was verified again"));
+                ctx.out().println(CatalogRebuild.NOT_RECOVERABLE);
                 return allValid ? 0 : UserError.PROBLEMS;
             }
         }

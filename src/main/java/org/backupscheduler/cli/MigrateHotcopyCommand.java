@@ -58,7 +58,8 @@ final class MigrateHotcopyCommand implements Callable<Integer> {
     /** Exit 3 when a folder is INVALID: the user must know before trusting the old copies. */
     private int importFolders() {
         try (Context ctx = Context.of(spec)) {
-            LegacyImport legacy = new LegacyImport(ctx.catalog().backups(), ctx.config().instance());
+            LegacyImport legacy = new LegacyImport(ctx.catalog().backups(), ctx.config().instance(),
+                    ctx.config().instanceDir());
             int invalid = 0;
             for (LegacyImport.Imported i : legacy.importDir(importDir)) {
                 String note = i.alreadyCataloged() ? " (already in the catalog)" : "";

@@ -21,15 +21,18 @@ import org.backupscheduler.catalog.ProcessIdentity;
 /**
  * Catalogs the folders under a mysqlhotcopy target as LEGACY backups (INVALID when their check
  * fails). Files are only read, never moved. Importing twice does not duplicate: the id is
- * derived from the folder's path.
+ * derived from the folder's path. Each import leaves a {@link LegacyMarker} in the repository, so
+ * that {@code catalog rebuild} finds the folder again.
  */
 public final class LegacyImport {
     private final Backups backups;
     private final String instance;
+    private final Path instanceDir;
 
-    public LegacyImport(Backups backups, String instance) {
+    public LegacyImport(Backups backups, String instance, Path instanceDir) {
         this.backups = backups;
         this.instance = instance;
+        this.instanceDir = instanceDir;
     }
 
     /** One folder: its catalog id and status, its check, and whether it was already there. */
@@ -74,12 +77,21 @@ public final class LegacyImport {
         if (existing.isPresent()) {
             return new Imported(id, existing.get().status(), check, true);
         }
+        // The marker first: a crash between the two leaves a folder that rebuild can catalog,
+        // never a row whose repository has no trace of it.
+        new LegacyMarker(LegacyMarker.FORMAT, instance, id, folder.toString(), Instant.now()).write(instanceDir);
+        BackupRecord row = row(instance, id, folder, check);
+        backups.insert(row, ProcessIdentity.current());
+        return new Imported(id, row.status(), check, false);
+    }
+
+    /** The catalog row of a checked hotcopy folder: LEGACY, or INVALID when its check failed. */
+    public static BackupRecord row(String instance, String id, Path folder, LegacyCheck check) throws IOException {
         BackupStatus status = check.valid() ? BackupStatus.LEGACY : BackupStatus.INVALID;
         Instant copiedAt = Files.getLastModifiedTime(folder).toInstant();
-        backups.insert(new BackupRecord(instance, id, BackupType.LEGACY, null, status, copiedAt, copiedAt,
+        return new BackupRecord(instance, id, BackupType.LEGACY, null, status, copiedAt, copiedAt,
                 check.sizeBytes(), check.fileCount(), "mysqlhotcopy", null, null, null, Coordinates.NONE,
-                null, null, folder.toString(), check.summary()), ProcessIdentity.current());
-        return new Imported(id, status, check, false);
+                null, null, folder.toString(), check.summary());
     }
 
     /** "hotcopy-" + folder name (cut) + CRC32C of the full path: stable and unique enough. */

@@ -6,6 +6,7 @@ import java.util.List;
 import org.backupscheduler.catalog.BackupStatus;
 import org.backupscheduler.catalog.Catalog;
 import org.backupscheduler.config.BackupConfig;
+import org.backupscheduler.config.Secrets;
 
 /** Reads what the backups table gives and hands it to {@link ReportBuilder}: three indexed queries. */
 public final class CatalogReportSource {
@@ -21,7 +22,8 @@ public final class CatalogReportSource {
         return new ReportBuilder(instance, ExpectedRuns.of(config.schedule().full()), config.schedule().runTimeout())
                 .lockActions(new LockActionsSource(catalog))
                 .restoreDrills(new RestoreDrillsSource(catalog))
-                .replicaHealth(new ReplicaHealthSource(catalog))
+                .replicaHealth(new ReplicaHealthSource(catalog, () -> ConfiguredReplicas.check(config.replicas(),
+                        Secrets.fromEnvironment(), config.source().maxLag())))
                 .build(now, days, rows, backups.newest(instance, BackupStatus.VERIFIED).orElse(null),
                         backups.countByStatus(instance));
     }

@@ -55,11 +55,6 @@ public final class ReportBuilder {
     }
 
     /**
-     * @param inWindow backups that started in [windowStart, now], any order
-     * @param newestVerified the newest VERIFIED backup of all time (may be older than the window), or null
-     * @param retention counts by status over the whole catalog
-     */
-    /**
      * The status a backup had before retention expired it ("was INVALID: ..." at the start of the
      * reason the expirer writes), else its status.
      */
@@ -78,9 +73,23 @@ public final class ReportBuilder {
         return b.status();
     }
 
-    public Report build(Instant now, int days, List<BackupRecord> inWindow, BackupRecord newestVerified,
+    /**
+     * @param inWindow backups that started in [windowStart, now], any order
+     * @param verifiedBefore the newest VERIFIED backup the catalog knows that may be older than the
+     *                       window, or null; the newest VERIFIED of the window wins over it
+     * @param retention counts by status over the whole catalog
+     */
+    public Report build(Instant now, int days, List<BackupRecord> inWindow, BackupRecord verifiedBefore,
                         Map<BackupStatus, Long> retention) {
         Instant from = windowStart(now, days);
+        // Derived here, not trusted from the caller: the recovery point is what the rows say.
+        BackupRecord newestVerified = inWindow.stream().filter(b -> b.status() == BackupStatus.VERIFIED)
+                .filter(b -> !b.startedAt().isAfter(now))
+                .max((a, b) -> a.startedAt().compareTo(b.startedAt())).orElse(null);
+        if (verifiedBefore != null && verifiedBefore.status() == BackupStatus.VERIFIED
+                && (newestVerified == null || verifiedBefore.startedAt().isAfter(newestVerified.startedAt()))) {
+            newestVerified = verifiedBefore;
+        }
         List<Report.DayRow> grid = grid(now, days, from, inWindow);
         List<Report.Point> points = new ArrayList<>();
         List<BackupRecord> problems = new ArrayList<>();

@@ -44,8 +44,10 @@ class HtmlChromiumTest {
         Path browser = chromium();
         assumeTrue(browser != null, "chromium is not installed (bin/install-deps installs it): HTML not rendered");
         Path page = dir.resolve("report.html");
-        Files.writeString(page, HtmlReport.render(ReportBuilderTest.report(ReportBuilderTest.knownCatalog(),
-                "@hourly")));
+        try (var catalog = ReportBuilderTest.sectionsCatalog(dir)) {
+            Files.writeString(page, HtmlReport.render(ReportBuilderTest.fullReport(ReportBuilderTest.knownCatalog(),
+                    catalog)));
+        }
 
         Path shot = dir.resolve("shot.png");
         run(browser, "--screenshot=" + shot, page.toUri().toString());
@@ -61,5 +63,9 @@ class HtmlChromiumTest {
         assertTrue(dom.contains("<svg id=\"size-chart\""), "no size chart");
         assertEquals(3 * 24, dom.split("data-cell=\"").length - 1, "grid cells in the DOM");
         assertTrue(dom.contains("PROBLEMS (exit 3)"));
+        // the kills and drills as the browser holds them (text, so the arrow is escaped again)
+        assertTrue(dom.contains("<li>2026-01-02 03:00  KILL session 42 (maint, 600s) -&gt; killed; kill-blocker: 2 "
+                + "session(s) waiting</li>"), "no lock kill in the DOM");
+        assertTrue(dom.contains("<li>" + ReportBuilderTest.DRILL_LINES.get(1) + "</li>"), "no failed drill in the DOM");
     }
 }

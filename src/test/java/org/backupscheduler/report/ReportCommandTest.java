@@ -97,6 +97,30 @@ class ReportCommandTest {
     }
 
     @Test
+    void anUnreachableConfiguredReplicaIsALineNotAFailure() throws Exception {
+        Path cfg = config();
+        Path pw = TestSetup.passwordFile(dir, "replica.pw", "x");
+        // port 1: nothing listens there, the connection is refused at once
+        Files.writeString(cfg, Files.readString(cfg) + String.join("\n", "replicas:", "  replica1:",
+                "    host: 127.0.0.1", "    port: 1", "    user: admin", "    password-file: " + pw,
+                "    primary: {host: 127.0.0.1, port: 1, user: repl, password-file: " + pw + "}", ""));
+
+        TestSetup.Result json = TestSetup.cli("--config", cfg.toString(), "report", "--format", "json");
+
+        // exit 3 as without replicas (nothing VERIFIED in an empty catalog), and no error
+        assertEquals(3, json.exitCode(), json.toString());
+        JsonNode health = new ObjectMapper().readTree(json.out()).get("replica_health");
+        assertEquals(true, health.get("recorded").asBoolean());
+        assertEquals("1 configured replica(s) checked now, 0 healthy; 0 backup(s) of a replica in the window, 0 "
+                + "refused or stale because replication was broken or behind", health.get("summary").asText());
+        String line = health.get("lines").get(0).asText();
+        assertTrue(line.startsWith("now  replica1 (127.0.0.1:1): unreachable: cannot connect to replica "
+                + "127.0.0.1:1: "), line);
+        TestSetup.Result text = TestSetup.cli("--config", cfg.toString(), "report");
+        assertTrue(text.out().contains("\n  now  replica1 (127.0.0.1:1): unreachable: "), text.out());
+    }
+
+    @Test
     void badDaysIsAUsageError() throws Exception {
         TestSetup.Result r = TestSetup.cli("--config", config().toString(), "report", "--days", "0");
         assertEquals(2, r.exitCode(), r.toString());
