@@ -5,6 +5,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 
 /** The backup_sources table: what the source was when each backup was taken. */
@@ -51,6 +53,29 @@ public final class BackupSources {
         } catch (SQLException e) {
             throw new CatalogException("read the source of backup " + backupId, e);
         }
+    }
+
+    /**
+     * The sources of every backup taken of a replica, by backup id, in one query: the report
+     * reads a year of hourly runs, and one query per backup made it take seconds.
+     */
+    public Map<String, SourceState> replicasOf(String instance) {
+        String sql = "SELECT backup_id, role, lag_seconds, replication, primary_address, primary_binlog_file, "
+                + "primary_binlog_position, primary_gtid FROM backup_sources WHERE instance=? AND role=?";
+        Map<String, SourceState> found = new HashMap<>();
+        try (Connection c = catalog.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, instance);
+            ps.setString(2, SourceState.REPLICA);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    found.put(rs.getString(1), new SourceState(rs.getString(2), getLong(rs, 3), rs.getString(4),
+                            rs.getString(5), new Coordinates(rs.getString(6), getLong(rs, 7), rs.getString(8))));
+                }
+            }
+        } catch (SQLException e) {
+            throw new CatalogException("read the replica sources of " + instance, e);
+        }
+        return found;
     }
 
     private static void setLong(PreparedStatement ps, int i, Long v) throws SQLException {

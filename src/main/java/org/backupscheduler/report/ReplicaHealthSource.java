@@ -3,6 +3,7 @@ package org.backupscheduler.report;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 
 import org.backupscheduler.catalog.BackupRecord;
@@ -35,10 +36,11 @@ public final class ReplicaHealthSource implements SectionSource {
         int replicaBackups = 0;
         int refused = 0;
         List<BackupRecord> rows = catalog.backups().startedBetween(instance, from, to.plusMillis(1));
-        for (int i = rows.size() - 1; i >= 0; i--) {
+        Map<String, SourceState> replicas = catalog.backups().sources().replicasOf(instance);
+        for (int i = rows.size() - 1; i >= 0 && !replicas.isEmpty(); i--) {
             BackupRecord b = rows.get(i);
-            SourceState s = catalog.backups().sources().find(instance, b.id()).orElse(null);
-            if (s == null || !s.isReplica()) {
+            SourceState s = replicas.get(b.id());
+            if (s == null) {
                 continue;
             }
             replicaBackups++;
