@@ -2,6 +2,7 @@ package org.backupscheduler.verify;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -131,20 +132,24 @@ final class StreamStructureCheck {
             StreamListing listing = null;
             String unreadable = null;
             try (InputStream in = zstd.getInputStream()) {
-                listing = new StreamTap(CompressedLayout::isEngineFile).copy(in, null);
-            } catch (IOException e) {
-                unreadable = e.getMessage();
-                ProcessRunner.endTree(zstd);
+                try {
+                    listing = new StreamTap(CompressedLayout::isEngineFile).copy(in, null);
+                } catch (IOException e) {
+                    // Let zstd finish: its own verdict on the file says more than where the reader stopped.
+                    unreadable = e.getMessage();
+                    in.transferTo(OutputStream.nullOutputStream());
+                }
             }
             int status = waitFor(zstd);
-            // zstd checks the frame checksum only at the end: a changed byte shows as its exit status.
-            if (status != 0 && unreadable == null) {
+            // zstd checks the frame checksum at the end: a changed byte shows as its exit status,
+            // and the stream reader then sees the stream stop short. zstd's words come first.
+            if (status != 0) {
                 throw new IOException("cannot decompress " + stream.getFileName() + ": zstd exited with status "
-                        + status + ": " + ProcessRunner.tail(err, 2).replace('\n', ' '));
+                        + status + ": " + ProcessRunner.tail(err, 2).replace('\n', ' ')
+                        + (unreadable == null ? "" : " (then: " + unreadable + ")"));
             }
             if (unreadable != null) {
-                throw new IOException("the stream in " + stream.getFileName() + " is unreadable: " + unreadable
-                        + (status != 0 ? " (zstd: " + ProcessRunner.tail(err, 2).replace('\n', ' ') + ")" : ""));
+                throw new IOException("the stream in " + stream.getFileName() + " is unreadable: " + unreadable);
             }
             return listing;
         } finally {
