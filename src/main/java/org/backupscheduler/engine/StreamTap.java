@@ -119,9 +119,12 @@ public final class StreamTap {
     }
 
     private ByteBuffer read(InputStream in, OutputStream out, int n) throws IOException {
-        byte[] b = in.readNBytes(n);
-        pass(b, b.length, out);
-        if (b.length < n) {
+        // readNBytes(byte[], ...), not readNBytes(n): FileInputStream's override of the latter
+        // seeks, which fails with "Illegal seek" on a pipe.
+        byte[] b = new byte[n];
+        int got = in.readNBytes(b, 0, n);
+        pass(b, got, out);
+        if (got < n) {
             throw new EOFException("the stream ends inside a chunk header at byte " + bytes);
         }
         return ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
