@@ -63,11 +63,12 @@ public final class StreamedBackup implements EngineRun {
      */
     public static StreamedBackup of(EngineTool tool, BackupRequest request, CredentialsFile credentials,
                                     Path backupDir, Path log, Duration deadline, int threads) throws IOException {
+        List<String> zstd = Zstd.onPath().compress(threads);
         RepositoryLayout.createPrivateDir(request.targetDir());
         Path streamFile = CompressedLayout.streamFile(backupDir, tool.flavor());
         RepositoryLayout.createPrivateFile(streamFile);
-        return new StreamedBackup(new EngineCommands(tool).streamedBackup(request, credentials, backupDir),
-                Zstd.onPath().compress(threads), backupDir, streamFile, log, deadline);
+        return new StreamedBackup(new EngineCommands(tool).streamedBackup(request, credentials, backupDir), zstd,
+                backupDir, streamFile, log, deadline);
     }
 
     @Override
@@ -104,7 +105,8 @@ public final class StreamedBackup implements EngineRun {
                 ProcessRunner.tail(log, 12));
         // Whoever failed first explains the rest: an engine that died cuts the stream short; a zstd
         // that died (or a stream we could not read) made us end the engine.
-        if (!engineResult.succeeded() && !(endedByPump && engineResult.killedBySignal())) {
+        if (timedOut || cancelled
+                || !engineResult.succeeded() && !(endedByPump && engineResult.killedBySignal())) {
             return engineResult;
         }
         if (!zstdResult.succeeded()) {

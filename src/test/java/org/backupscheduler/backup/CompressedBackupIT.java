@@ -103,6 +103,17 @@ class CompressedBackupIT {
         assertTrue(paths.containsAll(List.of("data.mbstream.zst", "xtrabackup_checkpoints",
                 "xtrabackup_binlog_info", "xtrabackup_info")), paths.toString());
         assertTrue(manifest.inventory().get("shop").contains("marks"), manifest.inventory().toString());
+
+        // An incremental on top of it is a stream too: its base is the full's checkpoints beside the
+        // full's stream, and the prepare extracts both.
+        mark("before-incremental");
+        Result inc = TestSetup.cli("--config", config.toString(), "run", "--type", "incremental");
+        assertEquals(0, inc.exitCode(), inc.toString());
+        Map<String, Object> i = TestSetup.newest(config);
+        assertEquals("incremental", i.get("type"));
+        assertEquals(b.get("id"), i.get("parent_id"));
+        assertEquals("VERIFIED", i.get("status"), i.toString());
+        assertTrue(Files.isRegularFile(Path.of((String) i.get("path")).resolve("data.mbstream.zst")));
     }
 
     @Test
