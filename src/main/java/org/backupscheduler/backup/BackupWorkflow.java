@@ -147,11 +147,10 @@ public final class BackupWorkflow {
         ProcessResult result;
         AtomicReference<String> giveUp = new AtomicReference<>();
         // [compress] engine.compress: zstd streams the engine's output into one compressed file.
-        boolean compress = config.engine().compress() == EngineConfig.Compression.ZSTD;
         StreamedBackup streamed = null;
         try (CredentialsFile credentials = CredentialsFile.write(source)) {
             EngineRun runner;
-            if (compress) {
+            if (config.engine().compress() == EngineConfig.Compression.ZSTD) {
                 streamed = StreamedBackup.of(tool, request, credentials, dir, engineLog,
                         config.schedule().runTimeout(), config.engine().parallel());
                 runner = streamed;
