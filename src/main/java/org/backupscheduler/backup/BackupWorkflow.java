@@ -8,10 +8,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
 
 import org.backupscheduler.catalog.BackupRecord;
 import org.backupscheduler.catalog.BackupStatus;
@@ -20,11 +22,13 @@ import org.backupscheduler.catalog.Backups;
 import org.backupscheduler.catalog.Coordinates;
 import org.backupscheduler.catalog.ProcessIdentity;
 import org.backupscheduler.config.BackupConfig;
+import org.backupscheduler.config.EngineConfig;
 import org.backupscheduler.config.SourceConfig;
 import org.backupscheduler.engine.BackupRequest;
 import org.backupscheduler.engine.CredentialsFile;
 import org.backupscheduler.engine.EngineCommands;
 import org.backupscheduler.engine.EngineFiles;
+import org.backupscheduler.engine.EngineRun;
 import org.backupscheduler.engine.EngineTool;
 import org.backupscheduler.engine.ProcessResult;
 import org.backupscheduler.engine.ProcessRunner;
@@ -139,13 +143,22 @@ public final class BackupWorkflow {
         RepositoryLayout.createPrivateFile(engineLog);
         BackupRequest request = new BackupRequest(data, datadir, config.engine().parallel(),
                 config.engine().logCopyInterval(),
-                parent == null ? null : RepositoryLayout.dataDir(Path.of(parent.path())), inspection.replica(),
+                parent == null ? null : CompressedLayout.engineFilesDir(Path.of(parent.path())), inspection.replica(),
                 inspection.replica() && config.source().safeSlaveBackup(), config.engine().extraArgs());
         ProcessResult result;
         AtomicReference<String> giveUp = new AtomicReference<>();
+        // [compress] engine.compress: zstd streams the engine's output into one compressed file.
+        StreamedBackup streamed = null;
         try (CredentialsFile credentials = CredentialsFile.write(source)) {
-            List<String> argv = new EngineCommands(tool).backup(request, credentials);
-            ProcessRunner runner = new ProcessRunner(argv, engineLog, config.schedule().runTimeout());
+            EngineRun runner;
+            if (config.engine().compress() == EngineConfig.Compression.ZSTD) {
+                streamed = StreamedBackup.of(tool, request, credentials, dir, engineLog,
+                        config.schedule().runTimeout(), config.engine().parallel());
+                runner = streamed;
+            } else {
+                List<String> argv = new EngineCommands(tool).backup(request, credentials);
+                runner = new ProcessRunner(argv, engineLog, config.schedule().runTimeout());
+            }
             // The lock policy watches the server while the engine runs: a blocker past the threshold
             // is handled by policy, and if it cannot be, the run gives up instead of queueing.
             LockPass pass = new LockPass(config.locks(), backups.lockActions(), config.instance(), source.user());
@@ -153,7 +166,8 @@ public final class BackupWorkflow {
                 giveUp.set(why);
                 runner.cancel();
             })) {
-                result = withProgress(datadir, data, runner);
+                StreamedBackup s = streamed;
+                result = withProgress(datadir, s != null ? s::bytesStreamed : () -> DirectorySize.of(data), runner);
             }
         }
         if (!result.succeeded()) {
@@ -172,7 +186,10 @@ public final class BackupWorkflow {
         }
 
         // 3. Read what the engine says it copied, then checksum every file into the manifest.
-        EngineFiles files = EngineFiles.read(data, tool.flavor());
+        // [compress] a compressed backup's engine files are beside the stream, its tables in the stream.
+        Path engineFiles = streamed != null ? streamed.finish(data) : data;
+        Map<String, List<String>> inventory = streamed != null ? streamed.inventory() : Inventory.of(data);
+        EngineFiles files = EngineFiles.read(engineFiles, tool.flavor());
         if (parent != null && !java.util.Objects.equals(parent.toLsn(), files.checkpoints().fromLsn())) {
             return fail(running, "incremental starts at LSN " + files.checkpoints().fromLsn() + " but its parent "
                     + parent.id() + " ends at " + parent.toLsn() + ": the chain would not apply");
@@ -189,7 +206,7 @@ public final class BackupWorkflow {
                 running.parentId(), tool.name(), tool.version(), running.startedAt(), finished,
                 files.checkpoints().fromLsn(), files.checkpoints().toLsn(), coordinates.binlogFile(),
                 coordinates.binlogPosition(), coordinates.gtid(), source.address(), facts.serverId(),
-                Inventory.of(data), FileChecksums.ALGORITHM, FileChecksums.scan(dir, done -> { }),
+                inventory, FileChecksums.ALGORITHM, FileChecksums.scan(dir, done -> { }),
                 Manifest.Source.of(sourceState), status == BackupStatus.STALE, freshness.reason());
         manifest.write(dir);
         backups.sources().record(running.instance(), running.id(), sourceState);
@@ -205,14 +222,14 @@ public final class BackupWorkflow {
     }
 
     /** Runs the engine while a watcher reports how much of the datadir has been copied. */
-    private ProcessResult withProgress(Path datadir, Path target, ProcessRunner runner) throws IOException {
+    private ProcessResult withProgress(Path datadir, LongSupplier copied, EngineRun runner) throws IOException {
         progress.start("backup", DirectorySize.of(datadir));
         ScheduledExecutorService watcher = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "backup-progress");
             t.setDaemon(true);
             return t;
         });
-        watcher.scheduleAtFixedRate(() -> progress.update(Math.max(0, DirectorySize.of(target))), 1, 1,
+        watcher.scheduleAtFixedRate(() -> progress.update(Math.max(0, copied.getAsLong())), 1, 1,
                 TimeUnit.SECONDS);
         try {
             return runner.run();

@@ -201,7 +201,8 @@ public final class CatalogRebuild {
 
     /** The first file of the manifest that is missing or of another size; null when all are there. */
     private static String checkFiles(Path dir, Manifest m) throws IOException {
-        if (!Files.isDirectory(RepositoryLayout.dataDir(dir))) {
+        // [compress] a compressed backup keeps its stream file instead of data/.
+        if (!Files.isDirectory(RepositoryLayout.dataDir(dir)) && !CompressedLayout.isCompressed(dir)) {
             return "no data folder";
         }
         for (Manifest.FileEntry f : m.files()) {

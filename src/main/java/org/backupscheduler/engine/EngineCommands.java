@@ -37,6 +37,24 @@ public final class EngineCommands {
     }
 
     /**
+     * A backup written as one stream to the engine's stdout instead of a folder of files.
+     * {@code --target-dir} still holds the engine's temporary files; {@code --extra-lsndir} gets a
+     * copy of the checkpoints and info files, so the catalog row can be filled without extracting.
+     */
+    public List<String> streamedBackup(BackupRequest r, CredentialsFile credentials, Path extraLsnDir) {
+        List<String> argv = backup(r, credentials);
+        // After --backup and before the extra args, so a user's own options still come last.
+        int at = argv.indexOf("--backup") + 1;
+        argv.addAll(at, List.of("--stream=" + tool.flavor().streamFormat(), "--extra-lsndir=" + extraLsnDir));
+        return argv;
+    }
+
+    /** Extracts a stream read from stdin into {@code dir} (which must exist). */
+    public List<String> extractStream(Path dir) {
+        return List.of(tool.streamTool().toString(), "-x", "-C", dir.toString());
+    }
+
+    /**
      * Prepares {@code dir} in place (the caller gives a scratch copy, never the stored backup).
      * {@code incrementalDir} applies one delta onto an already prepared full; {@code moreFollow}
      * tells XtraBackup not to roll back yet.

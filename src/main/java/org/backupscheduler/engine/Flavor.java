@@ -34,4 +34,13 @@ public enum Flavor {
     public boolean needsApplyLogOnly() {
         return this == XTRABACKUP;
     }
+
+    /**
+     * The stream format the engine writes with {@code --stream=}, which is also the name of the
+     * tool that extracts it ({@code mbstream -x} / {@code xbstream -x}): the same chunk format
+     * under two names.
+     */
+    public String streamFormat() {
+        return this == MARIABACKUP ? "mbstream" : "xbstream";
+    }
 }

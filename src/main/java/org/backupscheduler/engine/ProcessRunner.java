@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
  * go to a log file, so nothing can fill a pipe and stall the tool; at the deadline, or when
  * cancelled, the whole process tree is ended.
  */
-public final class ProcessRunner {
+public final class ProcessRunner implements EngineRun {
     private static final int TAIL_LINES = 12;
 
     private final List<String> argv;
@@ -30,6 +30,7 @@ public final class ProcessRunner {
     }
 
     /** Starts the tool and waits for it, up to the deadline. */
+    @Override
     public ProcessResult run() throws IOException {
         Instant start = Instant.now();
         ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true)
@@ -53,6 +54,7 @@ public final class ProcessRunner {
     }
 
     /** Ends the tool and its children now (run timeout, shutdown). Safe to call from any thread. */
+    @Override
     public void cancel() {
         cancelled = true;
         Process p = process;
@@ -72,7 +74,7 @@ public final class ProcessRunner {
     }
 
     /** Children first, so none is re-parented and left running when its parent goes. */
-    static void endTree(Process p) {
+    public static void endTree(Process p) {
         p.descendants().forEach(ProcessHandle::destroyForcibly);
         p.destroyForcibly();
     }

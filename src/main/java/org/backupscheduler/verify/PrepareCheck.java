@@ -30,15 +30,26 @@ public final class PrepareCheck {
      */
     public static String prepare(EngineTool tool, List<BackupRecord> chain, Scratch scratch, Duration timeout)
             throws IOException {
-        Path target = scratch.copy(RepositoryLayout.dataDir(Path.of(chain.get(0).path())), "data");
+        // [compress] WorkingCopy copies data/, or extracts a compressed backup's stream.
+        Path target;
+        try {
+            target = WorkingCopy.of(tool, Path.of(chain.get(0).path()), scratch, "data", timeout);
+        } catch (WorkingCopy.Unreadable e) {
+            return "prepare of " + chain.get(0).id() + ": " + e.getMessage();
+        }
         Path log = scratch.dir().resolve("prepare.log");
         RepositoryLayout.createPrivateFile(log);
         EngineCommands commands = new EngineCommands(tool);
         for (int i = 0; i < chain.size(); i++) {
             // The engine consumes an incremental it applies (it renames and removes its .delta and
             // .new files): apply a copy, never the stored one.
-            Path incremental = i == 0 ? null
-                    : scratch.copy(RepositoryLayout.dataDir(Path.of(chain.get(i).path())), "incremental-" + i);
+            Path incremental;
+            try {
+                incremental = i == 0 ? null
+                        : WorkingCopy.of(tool, Path.of(chain.get(i).path()), scratch, "incremental-" + i, timeout);
+            } catch (WorkingCopy.Unreadable e) {
+                return "applying incremental " + chain.get(i).id() + ": " + e.getMessage();
+            }
             boolean moreFollow = i < chain.size() - 1;
             long logStart = Files.size(log);
             ProcessResult result = new ProcessRunner(commands.prepare(target, incremental, moreFollow), log, timeout)

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
+import org.backupscheduler.backup.CompressedLayout;
 import org.backupscheduler.backup.Inventory;
 import org.backupscheduler.backup.Manifest;
 import org.backupscheduler.backup.RepositoryLayout;
@@ -25,6 +26,11 @@ final class StructureCheck {
 
     /** The problems found, empty when the structure is sound. */
     static List<String> problems(Path backupDir, Flavor flavor) throws IOException {
+        // [compress] a compressed backup has no data/: its stream is listed instead.
+        var stream = CompressedLayout.find(backupDir);
+        if (stream.isPresent()) {
+            return StreamStructureCheck.problems(backupDir, stream.get(), flavor);
+        }
         List<String> problems = new ArrayList<>();
         Path data = RepositoryLayout.dataDir(backupDir);
         if (!Files.isDirectory(data) || isEmpty(data)) {

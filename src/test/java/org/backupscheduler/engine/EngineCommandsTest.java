@@ -15,6 +15,7 @@ import java.util.List;
 import org.backupscheduler.UserError;
 import org.backupscheduler.server.Endpoint;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The argv we build for each engine: Percona's cannot run here, so what we build is what we test. */
 class EngineCommandsTest {
@@ -94,6 +95,38 @@ class EngineCommandsTest {
         assertEquals("10.11.19-MariaDB", m.version());
         UserError e = assertThrows(UserError.class, () -> EngineLocator.parseVersion(Path.of("/bin/true"), ""));
         assertTrue(e.getMessage().contains("neither mariabackup nor xtrabackup"));
+    }
+
+    @Test
+    void streamedBackupAddsTheFlavoursStreamFormatAndExtraLsndirBeforeTheUsersArgs() throws IOException {
+        try (CredentialsFile credentials = CredentialsFile.write(SOURCE)) {
+            BackupRequest request = new BackupRequest(Path.of("/repo/db1/x/data"), Path.of("/var/lib/mysql"), 2,
+                    Duration.ofMillis(100), null, false, false, List.of("--no-lock"));
+            assertEquals(List.of("/usr/bin/xtrabackup", "--defaults-extra-file=" + credentials.path(), "--backup",
+                    "--stream=xbstream", "--extra-lsndir=/repo/db1/x", "--target-dir=/repo/db1/x/data",
+                    "--datadir=/var/lib/mysql", "--parallel=2", "--log-copy-interval=100", "--no-lock"),
+                    new EngineCommands(XTRABACKUP).streamedBackup(request, credentials, Path.of("/repo/db1/x")));
+            List<String> maria = new EngineCommands(MARIABACKUP).streamedBackup(request, credentials,
+                    Path.of("/repo/db1/x"));
+            assertEquals(List.of("--backup", "--stream=mbstream", "--extra-lsndir=/repo/db1/x"), maria.subList(2, 5));
+        }
+    }
+
+    @Test
+    void streamIsExtractedByTheToolBesideTheEngineElseByNameFromPath(@TempDir Path bin) throws IOException {
+        Path xtrabackup = Files.createFile(bin.resolve("xtrabackup"));
+        EngineTool alone = new EngineTool(Flavor.XTRABACKUP, xtrabackup, "8.0.35-30");
+        assertEquals(List.of("xbstream", "-x", "-C", "/scratch/data"),
+                new EngineCommands(alone).extractStream(Path.of("/scratch/data")));
+
+        Path xbstream = Files.createFile(bin.resolve("xbstream"),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        assertEquals(List.of(xbstream.toString(), "-x", "-C", "/scratch/data"),
+                new EngineCommands(alone).extractStream(Path.of("/scratch/data")));
+        Path mariabackup = Files.createFile(bin.resolve("mariabackup"));
+        EngineTool maria = new EngineTool(Flavor.MARIABACKUP, mariabackup, "10.11.19-MariaDB");
+        assertEquals("mbstream", new EngineCommands(maria).extractStream(Path.of("/s")).get(0),
+                "mariabackup's stream is extracted by mbstream, never by xbstream");
     }
 
     @Test

@@ -1,0 +1,177 @@
+package org.backupscheduler.backup;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.backupscheduler.engine.BackupRequest;
+import org.backupscheduler.engine.CredentialsFile;
+import org.backupscheduler.engine.EngineCommands;
+import org.backupscheduler.engine.EngineRun;
+import org.backupscheduler.engine.EngineTool;
+import org.backupscheduler.engine.ProcessResult;
+import org.backupscheduler.engine.ProcessRunner;
+import org.backupscheduler.engine.StreamListing;
+import org.backupscheduler.engine.StreamTap;
+
+/**
+ * A backup taken as one compressed stream ({@code engine.compress: zstd}): the engine's stdout
+ * passes through this process into {@code zstd}'s stdin, and zstd writes the file. Reading the
+ * stream on its way (not the compressed file after) tells what the backup holds — sizes, tables,
+ * the engine's binlog file that only the stream carries — without a second pass or an extraction.
+ * The engine's and zstd's stderr both go to the backup's own log.
+ */
+public final class StreamedBackup implements EngineRun {
+    /** After the engine ends, zstd only has its last buffers to write. */
+    private static final Duration DRAIN = Duration.ofMinutes(2);
+
+    private final List<String> engineArgv;
+    private final List<String> zstdArgv;
+    private final Path backupDir;
+    private final Path streamFile;
+    private final Path log;
+    private final Duration deadline;
+    private final StreamTap tap = new StreamTap(CompressedLayout::isEngineFile);
+    private volatile Process engine;
+    private volatile Process compressor;
+    private volatile boolean cancelled;
+    private volatile StreamListing listing;
+    private volatile IOException pumpError;
+    private volatile boolean endedByPump;
+
+    private StreamedBackup(List<String> engineArgv, List<String> zstdArgv, Path backupDir, Path streamFile, Path log,
+                           Duration deadline) {
+        this.engineArgv = List.copyOf(engineArgv);
+        this.zstdArgv = List.copyOf(zstdArgv);
+        this.backupDir = backupDir;
+        this.streamFile = streamFile;
+        this.log = log;
+        this.deadline = deadline;
+    }
+
+    /**
+     * The run for {@code request} into {@code backupDir}: the engine's temporary files go to
+     * {@code request.targetDir()} (removed after), its metadata files to {@code backupDir}.
+     */
+    public static StreamedBackup of(EngineTool tool, BackupRequest request, CredentialsFile credentials,
+                                    Path backupDir, Path log, Duration deadline, int threads) throws IOException {
+        List<String> zstd = Zstd.onPath().compress(threads);
+        RepositoryLayout.createPrivateDir(request.targetDir());
+        Path streamFile = CompressedLayout.streamFile(backupDir, tool.flavor());
+        RepositoryLayout.createPrivateFile(streamFile);
+        return new StreamedBackup(new EngineCommands(tool).streamedBackup(request, credentials, backupDir), zstd,
+                backupDir, streamFile, log, deadline);
+    }
+
+    @Override
+    public ProcessResult run() throws IOException {
+        Instant start = Instant.now();
+        compressor = new ProcessBuilder(zstdArgv).redirectOutput(streamFile.toFile())
+                .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        engine = new ProcessBuilder(engineArgv).redirectInput(new File("/dev/null"))
+                .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        Thread pump = new Thread(this::pump, "backup-stream");
+        pump.setDaemon(true);
+        pump.start();
+        boolean timedOut = false;
+        try {
+            if (!engine.waitFor(deadline.toMillis(), TimeUnit.MILLISECONDS)) {
+                timedOut = true;
+                cancelTree();
+            }
+            engine.waitFor();
+            pump.join(DRAIN.toMillis());
+            if (!compressor.waitFor(DRAIN.toMillis(), TimeUnit.MILLISECONDS)) {
+                ProcessRunner.endTree(compressor);
+            }
+            compressor.waitFor();
+        } catch (InterruptedException e) {
+            cancelTree();
+            Thread.currentThread().interrupt();
+            throw new IOException("streamed backup interrupted", e);
+        }
+        Duration took = Duration.between(start, Instant.now());
+        ProcessResult engineResult = new ProcessResult(name(engineArgv), engine.exitValue(), timedOut, cancelled,
+                took, ProcessRunner.tail(log, 12));
+        ProcessResult zstdResult = new ProcessResult(name(zstdArgv), compressor.exitValue(), false, false, took,
+                ProcessRunner.tail(log, 12));
+        // Whoever failed first explains the rest: an engine that died cuts the stream short; a zstd
+        // that died (or a stream we could not read) made us end the engine.
+        if (timedOut || cancelled
+                || !engineResult.succeeded() && !(endedByPump && engineResult.killedBySignal())) {
+            return engineResult;
+        }
+        if (!zstdResult.succeeded()) {
+            return zstdResult;
+        }
+        if (pumpError != null || listing == null) {
+            throw new IOException("the engine's stream could not be read: "
+                    + (pumpError == null ? "the stream reader did not finish" : pumpError.getMessage()), pumpError);
+        }
+        return engineResult;
+    }
+
+    private void pump() {
+        try (InputStream in = engine.getInputStream(); OutputStream out = compressor.getOutputStream()) {
+            listing = tap.copy(in, out);
+        } catch (IOException e) {
+            pumpError = e;
+            endedByPump = true;
+            // zstd gone, or a stream we cannot read: the engine would block on a full pipe.
+            ProcessRunner.endTree(engine);
+        }
+    }
+
+    @Override
+    public void cancel() {
+        cancelled = true;
+        cancelTree();
+    }
+
+    private void cancelTree() {
+        Process e = engine;
+        if (e != null) {
+            ProcessRunner.endTree(e);
+        }
+        Process c = compressor;
+        if (c != null) {
+            ProcessRunner.endTree(c);
+        }
+    }
+
+    /** Uncompressed bytes the engine has streamed so far (comparable to the datadir's size). */
+    public long bytesStreamed() {
+        return tap.bytes();
+    }
+
+    /**
+     * After a good run: keeps the engine files only the stream held beside the others, removes
+     * the engine's emptied temporary folder, and returns where the engine files now are.
+     */
+    public Path finish(Path tempDir) throws IOException {
+        CompressedLayout.writeEngineFiles(backupDir, listing);
+        try (var left = Files.list(tempDir)) {
+            if (left.findAny().isEmpty()) {
+                Files.delete(tempDir);
+            }
+        }
+        return backupDir;
+    }
+
+    /** The schemas and tables the stream held, for the manifest. */
+    public Map<String, List<String>> inventory() {
+        return CompressedLayout.inventory(listing);
+    }
+
+    private static String name(List<String> argv) {
+        return Path.of(argv.get(0)).getFileName().toString();
+    }
+}
