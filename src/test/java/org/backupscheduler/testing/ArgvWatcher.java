@@ -16,6 +16,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class ArgvWatcher implements AutoCloseable {
     private final List<String> programs;
     private final Set<String> seen = ConcurrentHashMap.newKeySet();
+    /** Those started by this JVM (its descendants): other test runs on the host do not count. */
+    private final Set<String> ours = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final Thread thread;
 
@@ -35,6 +37,9 @@ public final class ArgvWatcher implements AutoCloseable {
                                 .replace('\0', ' ').strip();
                         if (programs.stream().anyMatch(argv::contains)) {
                             seen.add(argv);
+                            if (descendsFromUs(Long.parseLong(p.getFileName().toString()))) {
+                                ours.add(argv);
+                            }
                         }
                     } catch (IOException e) {
                         // the process ended between list and read
@@ -51,8 +56,26 @@ public final class ArgvWatcher implements AutoCloseable {
         }
     }
 
+    /** Every matching argv of any process on the host: what the secret scan must check. */
     public Set<String> seen() {
         return Set.copyOf(seen);
+    }
+
+    /** The matching argvs of processes this JVM started. */
+    public Set<String> ours() {
+        return Set.copyOf(ours);
+    }
+
+    private static boolean descendsFromUs(long pid) {
+        long me = ProcessHandle.current().pid();
+        var p = ProcessHandle.of(pid);
+        while (p.isPresent()) {
+            if (p.get().pid() == me) {
+                return true;
+            }
+            p = p.get().parent();
+        }
+        return false;
     }
 
     @Override
