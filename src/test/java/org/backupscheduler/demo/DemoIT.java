@@ -13,7 +13,7 @@ import org.backupscheduler.testing.TestSetup;
 import org.backupscheduler.testing.TestSetup.Result;
 import org.junit.jupiter.api.Test;
 
-/** What README promises of {@code bin/backup demo}: exit 0, COMPLETED backups shown, nothing left behind. */
+/** What README promises of {@code bin/backup demo}: exit 0, the whole story shown, nothing left behind. */
 class DemoIT {
     @Test
     void demoShowsCompletedBackupsAndCleansUp() {
@@ -22,6 +22,13 @@ class DemoIT {
         assertEquals(0, r.exitCode(), r.toString());
         assertTrue(r.out().contains("$ backup list"), r.out());
         assertTrue(Pattern.compile("backup \\d{8}-\\d{6}F (COMPLETED|VERIFIED)").matcher(r.out()).find(), r.out());
+        // Each part of the story the README tells, as the user sees it.
+        assertTrue(r.out().contains("VERIFIED -> INVALID"), "the damaged backup is caught: " + r.out());
+        assertTrue(r.out().contains("replica is not replicating"), "the broken replica is refused: " + r.out());
+        assertTrue(Pattern.compile("restore \\S+ DONE: replica replica1").matcher(r.out()).find(),
+                "the replica is rebuilt: " + r.out());
+        assertTrue(Pattern.compile("OK +replica1: Slave_IO_Running: Yes, Slave_SQL_Running: Yes").matcher(r.out())
+                .find(), "and replicates again: " + r.out());
         Matcher home = Pattern.compile("ready in [0-9.]+s under (\\S+)").matcher(r.out());
         assertTrue(home.find(), r.out());
         assertFalse(Files.exists(Path.of(home.group(1))), "the demo removes its servers' directory");
