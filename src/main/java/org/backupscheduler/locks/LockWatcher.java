@@ -59,7 +59,10 @@ public final class LockWatcher implements AutoCloseable {
             List<LockPass.Outcome> outcomes = pass.run(c, backupId);
             for (LockPass.Outcome o : outcomes) {
                 Decision d = o.decision();
-                boolean backupWaits = d.blockerOf().stream().anyMatch(id -> isBackupSession(c, id));
+                // The backup is held up when the decision is about its own request (kill-waiters
+                // leaves that to the run) or about a blocker it waits behind.
+                boolean backupWaits = backupUser.equals(d.session().user()) && !d.acts()
+                        || d.blockerOf().stream().anyMatch(id -> isBackupSession(c, id));
                 boolean resolved = d.acts() && (o.result().startsWith("killed") || o.result().startsWith("query"));
                 if (backupWaits && !resolved) {
                     gaveUp = true;
