@@ -174,7 +174,7 @@ class KillPolicyTest {
     private static final List<String> CAPTURED = List.of("mariabackup-behind-myisam-update.tsv",
             "hotcopy-behind-myisam-update.tsv", "hotcopy-behind-idle-lock-holder.tsv",
             "backup-stage-of-another-tool-behind-update.tsv", "alter-behind-update.tsv",
-            "replica-hotcopy-behind-sql-thread.tsv");
+            "replica-hotcopy-behind-sql-thread.tsv", "ftwrl-behind-myisam-update.tsv");
     private static final SessionFilter EVERYONE = new SessionFilter(".*", null, null, null, null, null);
 
     private static LocksConfig captured(Action action, long thresholdSeconds) {
@@ -249,6 +249,17 @@ class KillPolicyTest {
         assertEquals(List.of(37L), d.stream().map(x -> x.session().id()).toList());
         assertEquals(Decision.Kind.KILL_QUERY, d.get(0).kind());
         assertEquals(List.of(36L), d.get(0).blockerOf());
+    }
+
+    @Test
+    void capturedGlobalReadLockRequestKillWaitersFreesTheInnoDbWriterAndLeavesTheUpdate() {
+        Snapshot s = CapturedProcesslist.load("ftwrl-behind-myisam-update.tsv");
+        List<Decision> d = new KillPolicy(captured(Action.KILL_WAITERS, 2)).decide(s);
+        assertEquals(List.of(54L), acted(d));
+        assertEquals(List.of(55L), d.get(0).blockerOf());
+        Decision blocker = new KillPolicy(captured(Action.KILL_BLOCKER, 2)).decide(s).get(0);
+        assertEquals(53, blocker.session().id(), "the UPDATE, not the Binlog Dump thread running longer");
+        assertEquals(Decision.Kind.KILL, blocker.kind());
     }
 
     @Test
