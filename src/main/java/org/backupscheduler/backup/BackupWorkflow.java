@@ -159,10 +159,10 @@ public final class BackupWorkflow {
             backups.sources().record(running.instance(), running.id(), inspection.toSourceState(null));
             String reason = result.describe();
             if (giveUp.get() != null) {
-                List<Long> killed = StuckSessions.kill(source);
+                List<Long> killed = StuckSessions.kill(source, backups.lockActions(), running, "gave up on a lock");
                 reason = giveUp.get() + (killed.isEmpty() ? "" : "; ended the backup's server sessions " + killed);
             } else if (result.timedOut()) {
-                List<Long> killed = StuckSessions.kill(source);
+                List<Long> killed = StuckSessions.kill(source, backups.lockActions(), running, "run timeout");
                 reason = "timeout (schedule.run-timeout " + config.schedule().runTimeout().toSeconds() + "s): " + reason
                         + (killed.isEmpty() ? "" : "; killed its server sessions " + killed);
             }

@@ -33,10 +33,10 @@ public final class KillPolicy {
         if (pileUp.isEmpty()) {
             return List.of();
         }
+        // Kept short: the audit keeps 255 characters of rule and reason.
         String waiting = pileUp.requests().size() + " read-lock request(s) waiting, the longest "
-                + pileUp.requests().get(0).timeSeconds() + "s (locks.wait-threshold "
-                + Durations.format(config.waitThreshold()) + "), " + pileUp.victims().size()
-                + " session(s) queued on locks";
+                + pileUp.requests().get(0).timeSeconds() + "s (wait-threshold "
+                + Durations.format(config.waitThreshold()) + "), " + pileUp.victims().size() + " queued on locks";
         return switch (config.action()) {
             case KILL_BLOCKER, PRINT -> List.of(blockerDecision(s, pileUp, waiting));
             case KILL_WAITERS -> pileUp.requests().stream().map(r -> requestDecision(s, pileUp, r)).toList();
@@ -52,11 +52,12 @@ public final class KillPolicy {
      * under the engine's feet.
      */
     private Decision requestDecision(Snapshot s, PileUp pileUp, Session r) {
-        String why = "read-lock request waited " + r.timeSeconds() + "s in '" + r.state() + "' (locks.wait-threshold "
+        String why = "read-lock request waited " + r.timeSeconds() + "s in '" + r.state() + "' (wait-threshold "
                 + Durations.format(config.waitThreshold()) + ")";
         if (isBackup(s, r)) {
-            return new Decision(r, Decision.Kind.NONE, "own-backup", why + "; not killed: our own backup's request "
-                    + "(locks.action kill-backup ends it; otherwise the run gives up)", pileUp.victimIds());
+            return new Decision(r, Decision.Kind.NONE, "own-backup", why
+                    + "; not killed: our backup's request (kill-backup ends it, else the run gives up)",
+                    pileUp.victimIds());
         }
         return guarded(s, r, Decision.Kind.KILL_QUERY, "kill-waiters", why, pileUp.victimIds());
     }

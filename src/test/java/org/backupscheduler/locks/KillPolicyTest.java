@@ -196,7 +196,7 @@ class KillPolicyTest {
             assertEquals(Decision.Kind.KILL, d.get(0).kind());
             assertEquals(List.of(16L), d.get(0).blockerOf(), "the BACKUP STAGE BLOCK_DDL request it holds up");
             assertTrue(d.get(0).why().contains("1 read-lock request(s) waiting, the longest 5s"), d.get(0).why());
-            assertTrue(d.get(0).why().contains("4 session(s) queued on locks"), d.get(0).why());
+            assertTrue(d.get(0).why().contains("4 queued on locks"), d.get(0).why());
         }
     }
 
@@ -206,7 +206,8 @@ class KillPolicyTest {
         List<Decision> waiters = new KillPolicy(captured(Action.KILL_WAITERS, 2)).decide(s);
         assertEquals(List.of(16L), waiters.stream().map(x -> x.session().id()).toList());
         assertEquals("own-backup", waiters.get(0).rule());
-        assertEquals(List.of(19L, 20L, 21L, 23L), waiters.get(0).blockerOf(), "the writers in 'Waiting for backup lock'");
+        assertEquals(List.of(19L, 20L, 21L, 23L), waiters.get(0).blockerOf(),
+                "the writers in 'Waiting for backup lock'");
         List<Decision> backup = new KillPolicy(captured(Action.KILL_BACKUP, 2)).decide(s);
         assertEquals(List.of(16L), acted(backup), "the backup's BLOCK_DDL, not its idle sessions 15, 17, 18");
         assertEquals(Decision.Kind.KILL_QUERY, backup.get(0).kind());

@@ -190,7 +190,8 @@ class LocksIT {
         }
         List<ServerProcesslist.Row> seen = ServerProcesslist.await(server, Duration.ofSeconds(30),
                 "three InnoDB writers queued behind the read-lock request, aged past the threshold",
-                rows -> rows.stream().filter(r -> r.is("Waiting for backup lock", "INSERT INTO shop.orders")).count() == 3
+                rows -> rows.stream().filter(r -> r.is("Waiting for backup lock", "INSERT INTO shop.orders"))
+                        .count() == 3
                         && rows.stream().anyMatch(r -> r.id() == request && r.time() >= THRESHOLD.toSeconds()));
         List<Long> victimIds = seen.stream().filter(r -> r.info() != null
                 && r.info().startsWith("INSERT INTO shop.orders")).map(ServerProcesslist.Row::id).toList();
@@ -234,6 +235,13 @@ class LocksIT {
         assertEquals(0, SqlValues.count(server, "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE USER = '"
                 + TestSetup.BACKUP_USER + "'"), "the backup left no session queued");
         assertTrue(audit().stream().anyMatch(r -> r.action().equals("PRINT") && r.sessionId() == blocker));
+        // Giving up ends the backup's own queued request, and that kill is audited too.
+        assertTrue(reason.contains("ended the backup's server sessions ["), reason);
+        List<LockActions.Row> own = audit().stream().filter(r -> r.action().equals("KILL")).toList();
+        assertEquals(1, own.size(), audit().toString());
+        assertEquals(TestSetup.BACKUP_USER, own.get(0).user());
+        assertTrue(own.get(0).info().startsWith("BACKUP STAGE"), own.get(0).info());
+        assertTrue(own.get(0).rule().startsWith("own-backup: the run ended (gave up on a lock)"), own.get(0).rule());
     }
 
     @Test

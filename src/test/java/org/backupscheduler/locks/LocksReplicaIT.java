@@ -70,8 +70,9 @@ class LocksReplicaIT {
                 "UPDATE shop.audit SET event = CONCAT(event, '') WHERE SLEEP(IF(@@port = " + replica.port()
                         + ", 0.01, 0)) = 0");
         List<ServerProcesslist.Row> applying = ServerProcesslist.await(replica, Duration.ofSeconds(30),
-                "the SQL thread applying the UPDATE", rows -> rows.stream().anyMatch(r -> "Slave_SQL".equals(r.command())
-                        && r.info() != null && r.info().startsWith("UPDATE shop.audit")));
+                "the SQL thread applying the UPDATE", rows -> rows.stream().anyMatch(
+                        r -> "Slave_SQL".equals(r.command()) && r.info() != null
+                                && r.info().startsWith("UPDATE shop.audit")));
         long io = id(applying, "system user", "Slave_IO");
         long sql = id(applying, "system user", "Slave_SQL");
         long events = id(applying, "event_scheduler", "Daemon");
@@ -133,7 +134,8 @@ class LocksReplicaIT {
         // Replication goes on: the SQL thread finishes the UPDATE and everything after it.
         pair.primary().execute("INSERT INTO shop.orders (customer, amount) VALUES ('after-the-pile-up', 1)");
         pair.awaitCaughtUp(Duration.ofSeconds(90));
-        assertEquals(1, SqlValues.count(replica, "SELECT COUNT(*) FROM shop.orders WHERE customer = 'after-the-pile-up'"));
+        assertEquals(1, SqlValues.count(replica,
+                "SELECT COUNT(*) FROM shop.orders WHERE customer = 'after-the-pile-up'"));
         for (CompletableFuture<?> f : background) {
             f.get(30, TimeUnit.SECONDS);
         }
