@@ -164,6 +164,8 @@ class LocksIT {
         writers.awaitMoreThan(writesBeforeKill + 30, Duration.ofSeconds(60));
         writers.close();
         assertEquals(List.of(), writers.failures(), "a piled-up writer failed");
+        // Measured, not asserted (speed belongs to bench/): how long the pile-up held a writer.
+        System.out.println("MyISAM writers' longest stall: " + writers.longestStallMillis.get() + " ms");
     }
 
     @Test
@@ -385,6 +387,7 @@ class LocksIT {
     private final class MyIsamWriters implements AutoCloseable {
         private final AtomicBoolean running = new AtomicBoolean(true);
         private final AtomicLong written = new AtomicLong();
+        private final AtomicLong longestStallMillis = new AtomicLong();
         private final List<String> failures = new CopyOnWriteArrayList<>();
         private final List<CompletableFuture<Void>> loops = new ArrayList<>();
 
@@ -394,7 +397,9 @@ class LocksIT {
                 CompletableFuture<Void> loop = CompletableFuture.runAsync(() -> {
                     try (var c = server.connect(); var st = c.createStatement()) {
                         while (running.get()) {
+                            long start = System.nanoTime();
                             st.execute("INSERT INTO shop.visits (page) VALUES ('/checkout')");
+                            longestStallMillis.accumulateAndGet((System.nanoTime() - start) / 1_000_000, Math::max);
                             written.incrementAndGet();
                             Thread.sleep(20);
                         }
