@@ -56,8 +56,8 @@ public final class KillPolicy {
                 + Durations.format(config.waitThreshold()) + ")";
         if (isBackup(s, r)) {
             return new Decision(r, Decision.Kind.NONE, "own-backup", why
-                    + "; not killed: our backup's request (kill-backup ends it, else the run gives up)",
-                    pileUp.victimIds());
+                    + "; not killed: our backup's request (kill-backup ends it, else the run gives up)"
+                    + findBlocker(s).map(b -> "; it waits behind session " + b.id()).orElse(""), pileUp.victimIds());
         }
         return guarded(s, r, Decision.Kind.KILL_QUERY, "kill-waiters", why, pileUp.victimIds());
     }
@@ -95,9 +95,10 @@ public final class KillPolicy {
     }
 
     /**
-     * The session the requests wait behind: not waiting itself, not the backup, not a system thread,
-     * running at least as long as the threshold; a metadata-lock holder first where the server
-     * reports them, else the oldest running statement.
+     * The session the requests wait behind: not waiting itself, not the backup nor ours, running
+     * at least as long as the threshold; a metadata-lock holder first where the server reports
+     * them, else the oldest running statement. A system thread can be found (a replica's SQL
+     * thread replaying a long statement): the decision then names it, protected.
      */
     Optional<Session> findBlocker(Snapshot s) {
         long threshold = config.waitThreshold().toSeconds();

@@ -66,9 +66,12 @@ public final class LockWatcher implements AutoCloseable {
                 boolean resolved = d.acts() && (o.result().startsWith("killed") || o.result().startsWith("query"));
                 if (backupWaits && !resolved) {
                     gaveUp = true;
-                    giveUp.accept("gave up waiting for a lock instead of queueing behind "
-                            + d.session().describe() + ": the lock policy did not end it (" + d.rule() + ": "
-                            + d.why() + ")");
+                    String why = "(" + d.rule() + ": " + d.why() + ")";
+                    giveUp.accept(backupUser.equals(d.session().user())
+                            ? "gave up waiting for a lock instead of queueing: the lock policy left our own request "
+                            + "to the run " + why
+                            : "gave up waiting for a lock instead of queueing behind " + d.session().describe()
+                            + ": the lock policy did not end it " + why);
                     return;
                 }
             }
