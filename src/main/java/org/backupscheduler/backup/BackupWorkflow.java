@@ -175,10 +175,10 @@ public final class BackupWorkflow {
             Manifest.Source.of(inspection.toSourceState(null)).writeBeside(dir);
             String reason = result.describe();
             if (giveUp.get() != null) {
-                List<Long> killed = StuckSessions.kill(source);
+                List<Long> killed = StuckSessions.kill(source, backups.lockActions(), running, "gave up on a lock");
                 reason = giveUp.get() + (killed.isEmpty() ? "" : "; ended the backup's server sessions " + killed);
             } else if (result.timedOut()) {
-                List<Long> killed = StuckSessions.kill(source);
+                List<Long> killed = StuckSessions.kill(source, backups.lockActions(), running, "run timeout");
                 reason = "timeout (schedule.run-timeout " + config.schedule().runTimeout().toSeconds() + "s): " + reason
                         + (killed.isEmpty() ? "" : "; killed its server sessions " + killed);
             }

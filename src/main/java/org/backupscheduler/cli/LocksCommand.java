@@ -20,8 +20,9 @@ import picocli.CommandLine.Spec;
 final class LocksCommand {
 
     @Command(name = "watch", mixinStandardHelpOptions = true,
-            description = {"Look for sessions queued behind a lock longer than locks.wait-threshold and apply",
-                "locks.action (kill-blocker, kill-waiters, kill-backup, print), every locks.interval.",
+            description = {"Look for read/backup lock requests (FLUSH TABLES ... WITH READ LOCK, LOCK TABLES ... READ,",
+                "BACKUP STAGE) queued longer than locks.wait-threshold and apply locks.action (kill-blocker,",
+                "kill-waiters, kill-backup, print), every locks.interval. Victims queued behind are never killed.",
                 "Every decision goes to the catalog's audit, executed or not."},
             footer = {"%nExamples:", "  bin/backup locks watch --once --dry-run", "  bin/backup locks watch",
                 "  */1 * * * * bin/backup locks watch --once   (from cron)", ""})
@@ -56,7 +57,7 @@ final class LocksCommand {
                                     + o.decision().rule() + ": " + o.decision().why() + " -> " + o.result());
                         }
                         if (once && outcomes.isEmpty()) {
-                            ctx.out().println("no session has waited on a lock for "
+                            ctx.out().println("no read-lock request has waited for "
                                     + locks.waitThreshold().toSeconds() + "s or more");
                         }
                     }

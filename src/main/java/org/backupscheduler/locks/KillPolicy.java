@@ -13,14 +13,12 @@ import org.backupscheduler.config.LocksConfig.Action;
 import org.backupscheduler.config.LocksConfig.SessionFilter;
 
 /**
- * The timeout-and-kill policy, pure: a snapshot in, decisions out. It acts only when sessions
- * have waited on a lock for at least {@code wait-threshold}, and never on a protected session:
+ * The timeout-and-kill policy, pure: a snapshot in, decisions out. It acts only when a read or
+ * backup lock request (hotcopy's, a backup tool's) has waited at least {@code wait-threshold}
+ * ({@link PileUp}), never on the victims queued behind it, and never on a protected session:
  * replication threads, the event scheduler, our own connections, {@code protect-users}.
  */
 public final class KillPolicy {
-    /** The states of sessions queued behind a lock (MariaDB 10.11 and MySQL). */
-    public static final Set<String> WAIT_STATES = Set.of("Waiting for backup lock", "Waiting for global read lock",
-            "Waiting for table flush", "Waiting for table metadata lock", "Waiting for table level lock");
     private static final Set<String> SYSTEM_COMMANDS = Set.of("Binlog Dump", "Binlog Dump GTID", "Slave_IO",
             "Slave_SQL", "Slave_worker", "Daemon", "Connect");
 
@@ -31,64 +29,81 @@ public final class KillPolicy {
     }
 
     public List<Decision> decide(Snapshot s) {
-        long threshold = config.waitThreshold().toSeconds();
-        List<Session> waiters = s.sessions().stream()
-                .filter(x -> x.state() != null && WAIT_STATES.contains(x.state()) && x.timeSeconds() >= threshold)
-                .sorted(Comparator.comparingLong(Session::timeSeconds).reversed()).toList();
-        if (waiters.isEmpty()) {
+        PileUp pileUp = PileUp.of(s, config.waitThreshold().toSeconds());
+        if (pileUp.isEmpty()) {
             return List.of();
         }
-        List<Long> waiterIds = waiters.stream().map(Session::id).toList();
-        String waiting = waiters.size() + " session(s) waiting on a lock, the longest " + waiters.get(0).timeSeconds()
-                + "s (locks.wait-threshold " + Durations.format(config.waitThreshold()) + ")";
+        // Kept short: the audit keeps 255 characters of rule and reason.
+        String waiting = pileUp.requests().size() + " read-lock request(s) waiting, the longest "
+                + pileUp.requests().get(0).timeSeconds() + "s (wait-threshold "
+                + Durations.format(config.waitThreshold()) + "), " + pileUp.victims().size() + " queued on locks";
         return switch (config.action()) {
-            case KILL_BLOCKER, PRINT -> List.of(blockerDecision(s, waiters, waiterIds, waiting));
-            case KILL_WAITERS -> waiters.stream().map(w -> guarded(s, w, Decision.Kind.KILL_QUERY, "kill-waiters",
-                    "waited " + w.timeSeconds() + "s in '" + w.state() + "'", List.of(), true)).toList();
-            case KILL_BACKUP -> killBackup(s, waiters, waiterIds, waiting);
+            case KILL_BLOCKER, PRINT -> List.of(blockerDecision(s, pileUp, waiting));
+            case KILL_WAITERS -> pileUp.requests().stream().map(r -> requestDecision(s, pileUp, r)).toList();
+            case KILL_BACKUP -> killBackup(s, pileUp, waiting);
         };
     }
 
-    private Decision blockerDecision(Snapshot s, List<Session> waiters, List<Long> waiterIds, String waiting) {
-        Optional<Session> blocker = findBlocker(s, waiters);
+    /**
+     * kill-waiters on one stuck request: KILL QUERY, so the victims queued behind it drain. Our
+     * own backup's request is not ended here: that is kill-backup's choice. Left alone, it makes
+     * the run give up (LockWatcher) — the backup still does not queue, but it fails through the
+     * workflow, engine stopped and the blocker named in its reason, instead of on a KILL QUERY
+     * under the engine's feet.
+     */
+    private Decision requestDecision(Snapshot s, PileUp pileUp, Session r) {
+        String why = "read-lock request waited " + r.timeSeconds() + "s in '" + r.state() + "' (wait-threshold "
+                + Durations.format(config.waitThreshold()) + ")";
+        if (isBackup(s, r)) {
+            return new Decision(r, Decision.Kind.NONE, "own-backup", why
+                    + "; not killed: our backup's request (kill-backup ends it, else the run gives up)"
+                    + findBlocker(s).map(b -> "; it waits behind session " + b.id()).orElse(""), pileUp.victimIds());
+        }
+        return guarded(s, r, Decision.Kind.KILL_QUERY, "kill-waiters", why, pileUp.victimIds());
+    }
+
+    private Decision blockerDecision(Snapshot s, PileUp pileUp, String waiting) {
+        List<Long> requestIds = pileUp.requestIds();
+        Optional<Session> blocker = findBlocker(s);
         if (blocker.isEmpty()) {
-            return new Decision(waiters.get(0), Decision.Kind.NONE, "no-blocker",
-                    waiting + ", but no blocker could be identified", waiterIds);
+            return new Decision(pileUp.requests().get(0), Decision.Kind.NONE, "no-blocker",
+                    waiting + ", but no blocker could be identified", requestIds);
         }
         Decision d = guarded(s, blocker.get(), Decision.Kind.KILL, "kill-blocker", waiting + "; blocker is the "
                 + (s.lockInfo() && !blocker.get().heldLocks().isEmpty() ? "lock holder" : "oldest running statement"),
-                waiterIds, false);
+                requestIds);
         if (config.action() == Action.PRINT && d.acts()) {
-            return new Decision(d.session(), Decision.Kind.NONE, "print", "would KILL: " + d.why(), waiterIds);
+            return new Decision(d.session(), Decision.Kind.NONE, "print", "would KILL: " + d.why(), requestIds);
         }
         return d;
     }
 
-    private List<Decision> killBackup(Snapshot s, List<Session> waiters, List<Long> waiterIds, String waiting) {
+    /** kill-backup: KILL QUERY of our own backup's lock statements, wherever they stand in the pile-up. */
+    private List<Decision> killBackup(Snapshot s, PileUp pileUp, String waiting) {
         List<Decision> out = new ArrayList<>();
         for (Session x : s.sessions()) {
-            if (isBackup(s, x) && x.info() != null && !s.ours().contains(x.id())) {
+            if (isBackup(s, x) && PileUp.isReadLockRequest(x.info()) && !s.ours().contains(x.id())) {
                 out.add(new Decision(x, Decision.Kind.KILL_QUERY, "kill-backup",
-                        waiting + "; the backup gives way", waiterIds));
+                        waiting + "; the backup gives way", pileUp.victimIds()));
             }
         }
         if (out.isEmpty()) {
-            out.add(new Decision(waiters.get(0), Decision.Kind.NONE, "kill-backup",
-                    waiting + ", but no backup session holds or waits for a lock", waiterIds));
+            out.add(new Decision(pileUp.requests().get(0), Decision.Kind.NONE, "kill-backup",
+                    waiting + ", but no backup session holds or waits for a lock", pileUp.requestIds()));
         }
         return out;
     }
 
     /**
-     * The session everyone waits behind: not waiting itself, not the backup, not a system thread,
-     * running at least as long as the threshold; a metadata-lock holder first where the server
-     * reports them, else the oldest running statement.
+     * The session the requests wait behind: not waiting itself, not the backup nor ours, running
+     * at least as long as the threshold; a metadata-lock holder first where the server reports
+     * them, else the oldest running statement. A system thread can be found (a replica's SQL
+     * thread replaying a long statement): the decision then names it, protected.
      */
-    Optional<Session> findBlocker(Snapshot s, List<Session> waiters) {
+    Optional<Session> findBlocker(Snapshot s) {
         long threshold = config.waitThreshold().toSeconds();
         List<Session> candidates = s.sessions().stream()
-                .filter(x -> waiters.stream().noneMatch(w -> w.id() == x.id()))
-                .filter(x -> x.state() == null || !WAIT_STATES.contains(x.state()))
+                .filter(x -> !PileUp.waiting(x))
                 .filter(x -> !isBackup(s, x) && !s.ours().contains(x.id()))
                 .filter(x -> x.timeSeconds() >= threshold)
                 .toList();
@@ -105,12 +120,8 @@ public final class KillPolicy {
     }
 
     /** A decision to act on {@code x}, unless it is protected or outside locks.match / locks.ignore. */
-    private Decision guarded(Snapshot s, Session x, Decision.Kind kind, String rule, String why, List<Long> of,
-                             boolean skipBackup) {
+    private Decision guarded(Snapshot s, Session x, Decision.Kind kind, String rule, String why, List<Long> of) {
         String protection = protection(s, x);
-        if (protection == null && skipBackup && isBackup(s, x)) {
-            protection = "the backup's own session";
-        }
         if (protection != null) {
             return new Decision(x, Decision.Kind.NONE, "protected", why + "; not killed: " + protection, of);
         }

@@ -59,13 +59,19 @@ public final class LockWatcher implements AutoCloseable {
             List<LockPass.Outcome> outcomes = pass.run(c, backupId);
             for (LockPass.Outcome o : outcomes) {
                 Decision d = o.decision();
-                boolean backupWaits = d.blockerOf().stream().anyMatch(id -> isBackupSession(c, id));
+                // The backup is held up when the decision is about its own request (kill-waiters
+                // leaves that to the run) or about a blocker it waits behind.
+                boolean backupWaits = backupUser.equals(d.session().user()) && !d.acts()
+                        || d.blockerOf().stream().anyMatch(id -> isBackupSession(c, id));
                 boolean resolved = d.acts() && (o.result().startsWith("killed") || o.result().startsWith("query"));
                 if (backupWaits && !resolved) {
                     gaveUp = true;
-                    giveUp.accept("gave up waiting for a lock instead of queueing behind "
-                            + d.session().describe() + ": the lock policy did not end it (" + d.rule() + ": "
-                            + d.why() + ")");
+                    String why = "(" + d.rule() + ": " + d.why() + ")";
+                    giveUp.accept(backupUser.equals(d.session().user())
+                            ? "gave up waiting for a lock instead of queueing: the lock policy left our own request "
+                            + "to the run " + why
+                            : "gave up waiting for a lock instead of queueing behind " + d.session().describe()
+                            + ": the lock policy did not end it " + why);
                     return;
                 }
             }

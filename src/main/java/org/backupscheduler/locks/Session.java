@@ -14,8 +14,8 @@ public record Session(long id, String user, String host, String db, String comma
     }
 
     public String describe() {
-        return "session " + id + " (" + user + "@" + host + (db == null ? "" : ", db " + db) + ", " + command + " "
-                + timeSeconds + "s" + (state == null || state.isEmpty() ? "" : ", " + state)
+        return "session " + id + " (" + user + "@" + host + (db == null || db.isEmpty() ? "" : ", db " + db) + ", "
+                + command + " " + timeSeconds + "s" + (state == null || state.isEmpty() ? "" : ", " + state)
                 + (info == null ? "" : ", '" + abbreviate(info, 120) + "'") + ")";
     }
 

@@ -23,11 +23,14 @@ class KillPolicyTest {
     private static final Session MAINTENANCE = new Session(11, "maint", "10.0.0.9:51234", "shop", "Query", 600,
             "Updating", "UPDATE shop.audit SET event = UPPER(event)", List.of("Table metadata lock shop.audit"));
     private static final Session BACKUP = new Session(12, "backup", "localhost", null, "Query", 540,
-            "Waiting for table metadata lock", "BACKUP STAGE BLOCK_DDL", List.of("Backup lock"));
+            "Waiting for backup lock", "BACKUP STAGE BLOCK_DDL", List.of("Backup lock"));
     private static final Session WRITER1 = new Session(13, "app", "10.0.0.5:40001", "shop", "Query", 530,
             "Waiting for backup lock", "INSERT INTO shop.orders (customer, amount) VALUES ('a', 1)", List.of());
     private static final Session WRITER2 = new Session(14, "app", "10.0.0.5:40002", "shop", "Query", 20,
             "Waiting for backup lock", "INSERT INTO shop.orders (customer, amount) VALUES ('b', 2)", List.of());
+    // mariadb-hotcopy's request, as it sends it (hotcopy-behind-myisam-update.tsv).
+    private static final Session HOTCOPY = new Session(17, "root", "localhost", null, "Query", 100,
+            "Waiting for table metadata lock", "FLUSH TABLES `shop`.`audit`, `shop`.`orders` WITH READ LOCK", List.of());
     private static final Session IDLE = new Session(15, "app", "10.0.0.5:40003", "shop", "Sleep", 900, "", null,
             List.of());
     private static final Session WATCHER = new Session(16, "backup", "127.0.0.1:50000", null, "Query", 0,
@@ -69,9 +72,9 @@ class KillPolicyTest {
             assertEquals(1, d.size());
             assertEquals(MAINTENANCE.id(), d.get(0).session().id());
             assertEquals(Decision.Kind.KILL, d.get(0).kind());
-            // Only the waiters past the threshold count: the backup and the first writer.
-            assertEquals(List.of(BACKUP.id(), WRITER1.id()), d.get(0).blockerOf());
-            assertTrue(d.get(0).why().contains("2 session(s) waiting on a lock, the longest 540s"), d.get(0).why());
+            // It holds up the stuck read-lock request; the writers are that request's victims.
+            assertEquals(List.of(BACKUP.id()), d.get(0).blockerOf());
+            assertTrue(d.get(0).why().contains("1 read-lock request(s) waiting, the longest 540s"), d.get(0).why());
         }
     }
 
@@ -85,13 +88,14 @@ class KillPolicyTest {
     }
 
     @Test
-    void killWaitersKillsTheWaitingQueriesButNeverTheBackup() {
+    void killWaitersLeavesOurOwnBackupsRequestToTheRunAndNeverKillsItsVictims() {
         List<Decision> d = new KillPolicy(config(Action.KILL_WAITERS)).decide(fieldReport(false));
-        assertEquals(2, d.size());
-        assertEquals(Decision.Kind.NONE, d.get(0).kind(), "the backup's own session is not a waiter to kill");
+        // The only stuck read-lock request is the backup's: kill-backup's to end, not kill-waiters'.
+        assertEquals(1, d.size(), d.toString());
         assertEquals(BACKUP.id(), d.get(0).session().id());
-        assertEquals(Decision.Kind.KILL_QUERY, d.get(1).kind());
-        assertEquals(WRITER1.id(), d.get(1).session().id());
+        assertEquals(Decision.Kind.NONE, d.get(0).kind());
+        assertEquals("own-backup", d.get(0).rule());
+        assertEquals(List.of(WRITER1.id(), WRITER2.id()), d.get(0).blockerOf(), "its victims, not targets");
     }
 
     @Test
@@ -103,8 +107,12 @@ class KillPolicyTest {
 
     @Test
     void nothingWaitsLongEnoughNothingHappens() {
-        assertEquals(List.of(), new KillPolicy(config(Action.KILL_BLOCKER))
-                .decide(snapshot(true, SLAVE_IO, SLAVE_SQL, MAINTENANCE, WRITER2)));
+        Session youngRequest = new Session(18, "root", "localhost", null, "Query", 4, "Waiting for table metadata lock",
+                HOTCOPY.info(), List.of());
+        for (Action action : Action.values()) {
+            assertEquals(List.of(), new KillPolicy(config(action))
+                    .decide(snapshot(true, SLAVE_IO, SLAVE_SQL, MAINTENANCE, youngRequest, WRITER1)), action.key());
+        }
     }
 
     @Test
@@ -113,17 +121,14 @@ class KillPolicyTest {
         for (Session p : List.of(SLAVE_IO, SLAVE_SQL, DUMP, EVENTS)) {
             Session holding = new Session(p.id(), p.user(), p.host(), p.db(), p.command(), p.timeSeconds(), "",
                     "DELETE FROM shop.orders", List.of("Table metadata lock shop.orders"));
-            for (Action action : List.of(Action.KILL_BLOCKER, Action.KILL_WAITERS)) {
-                List<Decision> d = new KillPolicy(config(action)).decide(snapshot(true, holding, WRITER1));
-                assertTrue(d.stream().noneMatch(x -> x.acts() && x.session().id() == p.id()),
-                        p.user() + "/" + p.command() + " was killed by " + action + ": " + d);
-            }
+            Decision blocker = new KillPolicy(config(Action.KILL_BLOCKER)).decide(snapshot(true, holding, HOTCOPY))
+                    .get(0);
+            assertEquals(p.id(), blocker.session().id(), "found as the blocker: " + blocker);
+            assertEquals(Decision.Kind.NONE, blocker.kind(), blocker.toString());
+            assertEquals("protected", blocker.rule());
+            List<Decision> d = new KillPolicy(config(Action.KILL_WAITERS)).decide(snapshot(true, holding, HOTCOPY));
+            assertEquals(List.of(HOTCOPY.id()), d.stream().filter(Decision::acts).map(x -> x.session().id()).toList());
         }
-        Session waitingIo = new Session(5, "system user", "", null, "Slave_SQL", 100, "Waiting for table metadata lock",
-                "ALTER TABLE shop.orders ADD c INT", List.of());
-        List<Decision> d = new KillPolicy(config(Action.KILL_WAITERS)).decide(snapshot(true, waitingIo));
-        assertEquals(Decision.Kind.NONE, d.get(0).kind());
-        assertEquals("protected", d.get(0).rule());
     }
 
     @Test
@@ -131,9 +136,22 @@ class KillPolicyTest {
         Session dba = new Session(21, "dba", "localhost", null, "Query", 700, "executing",
                 "OPTIMIZE TABLE shop.audit", List.of("Table metadata lock shop.audit"));
         Decision d = new KillPolicy(config(Action.KILL_BLOCKER, Blocker.AUTO, List.of("dba"), null, null))
-                .decide(snapshot(true, dba, WRITER1)).get(0);
+                .decide(snapshot(true, dba, HOTCOPY)).get(0);
         assertEquals(Decision.Kind.NONE, d.kind());
         assertTrue(d.why().contains("user dba is in locks.protect-users"), d.why());
+        // A protected user's own hotcopy is not ended by kill-waiters either.
+        Decision w = new KillPolicy(config(Action.KILL_WAITERS, Blocker.AUTO, List.of("root"), null, null))
+                .decide(snapshot(true, dba, HOTCOPY)).get(0);
+        assertEquals(HOTCOPY.id(), w.session().id());
+        assertEquals("protected", w.rule());
+        // Our own connection waiting on a read lock (say, a locks watch of ours) is never a target.
+        Session ourRequest = new Session(WATCHER.id(), "backup", "127.0.0.1:50000", null, "Query", 60,
+                "Waiting for backup lock", "FLUSH TABLES WITH READ LOCK", List.of());
+        Snapshot ours = new Snapshot(Instant.now(), List.of(MAINTENANCE, ourRequest), Set.of(WATCHER.id()), "other",
+                true);
+        Decision o = new KillPolicy(config(Action.KILL_WAITERS)).decide(ours).get(0);
+        assertEquals("protected", o.rule());
+        assertTrue(o.why().contains("our own connection"), o.why());
     }
 
     @Test
@@ -151,18 +169,141 @@ class KillPolicyTest {
                 ignoreShop)).decide(fieldReport(true)).get(0).kind());
     }
 
+    // ---- On processlists captured from real pile-ups (src/test/resources/processlist) ----
+
+    private static final List<String> CAPTURED = List.of("mariabackup-behind-myisam-update.tsv",
+            "hotcopy-behind-myisam-update.tsv", "hotcopy-behind-idle-lock-holder.tsv",
+            "backup-stage-of-another-tool-behind-update.tsv", "alter-behind-update.tsv",
+            "replica-hotcopy-behind-sql-thread.tsv", "ftwrl-behind-myisam-update.tsv");
+    private static final SessionFilter EVERYONE = new SessionFilter(".*", null, null, null, null, null);
+
+    private static LocksConfig captured(Action action, long thresholdSeconds) {
+        return new LocksConfig(Duration.ofSeconds(1), Duration.ofSeconds(thresholdSeconds), action, Blocker.AUTO,
+                List.of(), List.of(), null, EVERYONE, null);
+    }
+
+    private static List<Long> acted(List<Decision> d) {
+        return d.stream().filter(Decision::acts).map(x -> x.session().id()).toList();
+    }
+
     @Test
-    void aSleepingLockHolderIsFoundOnlyWithLockInformation() {
-        // mariadb-hotcopy style: FLUSH TABLES ... WITH READ LOCK, then idle while it copies files.
-        Session hotcopy = new Session(30, "root", "localhost", null, "Sleep", 120, "", null,
-                List.of("Global read lock", "Commit lock"));
-        Session victim = new Session(31, "app", "10.0.0.5:40009", "shop", "Query", 100,
-                "Waiting for table metadata lock", "INSERT INTO shop.audit (event) VALUES ('x')", List.of());
-        Decision withInfo = new KillPolicy(config(Action.KILL_BLOCKER)).decide(snapshot(true, hotcopy, victim)).get(0);
-        assertEquals(hotcopy.id(), withInfo.session().id());
-        assertEquals(Decision.Kind.KILL, withInfo.kind());
-        Decision without = new KillPolicy(config(Action.KILL_BLOCKER)).decide(snapshot(false, hotcopy, victim)).get(0);
+    void capturedFieldReportKillBlockerEndsTheMyIsamUpdateThatBackupStageWaitsFor() {
+        for (Snapshot s : List.of(CapturedProcesslist.load("mariabackup-behind-myisam-update.tsv"),
+                CapturedProcesslist.loadWithoutLockInfo("mariabackup-behind-myisam-update.tsv"))) {
+            List<Decision> d = new KillPolicy(captured(Action.KILL_BLOCKER, 2)).decide(s);
+            assertEquals(1, d.size(), d.toString());
+            assertEquals(14, d.get(0).session().id());
+            assertEquals(Decision.Kind.KILL, d.get(0).kind());
+            assertEquals(List.of(16L), d.get(0).blockerOf(), "the BACKUP STAGE BLOCK_DDL request it holds up");
+            assertTrue(d.get(0).why().contains("1 read-lock request(s) waiting, the longest 5s"), d.get(0).why());
+            assertTrue(d.get(0).why().contains("4 queued on locks"), d.get(0).why());
+        }
+    }
+
+    @Test
+    void capturedFieldReportKillWaitersAndKillBackupNeverTouchTheMyIsamWriters() {
+        Snapshot s = CapturedProcesslist.load("mariabackup-behind-myisam-update.tsv");
+        List<Decision> waiters = new KillPolicy(captured(Action.KILL_WAITERS, 2)).decide(s);
+        assertEquals(List.of(16L), waiters.stream().map(x -> x.session().id()).toList());
+        assertEquals("own-backup", waiters.get(0).rule());
+        assertEquals(List.of(19L, 20L, 21L, 23L), waiters.get(0).blockerOf(),
+                "the writers in 'Waiting for backup lock'");
+        List<Decision> backup = new KillPolicy(captured(Action.KILL_BACKUP, 2)).decide(s);
+        assertEquals(List.of(16L), acted(backup), "the backup's BLOCK_DDL, not its idle sessions 15, 17, 18");
+        assertEquals(Decision.Kind.KILL_QUERY, backup.get(0).kind());
+    }
+
+    @Test
+    void capturedHotcopyKillWaitersEndsTheHotcopyRequestOnly() {
+        Snapshot s = CapturedProcesslist.load("hotcopy-behind-myisam-update.tsv");
+        List<Decision> d = new KillPolicy(captured(Action.KILL_WAITERS, 2)).decide(s);
+        assertEquals(1, d.size(), d.toString());
+        assertEquals(26, d.get(0).session().id());
+        assertEquals(Decision.Kind.KILL_QUERY, d.get(0).kind());
+        assertEquals(List.of(30L, 32L, 33L), d.get(0).blockerOf());
+        assertEquals(List.of(25L), acted(new KillPolicy(captured(Action.KILL_BLOCKER, 2)).decide(s)));
+        // The hotcopy is root's, not the backup account's: kill-backup has nothing of ours to end.
+        List<Decision> backup = new KillPolicy(captured(Action.KILL_BACKUP, 2)).decide(s);
+        assertEquals(List.of(), acted(backup));
+        assertTrue(backup.get(0).why().contains("no backup session holds or waits for a lock"), backup.get(0).why());
+    }
+
+    @Test
+    void capturedIdleMaintenanceLockHolderIsFoundOnlyWithLockInformation() {
+        Decision with = new KillPolicy(captured(Action.KILL_BLOCKER, 2))
+                .decide(CapturedProcesslist.load("hotcopy-behind-idle-lock-holder.tsv")).get(0);
+        assertEquals(47, with.session().id(), "maint, idle with LOCK TABLES shop.audit WRITE");
+        assertEquals(Decision.Kind.KILL, with.kind());
+        assertTrue(with.why().endsWith("blocker is the lock holder"), with.why());
+        Decision without = new KillPolicy(captured(Action.KILL_BLOCKER, 2))
+                .decide(CapturedProcesslist.loadWithoutLockInfo("hotcopy-behind-idle-lock-holder.tsv")).get(0);
         assertEquals("no-blocker", without.rule());
-        assertEquals(Decision.Kind.NONE, without.kind());
+        assertEquals(48, without.session().id());
+        assertEquals(List.of(48L), acted(new KillPolicy(captured(Action.KILL_WAITERS, 2))
+                .decide(CapturedProcesslist.load("hotcopy-behind-idle-lock-holder.tsv"))));
+    }
+
+    @Test
+    void capturedBackupStageOfAnotherToolIsAStuckRequestTheAlterBesideItIsNot() {
+        Snapshot s = CapturedProcesslist.load("backup-stage-of-another-tool-behind-update.tsv");
+        List<Decision> d = new KillPolicy(captured(Action.KILL_WAITERS, 2)).decide(s);
+        assertEquals(List.of(37L), d.stream().map(x -> x.session().id()).toList());
+        assertEquals(Decision.Kind.KILL_QUERY, d.get(0).kind());
+        assertEquals(List.of(36L), d.get(0).blockerOf());
+    }
+
+    @Test
+    void capturedGlobalReadLockRequestKillWaitersFreesTheInnoDbWriterAndLeavesTheUpdate() {
+        Snapshot s = CapturedProcesslist.load("ftwrl-behind-myisam-update.tsv");
+        List<Decision> d = new KillPolicy(captured(Action.KILL_WAITERS, 2)).decide(s);
+        assertEquals(List.of(54L), acted(d));
+        assertEquals(List.of(55L), d.get(0).blockerOf());
+        Decision blocker = new KillPolicy(captured(Action.KILL_BLOCKER, 2)).decide(s).get(0);
+        assertEquals(53, blocker.session().id(), "the UPDATE, not the Binlog Dump thread running longer");
+        assertEquals(Decision.Kind.KILL, blocker.kind());
+    }
+
+    @Test
+    void capturedAlterBehindAnUpdateIsNoPileUpWhateverThePolicy() {
+        // The ALTER has waited 3s in 'Waiting for table level lock': a lock wait, but no read-lock request.
+        Snapshot s = CapturedProcesslist.load("alter-behind-update.tsv");
+        assertEquals("Waiting for table level lock", s.byId(40).orElseThrow().state());
+        for (Action action : Action.values()) {
+            assertEquals(List.of(), new KillPolicy(captured(action, 0)).decide(s), action.key());
+        }
+    }
+
+    @Test
+    void capturedReplicaTheSqlThreadIsTheBlockerAndProtected() {
+        Snapshot s = CapturedProcesslist.load("replica-hotcopy-behind-sql-thread.tsv");
+        Decision blocker = new KillPolicy(captured(Action.KILL_BLOCKER, 2)).decide(s).get(0);
+        assertEquals(6, blocker.session().id(), "the SQL thread replaying the UPDATE holds shop.audit");
+        assertEquals(Decision.Kind.NONE, blocker.kind());
+        assertEquals("protected", blocker.rule());
+        assertTrue(blocker.why().endsWith("not killed: a replication or system thread (system user)"), blocker.why());
+        List<Decision> waiters = new KillPolicy(captured(Action.KILL_WAITERS, 2)).decide(s);
+        assertEquals(List.of(10L), acted(waiters), "the hotcopy-style request, not the local writer 11");
+    }
+
+    @Test
+    void capturedMatchEverythingNeverActsOnProtectedSessionsNorVictims() {
+        for (String name : CAPTURED) {
+            for (Snapshot s : List.of(CapturedProcesslist.load(name), CapturedProcesslist.loadWithoutLockInfo(name))) {
+                for (Action action : Action.values()) {
+                    List<Decision> d = new KillPolicy(captured(action, 0)).decide(s);
+                    for (Decision x : d) {
+                        Session target = x.session();
+                        if (!x.acts()) {
+                            continue;
+                        }
+                        String where = name + " " + action.key() + ": " + x;
+                        assertTrue(!"system user".equals(target.user()) && !"event_scheduler".equals(target.user())
+                                && !"Binlog Dump".equals(target.command()) && !s.ours().contains(target.id()), where);
+                        assertTrue(!PileUp.waiting(target) || PileUp.isReadLockRequest(target.info()),
+                                "a victim was targeted: " + where);
+                    }
+                }
+            }
+        }
     }
 }
