@@ -61,7 +61,9 @@ public final class DemoLab implements AutoCloseable {
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             Files.writeString(replPassword, ReplicationPair.REPL_PASSWORD + "\n");
             Path config = home.resolve("backup.yml");
+            // A short lock threshold so the pile-up step ends in seconds, not the default 30 s.
             Files.writeString(config, configYaml("demo", home, pair.primary(), passwordFile)
+                    + "locks:\n  interval: 1s\n  wait-threshold: 3s\n  action: kill-blocker\n"
                     + pair.replicaConfigYaml("replica1", replPassword, "datadir: " + pair.replica().datadir()));
             // The account replicates to the replica, so the same password file serves both.
             Path replicaConfig = home.resolve("replica-backup.yml");

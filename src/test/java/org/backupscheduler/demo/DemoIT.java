@@ -24,6 +24,8 @@ class DemoIT {
         assertTrue(Pattern.compile("backup \\d{8}-\\d{6}F (COMPLETED|VERIFIED)").matcher(r.out()).find(), r.out());
         // Each part of the story the README tells, as the user sees it.
         assertTrue(r.out().contains("VERIFIED -> INVALID"), "the damaged backup is caught: " + r.out());
+        assertTrue(r.out().contains("the blocker was killed after the threshold"), "the pile-up is ended: " + r.out());
+        assertTrue(r.out().contains("Lock-policy actions: 1 decision(s) in the window, 1 kill(s)"), r.out());
         assertTrue(r.out().contains("replica is not replicating"), "the broken replica is refused: " + r.out());
         assertTrue(Pattern.compile("restore \\S+ DONE: replica replica1").matcher(r.out()).find(),
                 "the replica is rebuilt: " + r.out());
