@@ -66,6 +66,8 @@ public final class Daemon implements AutoCloseable {
     private final BackupMetrics metrics;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private Scheduler scheduler;
+    /** Quartz's id of this daemon: host name and start time with a clustered store. */
+    private String node;
     private MetricsServer http;
 
     public Daemon(BackupConfig config, Catalog catalog, EngineTool tool, Endpoint source, Clock clock) {
@@ -90,9 +92,10 @@ public final class Daemon implements AutoCloseable {
 
         scheduler = new StdSchedulerFactory(JobStore.properties(config.instance(), catalog)).getScheduler();
         scheduler.getContext().put(SELF, this);
+        node = scheduler.getSchedulerInstanceId();
         if (JobStore.clustered(catalog)) {
-            log.info("clustered schedule in the catalog (QRTZ_ tables): node {}, check-in every {} ms",
-                    scheduler.getSchedulerInstanceId(), JobStore.CHECKIN_INTERVAL.toMillis());
+            log.info("clustered schedule in the catalog (QRTZ_ tables): node {}, check-in every {} ms", node,
+                    JobStore.CHECKIN_INTERVAL.toMillis());
         }
         // Durable jobs, replaced at every start: a clustered store keeps them across restarts, and
         // the config of the daemon started last is the schedule of the whole cluster.
@@ -213,6 +216,8 @@ public final class Daemon implements AutoCloseable {
     /** One run for a trigger's fire: the log names the fire, so that each is seen to run once. */
     void runBackup(BackupType type, String trigger, Instant fire) {
         MDC.put("instance", config.instance());
+        // In a cluster: which node took the fire, logged before the run so that a fire taken twice shows at once.
+        log.info("scheduled {} run ({} at {}) starts on node {}", type.word(), trigger, fire, node);
         try {
             GuardedRun.Result r = new GuardedRun(config, catalog, tool, source, ProgressListener.NONE, clock).run(type);
             metrics.run(r.backup().status());
