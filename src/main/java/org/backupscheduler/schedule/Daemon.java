@@ -10,7 +10,8 @@ import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 
 import org.backupscheduler.backup.ProgressListener;
@@ -35,6 +36,7 @@ import org.quartz.JobBuilder;
 import org.quartz.JobDetail;
 import org.quartz.JobExecutionContext;
 import org.quartz.JobKey;
+import org.quartz.ObjectAlreadyExistsException;
 import org.quartz.Scheduler;
 import org.quartz.SchedulerException;
 import org.quartz.SimpleScheduleBuilder;
@@ -49,7 +51,8 @@ import org.slf4j.MDC;
  * {@code backup daemon}: the schedules of the config on Quartz. Jobs never run concurrently with
  * themselves (Quartz) nor with any other run of the instance (the lease); a schedule missed
  * while the daemon was down gives one run at start, never a backlog; SIGTERM lets a running
- * backup finish and be recorded before the process exits.
+ * backup finish and be recorded before the process exits. On a MySQL/MariaDB catalog several
+ * daemons of one instance form a Quartz cluster ({@link JobStore}): each fire runs on one node.
  */
 public final class Daemon implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Daemon.class);
@@ -63,6 +66,8 @@ public final class Daemon implements AutoCloseable {
     private final BackupMetrics metrics;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private Scheduler scheduler;
+    /** Quartz's id of this daemon: host name and start time with a clustered store. */
+    private String node;
     private MetricsServer http;
 
     public Daemon(BackupConfig config, Catalog catalog, EngineTool tool, Endpoint source, Clock clock) {
@@ -85,38 +90,70 @@ public final class Daemon implements AutoCloseable {
         http = MetricsServer.start(config.metrics().listen(), metrics, () -> safely(health));
         log.info("serving /metrics and /health on {}", config.metrics().listen());
 
-        Properties p = new Properties();
-        p.setProperty("org.quartz.scheduler.instanceName", "backup-" + config.instance());
-        p.setProperty("org.quartz.threadPool.threadCount", "4");
-        p.setProperty("org.quartz.jobStore.class", "org.quartz.simpl.RAMJobStore");
-        p.setProperty("org.quartz.jobStore.misfireThreshold", "1000");
-        p.setProperty("org.quartz.scheduler.skipUpdateCheck", "true");
-        scheduler = new StdSchedulerFactory(p).getScheduler();
+        scheduler = new StdSchedulerFactory(JobStore.properties(config.instance(), catalog)).getScheduler();
         scheduler.getContext().put(SELF, this);
-        JobDetail fullJob = JobBuilder.newJob(BackupJob.class).withIdentity("full").usingJobData("type", "FULL")
-                .storeDurably().build();
-        scheduler.scheduleJob(fullJob, trigger("full", full));
+        node = scheduler.getSchedulerInstanceId();
+        if (JobStore.clustered(catalog)) {
+            log.info("clustered schedule in the catalog (QRTZ_ tables): node {}, check-in every {} ms", node,
+                    JobStore.CHECKIN_INTERVAL.toMillis());
+        }
+        // Durable jobs, replaced at every start: a clustered store keeps them across restarts, and
+        // the config of the daemon started last is the schedule of the whole cluster.
+        Map<JobDetail, Set<? extends Trigger>> jobs = jobs(full, incremental, deep);
+        for (String name : JOBS) {
+            if (jobs.keySet().stream().noneMatch(j -> j.getKey().getName().equals(name))) {
+                scheduler.deleteJob(new JobKey(name)); // switched off in the config since the last start
+            }
+        }
+        scheduler.scheduleJobs(jobs, true);
+        missedFire(full).ifPresent(this::catchUp);
+        scheduler.start();
+    }
+
+    private Map<JobDetail, Set<? extends Trigger>> jobs(String full, String incremental, String deep) {
+        Map<JobDetail, Set<? extends Trigger>> jobs = new LinkedHashMap<>();
+        jobs.put(job(BackupJob.class, "full").usingJobData("type", "FULL").build(), Set.of(trigger("full", full)));
         log.info("full backups: {} (Quartz '{}')", config.schedule().full(), full);
         if (incremental != null) {
-            JobDetail incJob = JobBuilder.newJob(BackupJob.class).withIdentity("incremental")
-                    .usingJobData("type", "INCREMENTAL").build();
-            scheduler.scheduleJob(incJob, trigger("incremental", incremental));
+            jobs.put(job(BackupJob.class, "incremental").usingJobData("type", "INCREMENTAL").build(),
+                    Set.of(trigger("incremental", incremental)));
             log.info("incremental backups: {}", config.schedule().incremental());
         }
         if (deep != null) {
-            scheduler.scheduleJob(JobBuilder.newJob(DrillJob.class).withIdentity("drill").build(), trigger("drill", deep));
+            jobs.put(job(DrillJob.class, "drill").build(), Set.of(trigger("drill", deep)));
             log.info("restore drill (verify --deep): {}", config.verify().deep());
         }
         // The lock policy between backups too: a session left holding a lock blocks the application.
-        scheduler.scheduleJob(JobBuilder.newJob(LockJob.class).withIdentity("locks").build(),
-                TriggerBuilder.newTrigger().withIdentity("locks").withSchedule(SimpleScheduleBuilder
+        // It watches the source server, so in a cluster one node at a time is enough.
+        jobs.put(job(LockJob.class, "locks").build(), Set.of(TriggerBuilder.newTrigger().withIdentity("locks")
+                .withSchedule(SimpleScheduleBuilder
                         .repeatSecondlyForever((int) Math.max(1, config.locks().interval().toSeconds()))
-                        .withMisfireHandlingInstructionNextWithRemainingCount()).build());
-        if (missedWhileDown(full)) {
+                        .withMisfireHandlingInstructionNextWithRemainingCount()).build()));
+        return jobs;
+    }
+
+    private static final List<String> JOBS = List.of("full", "incremental", "drill", "locks");
+
+    private static JobBuilder job(Class<? extends Job> type, String name) {
+        return JobBuilder.newJob(type).withIdentity(name).storeDurably();
+    }
+
+    /**
+     * One full run now for the fire missed while no daemon ran. The trigger is named after that
+     * fire, so daemons starting together on one catalog store it once: the others find it taken.
+     * It stays in the store until its run has ended, and by then the run's row in the catalog
+     * tells a daemon starting later that nothing was missed.
+     */
+    private void catchUp(String missed) {
+        try {
+            scheduler.scheduleJob(TriggerBuilder.newTrigger().withIdentity("catch-up-" + missed).forJob("full")
+                    .startNow().build());
             log.info("the last scheduled full backup was missed while the daemon was down: one run now");
-            scheduler.triggerJob(new JobKey("full"));
+        } catch (ObjectAlreadyExistsException e) {
+            log.info("the last scheduled full backup was missed: another daemon of the cluster runs it now");
+        } catch (SchedulerException e) {
+            log.error("could not schedule the run missed while the daemon was down: {}", e.getMessage());
         }
-        scheduler.start();
     }
 
     /** Fire once now and proceed with the schedule: never a backlog of missed runs. */
@@ -126,13 +163,15 @@ public final class Daemon implements AutoCloseable {
                 .build();
     }
 
-    private boolean missedWhileDown(String full) {
+    /** The first fire since the newest run that is already past ("first" before any run), if any. */
+    private Optional<String> missedFire(String full) {
         List<BackupRecord> newest = catalog.backups().list(config.instance(), 1, 0);
         if (newest.isEmpty()) {
-            return true;
+            return Optional.of("first");
         }
         Instant due = CronSpec.next(full, newest.get(0).startedAt());
-        return due != null && due.isBefore(clock.instant());
+        return due != null && due.isBefore(clock.instant()) ? Optional.of(String.valueOf(due.toEpochMilli()))
+                : Optional.empty();
     }
 
     private static Map<String, Object> safely(Health health) {
@@ -174,16 +213,19 @@ public final class Daemon implements AutoCloseable {
         }
     }
 
-    void runBackup(BackupType type) {
+    /** One run for a trigger's fire: the log names the fire, so that each is seen to run once. */
+    void runBackup(BackupType type, String trigger, Instant fire) {
         MDC.put("instance", config.instance());
+        // In a cluster: which node took the fire, logged before the run so that a fire taken twice shows at once.
+        log.info("scheduled {} run ({} at {}) starts on node {}", type.word(), trigger, fire, node);
         try {
             GuardedRun.Result r = new GuardedRun(config, catalog, tool, source, ProgressListener.NONE, clock).run(type);
             metrics.run(r.backup().status());
-            log.info("scheduled {} run: backup {} {}", type.word(), r.backup().id(), r.backup().status()
-                    + (r.backup().reason() == null ? "" : ": " + r.backup().reason()));
+            log.info("scheduled {} run ({} at {}): backup {} {}", type.word(), trigger, fire, r.backup().id(),
+                    r.backup().status() + (r.backup().reason() == null ? "" : ": " + r.backup().reason()));
         } catch (IOException | RuntimeException e) {
             metrics.run(BackupStatus.FAILED);
-            log.error("scheduled {} run failed: {}", type.word(), e.getMessage());
+            log.error("scheduled {} run ({} at {}) failed: {}", type.word(), trigger, fire, e.getMessage());
         } finally {
             MDC.remove("instance");
         }
@@ -234,7 +276,8 @@ public final class Daemon implements AutoCloseable {
     public static final class BackupJob implements Job {
         @Override
         public void execute(JobExecutionContext context) {
-            of(context).runBackup(BackupType.valueOf(context.getMergedJobDataMap().getString("type")));
+            of(context).runBackup(BackupType.valueOf(context.getMergedJobDataMap().getString("type")),
+                    context.getTrigger().getKey().getName(), context.getScheduledFireTime().toInstant());
         }
     }
 

@@ -12,11 +12,20 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLSyntaxErrorException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.backupscheduler.catalog.BackupRecord;
@@ -73,7 +82,7 @@ class DaemonIT {
             String out = Files.readString(dir.resolve("daemon.out"));
             assertTrue(out.contains("stopped"), out);
             String log = Files.readString(dir.resolve("repo/dmn/daemon.log"));
-            assertTrue(log.contains("scheduled full run: backup"), log);
+            assertTrue(log.contains("scheduled full run (full at "), log);
         }
     }
 
@@ -126,34 +135,119 @@ class DaemonIT {
             // Two hosts: each its own repository (no shared file lock), one catalog, one instance.
             Path configA = hostConfig("a", primary, pw, catalogDb, catalogPw);
             Path configB = hostConfig("b", primary, pw, catalogDb, catalogPw);
-            Process a = daemon(configA, "a");
-            Process b = daemon(configB, "b");
+            Map<String, Process> daemons = new LinkedHashMap<>();
+            daemons.put("a", daemon(configA, "a"));
+            daemons.put("b", daemon(configB, "b"));
+            String survivor = null;
             try {
-                awaitRows(configA, 6);
-                List<Map<String, Object>> rows = list(configA);
-                assertNoOverlap(rows);
-                assertTrue(rows.stream().anyMatch(r -> "SKIPPED".equals(r.get("status"))
-                        && ((String) r.get("reason")).contains("another run holds the lease of dm2")), rows.toString());
+                // Both joined one Quartz cluster in the catalog: a check-in row each.
+                awaitNodes(catalogDb, 2);
+                awaitFires(4);
+                assertEachFireRanOnce(list(configA));
 
-                a.destroyForcibly(); // SIGKILL, mid-run or not
-                a.waitFor(30, TimeUnit.SECONDS);
+                // Kill the node that ran the latest fire: its triggers must go to the other.
+                String victim = latestFire("a").compareTo(latestFire("b")) > 0 ? "a" : "b";
+                survivor = victim.equals("a") ? "b" : "a";
+                daemons.get(victim).destroyForcibly(); // SIGKILL, mid-run or not
+                daemons.get(victim).waitFor(30, TimeUnit.SECONDS);
                 long ranBefore = ran(list(configA));
-                for (int i = 0; i < 300 && ran(list(configA)) < ranBefore + 2; i++) {
+                int firesBefore = fires(survivor).size();
+                // Quartz cluster recovery: the survivor finds the silent node and removes its check-in.
+                awaitNodes(catalogDb, 1);
+                for (int i = 0; i < 750 && ran(list(configA)) < ranBefore + 2; i++) {
                     Thread.sleep(200);
                 }
                 assertTrue(ran(list(configA)) >= ranBefore + 2, "the survivor goes on backing up: "
-                        + read(dir.resolve("daemon-b.out")));
+                        + read(dir.resolve("daemon-" + survivor + ".out")));
+                assertTrue(fires(survivor).size() >= firesBefore + 2, "the survivor runs the fires: "
+                        + read(dir.resolve("daemon-" + survivor + ".out")));
             } finally {
-                a.destroyForcibly();
-                b.destroy();
-                assertTrue(b.waitFor(120, TimeUnit.SECONDS));
+                daemons.values().forEach(Process::destroy);
+                for (Process p : daemons.values()) {
+                    assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+                }
             }
             List<Map<String, Object>> rows = list(configA);
-            assertNoOverlap(rows);
+            assertEachFireRanOnce(rows);
             // The run the SIGKILL interrupted (if any) was found by the survivor and failed, not left RUNNING.
+            String survivorDir = "/host-" + survivor + "/";
             assertTrue(rows.stream().noneMatch(r -> "RUNNING".equals(r.get("status"))
-                    && !((String) r.get("path")).contains("/host-b/")), rows.toString());
+                    && !((String) r.get("path")).contains(survivorDir)), rows.toString());
         }
+    }
+
+    /**
+     * Each scheduled fire ran on one daemon only: the daemons' logs name each fire once, each with
+     * its own backup in the catalog, and no two runs overlap.
+     */
+    private void assertEachFireRanOnce(List<Map<String, Object>> rows) {
+        List<String> started = new ArrayList<>(started("a"));
+        started.addAll(started("b"));
+        Map<String, Long> perFire = started.stream().collect(Collectors.groupingBy(f -> f, Collectors.counting()));
+        assertTrue(perFire.values().stream().allMatch(n -> n == 1), "a fire ran on both daemons: " + perFire);
+        List<String[]> fires = new ArrayList<>(fires("a"));
+        fires.addAll(fires("b"));
+        List<Object> ids = rows.stream().map(r -> r.get("id")).toList();
+        for (String[] fire : fires) {
+            assertTrue(ids.contains(fire[1]), "the fire " + fire[0] + " logged backup " + fire[1] + ": " + rows);
+        }
+        assertEquals(fires.size(), fires.stream().map(f -> f[1]).distinct().count(), "one backup per fire");
+        assertNoOverlap(rows);
+    }
+
+    private static final Pattern STARTED = Pattern.compile("scheduled \\w+ run \\((\\S+ at \\S+)\\) starts on node");
+    private static final Pattern FIRE = Pattern.compile("scheduled \\w+ run \\((\\S+ at \\S+)\\): backup (\\S+) ");
+
+    /** The fires a daemon took, from its log: "trigger at time". */
+    private List<String> started(String daemon) {
+        return STARTED.matcher(read(dir.resolve("daemon-" + daemon + ".out"))).results().map(m -> m.group(1))
+                .toList();
+    }
+
+    /** The fires a daemon ran to the end, from its log: {trigger at time, backup id}. */
+    private List<String[]> fires(String daemon) {
+        List<String[]> out = new ArrayList<>();
+        Matcher m = FIRE.matcher(read(dir.resolve("daemon-" + daemon + ".out")));
+        while (m.find()) {
+            out.add(new String[] {m.group(1), m.group(2)});
+        }
+        return out;
+    }
+
+    /** The scheduled time of the daemon's latest fire, ISO-8601, or "" when it ran none. */
+    private String latestFire(String daemon) {
+        return fires(daemon).stream().map(f -> f[0].substring(f[0].indexOf(" at ") + 4)).max(String::compareTo)
+                .orElse("");
+    }
+
+    private void awaitFires(int count) throws InterruptedException {
+        for (int i = 0; i < 600 && fires("a").size() + fires("b").size() < count; i++) {
+            Thread.sleep(200);
+        }
+        assertTrue(fires("a").size() + fires("b").size() >= count, "fewer than " + count + " fires: "
+                + read(dir.resolve("daemon-a.out")) + read(dir.resolve("daemon-b.out")));
+    }
+
+    /** Waits until the catalog's Quartz cluster has {@code count} nodes checked in. */
+    private static void awaitNodes(SandboxServer catalogDb, int count) throws Exception {
+        long nodes = -1;
+        for (int i = 0; i < 300; i++) {
+            try (Connection c = catalogDb.connect(); PreparedStatement ps = c.prepareStatement(
+                    "SELECT COUNT(*) FROM backup_catalog.QRTZ_SCHEDULER_STATE WHERE SCHED_NAME=?")) {
+                ps.setString(1, "backup-dm2");
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    nodes = rs.getLong(1);
+                }
+            } catch (SQLSyntaxErrorException e) {
+                nodes = -1; // the first daemon has not migrated the catalog yet
+            }
+            if (nodes == count) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError(count + " nodes expected in the Quartz cluster, found " + nodes);
     }
 
     private Path hostConfig(String host, SandboxServer primary, Path pw, SandboxServer catalogDb, Path catalogPw)
@@ -174,16 +268,6 @@ class DaemonIT {
         return new ProcessBuilder("java", "-jar", Path.of("target/backup-scheduler.jar").toAbsolutePath().toString(),
                 "--config", config.toString(), "daemon").redirectErrorStream(true)
                 .redirectOutput(dir.resolve("daemon-" + name + ".out").toFile()).start();
-    }
-
-    private void awaitRows(Path config, int count) throws Exception {
-        for (int i = 0; i < 600; i++) {
-            if (list(config).size() >= count) {
-                return;
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("fewer than " + count + " runs: " + read(dir.resolve("daemon-a.out")));
     }
 
     private static long ran(List<Map<String, Object>> rows) {
