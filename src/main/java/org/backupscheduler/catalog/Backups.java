@@ -168,6 +168,41 @@ public final class Backups {
         return marked;
     }
 
+    /**
+     * Marks FAILED the RUNNING backups of a process on another host whose lease expired: that
+     * host cannot be asked whether its process lives, but it stopped renewing the lease, so its
+     * run is over (the lease TTL is far above any heartbeat delay). Returns the ids marked.
+     */
+    public List<String> failRunsOfExpiredHolder(String instance, String host, long pid, Instant expiredAt) {
+        List<String> marked = new ArrayList<>();
+        try (Connection c = catalog.connection(); PreparedStatement ps = c.prepareStatement("SELECT id FROM backups "
+                + "WHERE instance=? AND status='RUNNING' AND owner_host=? AND owner_pid=?")) {
+            ps.setString(1, instance);
+            ps.setString(2, host);
+            ps.setLong(3, pid);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    marked.add(rs.getString(1));
+                }
+            }
+            for (String id : marked) {
+                try (PreparedStatement up = c.prepareStatement("UPDATE backups SET status='FAILED', reason=?, "
+                        + "finished_at=COALESCE(finished_at, ?) WHERE instance=? AND id=? AND status='RUNNING'")) {
+                    up.setString(1, "the process running it (pid " + pid + " on " + host
+                            + ") stopped renewing its lease, which expired at " + expiredAt
+                            + "; its partial folder is on that host");
+                    up.setLong(2, System.currentTimeMillis());
+                    up.setString(3, instance);
+                    up.setString(4, id);
+                    up.executeUpdate();
+                }
+            }
+        } catch (SQLException e) {
+            throw new CatalogException("fail the runs of an expired lease holder", e);
+        }
+        return marked;
+    }
+
     private static void markOrphan(Connection c, String instance, String id, ProcessIdentity owner)
             throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("UPDATE backups SET status='FAILED', reason=?, "

@@ -99,6 +99,17 @@ public final class Lease implements AutoCloseable {
                 log.warn("took over the lease of {} from {}, whose process is gone", instance,
                         previous.get().describe());
             }
+            if (previous.isPresent() && !previous.get().host().equals(me.host())
+                    && previous.get().expiresAt().isBefore(now)) {
+                // A holder on another host that went silent (SIGKILL, power loss): its RUNNING row
+                // would stay RUNNING until a command started on that host again.
+                LeaseHolder dead = previous.get();
+                for (String id : catalog.backups().failRunsOfExpiredHolder(instance, dead.host(), dead.pid(),
+                        dead.expiresAt())) {
+                    log.warn("backup {} of {} marked FAILED: its run stopped renewing the lease", id,
+                            dead.describe());
+                }
+            }
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM leases WHERE instance=? AND expires_at<?")) {
                 ps.setString(1, instance);
                 ps.setLong(2, now.toEpochMilli());

@@ -8,12 +8,18 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import org.backupscheduler.catalog.BackupRecord;
+import org.backupscheduler.catalog.BackupStatus;
+import org.backupscheduler.catalog.BackupType;
 import org.backupscheduler.catalog.Catalog;
+import org.backupscheduler.catalog.Coordinates;
 import org.backupscheduler.catalog.ProcessIdentity;
 import org.backupscheduler.sandbox.SandboxOptions;
 import org.backupscheduler.sandbox.SandboxServer;
@@ -99,6 +105,38 @@ class LeaseIT {
         Result run = TestSetup.cli("--config", config.toString(), "run");
 
         assertEquals(0, run.exitCode(), run.toString());
+    }
+
+    @Test
+    void anotherHostsSilentRunIsFailedWhenItsLeaseHasExpired() throws Exception {
+        Path config = config(null);
+        // As a daemon on another host leaves it when SIGKILLed mid-run: its RUNNING row and a
+        // lease it stopped renewing. This host cannot see that process; the lease is the evidence.
+        Instant started = Instant.now().minus(Duration.ofMinutes(10));
+        try (Catalog catalog = Catalog.open("jdbc:h2:file:" + dir.resolve("repo/catalog"), null, null)) {
+            catalog.backups().insert(new BackupRecord("lse", "20000101-000000F", BackupType.FULL, null,
+                    BackupStatus.RUNNING, started, null, null, null, "mariabackup", "10.11", null, null,
+                    Coordinates.NONE, "127.0.0.1", null, "/elsewhere/lse/20000101-000000F", null),
+                    new ProcessIdentity("db-other.example", 4242, started.toEpochMilli()));
+            try (var c = catalog.connection(); PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO leases VALUES ('lse', 'gone', 'db-other.example', 4242, ?, ?, ?)")) {
+                ps.setLong(1, started.toEpochMilli());
+                ps.setLong(2, started.toEpochMilli());
+                ps.setLong(3, started.plus(Lease.TTL).toEpochMilli());
+                ps.executeUpdate();
+            }
+        }
+
+        Result run = TestSetup.cli("--config", config.toString(), "run");
+
+        assertEquals(0, run.exitCode(), run.toString());
+        Map<String, Object> dead = list(config).stream().filter(b -> "20000101-000000F".equals(b.get("id")))
+                .findFirst().orElseThrow();
+        // FAILED, and then (a FAILED run older than the newest VERIFIED one) expired by retention.
+        String reason = (String) dead.get("reason");
+        String failed = "the process running it (pid 4242 on db-other.example) stopped renewing its lease";
+        assertTrue("FAILED".equals(dead.get("status")) && reason.startsWith(failed)
+                || "EXPIRED".equals(dead.get("status")) && reason.startsWith("was FAILED: " + failed), dead.toString());
     }
 
     @Test
