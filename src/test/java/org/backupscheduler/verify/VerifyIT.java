@@ -218,6 +218,12 @@ class VerifyIT {
         assertEquals("the restore drill did not run: the prepare failed", levels(out).get(3).get("finding"));
         String reason = (String) newest().get("reason");
         assertEquals("was VERIFIED, now prepare verification failed: " + prepare, reason);
+        // The failed drill is in the history under its own level, where the report's restore
+        // drills are read from.
+        Result show = TestSetup.cli("--config", config.toString(), "show", id, "--json");
+        List<Map<String, Object>> history = JSON.convertValue(JSON.readTree(show.out()).get("verifications"),
+                new TypeReference<>() { });
+        assertEquals(List.of("deep FAIL", "prepare FAIL"), outcomes(history).subList(0, 2), show.out());
     }
 
     @Test
