@@ -81,8 +81,8 @@ public final class Verifier {
             // restore-drill section reads only deep records, and would otherwise still show the
             // last drill that passed.
             results.stream().filter(r -> !r.ok()).findFirst().ifPresent(failed -> {
-                LevelResult r = LevelResult.fail(Level.DEEP, "the restore drill did not run: the "
-                        + failed.level().word() + " failed", Duration.ZERO);
+                LevelResult r = LevelResult.fail(Level.DEEP, "the restore drill did not run: "
+                        + failed.level().word() + " verification failed", Duration.ZERO);
                 record(backup, r, clock.instant());
                 results.add(r);
             });

@@ -215,7 +215,7 @@ class VerifyIT {
         assertTrue(prepare.startsWith("prepare of " + id + " failed: ") && prepare.contains(" exited with status 1"),
                 prepare);
         assertTrue(prepare.contains("the engine said: [ERROR] mariadb-backup --prepare is not possible"), prepare);
-        assertEquals("the restore drill did not run: the prepare failed", levels(out).get(3).get("finding"));
+        assertEquals("the restore drill did not run: prepare verification failed", levels(out).get(3).get("finding"));
         String reason = (String) newest().get("reason");
         assertEquals("was VERIFIED, now prepare verification failed: " + prepare, reason);
         // The failed drill is in the history under its own level, where the report's restore
