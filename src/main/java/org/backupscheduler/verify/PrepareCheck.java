@@ -55,14 +55,25 @@ public final class PrepareCheck {
             ProcessResult result = new ProcessRunner(commands.prepare(target, incremental, moreFollow), log, timeout)
                     .run();
             String step = i == 0 ? "prepare of " + chain.get(0).id() : "applying incremental " + chain.get(i).id();
-            if (!result.succeeded()) {
-                return step + " failed: " + result.describe();
-            }
             String output = Files.readString(log).substring((int) Math.min(logStart, Files.size(log)));
+            if (!result.succeeded()) {
+                return step + " failed: " + result.describe() + engineError(output, result.describe());
+            }
             if (!output.contains(COMPLETED)) {
                 return step + ": the engine exited 0 but never said '" + COMPLETED + "'";
             }
         }
         return null;
+    }
+
+    /**
+     * The engine's own {@code [ERROR]} line, which says why; its last lines, all a failure
+     * message may carry, are often shutdown noise ("Error in my_thread_global_end()").
+     */
+    private static String engineError(String output, String described) {
+        return output.lines().filter(l -> l.contains("[ERROR]")).findFirst()
+                .map(l -> l.substring(l.indexOf("[ERROR]")).strip())
+                .filter(e -> !described.contains(e))
+                .map(e -> "; the engine said: " + e).orElse("");
     }
 }

@@ -75,6 +75,22 @@ public final class Verifier {
     }
 
     private List<LevelResult> run(BackupRecord backup, Set<Level> levels) throws IOException {
+        List<LevelResult> results = runLevels(backup, levels);
+        if (levels.contains(Level.DEEP) && results.stream().noneMatch(r -> r.level() == Level.DEEP)) {
+            // A drill that could not start has failed, and says so in its own record: the report's
+            // restore-drill section reads only deep records, and would otherwise still show the
+            // last drill that passed.
+            results.stream().filter(r -> !r.ok()).findFirst().ifPresent(failed -> {
+                LevelResult r = LevelResult.fail(Level.DEEP, "the restore drill did not run: "
+                        + failed.level().word() + " verification failed", Duration.ZERO);
+                record(backup, r, clock.instant());
+                results.add(r);
+            });
+        }
+        return results;
+    }
+
+    private List<LevelResult> runLevels(BackupRecord backup, Set<Level> levels) throws IOException {
         List<LevelResult> results = new ArrayList<>();
         Path dir = Path.of(backup.path());
         for (Level level : List.of(Level.STRUCTURE, Level.CHECKSUM)) {
