@@ -8,7 +8,7 @@ import java.util.regex.Pattern;
 public record ProcessResult(String tool, int exitCode, boolean timedOut, boolean cancelled, Duration duration,
                             String logTail) {
     private static final Pattern CAUSE = Pattern.compile(
-            "errno|Access denied|No space|Can't|cannot|Lost connection|server has gone away|Got error",
+            "\\[ERROR\\]|errno|Access denied|No space|Can't|cannot|Lost connection|server has gone away|Got error",
             Pattern.CASE_INSENSITIVE);
 
     public boolean succeeded() {
@@ -29,8 +29,9 @@ public record ProcessResult(String tool, int exitCode, boolean timedOut, boolean
                 : tool + " exited with status " + exitCode;
         List<String> lines = logTail.lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
         String last = lines.isEmpty() ? "" : lines.get(lines.size() - 1);
-        // The engine's last line is often a generic "failed to copy datafile"; the line that says
-        // why (errno 28, Access denied) comes earlier. Give both.
+        // The engine's last line is often a generic "failed to copy datafile" or a thread-exit
+        // complaint; the line that says why (its [ERROR] line, errno 28, Access denied) comes
+        // earlier. Give both.
         String cause = lines.stream().filter(l -> CAUSE.matcher(l).find() && !l.equals(last))
                 .reduce((a, b) -> b).orElse(null);
         String words = cause == null ? last : cause + " | " + last;
