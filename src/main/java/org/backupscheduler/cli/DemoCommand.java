@@ -10,8 +10,8 @@ import java.util.concurrent.Callable;
 
 import org.backupscheduler.demo.Damage;
 import org.backupscheduler.demo.DemoLab;
-import org.backupscheduler.demo.MaintenanceSession;
 import org.backupscheduler.demo.Prerequisites;
+import org.backupscheduler.sandbox.LongMyisamUpdate;
 import org.backupscheduler.sandbox.SqlValues;
 import org.backupscheduler.sandbox.Workload;
 import picocli.CommandLine;
@@ -71,7 +71,7 @@ final class DemoCommand implements Callable<Integer> {
 
             step("6. The field report's pile-up: a maintenance UPDATE holds MyISAM shop.audit, the backup's "
                     + "lock waits behind it, writers queue behind the backup");
-            try (MaintenanceSession maintenance = MaintenanceSession.start(lab.primary())) {
+            try (LongMyisamUpdate maintenance = LongMyisamUpdate.start(lab.primary())) {
                 out.printf("  session %d: UPDATE shop.audit ... (a minute of work, holding the table)%n",
                         maintenance.id());
                 // The kill policy (demo config: wait-threshold 3s, action kill-blocker) ends it; the

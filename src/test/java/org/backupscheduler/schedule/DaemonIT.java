@@ -34,6 +34,7 @@ import org.backupscheduler.catalog.BackupType;
 import org.backupscheduler.catalog.Catalog;
 import org.backupscheduler.catalog.Coordinates;
 import org.backupscheduler.catalog.ProcessIdentity;
+import org.backupscheduler.sandbox.LongMyisamUpdate;
 import org.backupscheduler.sandbox.SandboxOptions;
 import org.backupscheduler.sandbox.SandboxServer;
 import org.backupscheduler.testing.TestSetup;
@@ -84,6 +85,78 @@ class DaemonIT {
             String log = Files.readString(dir.resolve("repo/dmn/daemon.log"));
             assertTrue(log.contains("scheduled full run (full at "), log);
         }
+    }
+
+    @Test
+    void aRunHeldBehindALockMakesTheNextFireSkippedNamingTheHolder() throws Exception {
+        try (SandboxServer primary = SandboxServer.start(SandboxOptions.primary("slw"))) {
+            TestSetup.createBackupUser(primary);
+            Workload.load(primary, 20_000);
+            int port = freePort();
+            // print only, and a threshold past the test: the run waits behind the UPDATE as the
+            // field report's did, and only the lease stands between it and the next fires.
+            Path config = TestSetup.config(dir, primary, TestSetup.passwordFile(dir, "pw", TestSetup.BACKUP_PASSWORD),
+                    String.join("\n", "schedule:", "  full: '*/3 * * * * ?'", "verify:", "  deep: 'off'",
+                            "locks:", "  wait-threshold: 10m", "  action: print",
+                            "metrics:", "  listen: 127.0.0.1:" + port));
+            Process daemon = new ProcessBuilder("java", "-jar",
+                    Path.of("target/backup-scheduler.jar").toAbsolutePath().toString(), "--config", config.toString(),
+                    "daemon").redirectErrorStream(true).redirectOutput(dir.resolve("daemon.out").toFile()).start();
+            Instant testStart = Instant.now();
+            try {
+                try (LongMyisamUpdate maintenance = LongMyisamUpdate.start(primary)) {
+                    Map<String, Object> skipped = awaitRow(config, daemon, r -> "SKIPPED".equals(r.get("status")));
+                    assertTrue(((String) skipped.get("reason")).contains("another run holds the lease of slw"),
+                            skipped.toString());
+                    assertTrue(((String) skipped.get("reason")).contains("pid " + daemon.pid()),
+                            "the reason names the holder: " + skipped);
+                    assertTrue(list(config).stream().anyMatch(r -> "RUNNING".equals(r.get("status"))),
+                            "the held run is still going: " + list(config));
+                } // the UPDATE is killed: the held run goes on and completes
+                awaitRow(config, daemon, r -> "VERIFIED".equals(r.get("status")));
+
+                Map<String, Double> metrics = prometheus(get(port, "/metrics").body());
+                assertTrue(metrics.getOrDefault("backup_runs_total{instance=\"slw\",status=\"SKIPPED\"}", 0.0) >= 1,
+                        metrics.toString());
+                assertTrue(metrics.getOrDefault("backup_runs_total{instance=\"slw\",status=\"VERIFIED\"}", 0.0) >= 1,
+                        metrics.toString());
+                double lastSuccess = metrics.get("backup_last_success_timestamp_seconds{instance=\"slw\"}");
+                assertTrue(lastSuccess >= testStart.getEpochSecond() && lastSuccess <= Instant.now().getEpochSecond(),
+                        "last success is the held run's finish: " + lastSuccess);
+            } finally {
+                daemon.destroy();
+                assertTrue(daemon.waitFor(120, TimeUnit.SECONDS));
+            }
+            assertNoOverlap(list(config));
+        }
+    }
+
+    private Map<String, Object> awaitRow(Path config, Process daemon, java.util.function.Predicate<Map<String, Object>> p)
+            throws Exception {
+        for (int i = 0; i < 600; i++) {
+            assertTrue(daemon.isAlive(), () -> "daemon died: " + read(dir.resolve("daemon.out")));
+            if (Files.exists(dir.resolve("repo/catalog.mv.db"))) {
+                var found = list(config).stream().filter(p).findFirst();
+                if (found.isPresent()) {
+                    return found.get();
+                }
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("no such row: " + list(config) + "\n" + read(dir.resolve("daemon.out")));
+    }
+
+    /** The Prometheus text format, parsed: series (name and labels, as written) to value. */
+    private static Map<String, Double> prometheus(String body) {
+        Map<String, Double> series = new LinkedHashMap<>();
+        for (String line : body.split("\n")) {
+            if (line.isBlank() || line.startsWith("#")) {
+                continue;
+            }
+            int space = line.lastIndexOf(' ');
+            series.put(line.substring(0, space), Double.parseDouble(line.substring(space + 1)));
+        }
+        return series;
     }
 
     @Test

@@ -1,4 +1,4 @@
-package org.backupscheduler.demo;
+package org.backupscheduler.sandbox;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -6,27 +6,27 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.concurrent.atomic.AtomicLong;
 
-import org.backupscheduler.sandbox.SandboxServer;
 
 /**
- * The field report's culprit: a session left from maintenance running a long UPDATE on a MyISAM
- * table. It holds the table while the backup's lock request waits behind it, and every MyISAM
- * writer queues behind that request. It ends when the kill policy KILLs it (or at close).
+ * The field report's culprit: a session left from maintenance running a long UPDATE on MyISAM
+ * shop.audit ({@link Workload}'s table). It holds the table while a backup's lock request waits
+ * behind it, and every MyISAM writer queues behind that request. It ends when something KILLs it
+ * (the kill policy, in the demo) or at close. Used by the demo and by the tests.
  */
-public final class MaintenanceSession implements AutoCloseable {
+public final class LongMyisamUpdate implements AutoCloseable {
     private final SandboxServer server;
     private final AtomicLong id = new AtomicLong();
     private final Thread thread;
 
-    private MaintenanceSession(SandboxServer server) {
+    private LongMyisamUpdate(SandboxServer server) {
         this.server = server;
         this.thread = new Thread(this::run, "demo-maintenance");
         thread.setDaemon(true);
     }
 
     /** Starts the UPDATE (about 3 ms a row: a minute on the demo's table) and returns once it runs. */
-    public static MaintenanceSession start(SandboxServer server) throws InterruptedException {
-        MaintenanceSession s = new MaintenanceSession(server);
+    public static LongMyisamUpdate start(SandboxServer server) throws InterruptedException {
+        LongMyisamUpdate s = new LongMyisamUpdate(server);
         s.thread.start();
         for (int i = 0; i < 250 && s.id.get() == 0; i++) {
             Thread.sleep(20);
@@ -43,7 +43,7 @@ public final class MaintenanceSession implements AutoCloseable {
             }
             st.execute("UPDATE shop.audit SET event = CONCAT(event, '') WHERE SLEEP(0.003) = 0");
         } catch (SQLException e) {
-            // KILLed by the policy: what the demo shows
+            // KILLed: by the policy, or at close
         }
     }
 
