@@ -17,7 +17,6 @@ import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -91,10 +90,7 @@ public final class Restorer {
                 secrets.password("replicas." + name + ".primary", p.passwordFile(), p.passwordEnv()));
         boolean running = ServerWait.isUp(admin);
         DatadirResolver.Resolved datadir = DatadirResolver.resolve(name, r, admin);
-        Map<String, Endpoint> notTargets = new LinkedHashMap<>();
-        notTargets.put("the backup source (source:)", source());
-        notTargets.put("its own primary (replicas." + name + ".primary)", primary);
-        SelfRestoreGuard.check(name, admin, datadir.datadir(), notTargets);
+        SelfRestoreGuard.check(name, admin, datadir.datadir(), primary, source(), config.source().role());
         refuseLeftovers(name, datadir.datadir());
         if (running && r.stopCommand().isEmpty()) {
             throw new UserError("replica " + name + " is running and replicas." + name + ".stop-command is not set",

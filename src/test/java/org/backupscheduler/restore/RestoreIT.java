@@ -346,18 +346,21 @@ class RestoreIT {
 
     @Test
     void aReplicaThatIsTheBackupSourceItselfIsRefusedBeforeAnythingChanges() throws Exception {
-        // The config spells the primary differently (localhost, not 127.0.0.1) and names the
-        // replica's datadir: only what the servers say about themselves gives it away.
-        Path config = config();
+        // A config copied from the primary's host: r1 is the primary spelled differently (localhost,
+        // not 127.0.0.1), and its primary: section names another server, so only what the servers
+        // say about themselves gives it away.
+        Path config = config("datadir: " + pair.primary().datadir());
         Files.writeString(config, Files.readString(config).replace("    host: 127.0.0.1\n    port: "
-                + pair.replica().port(), "    host: localhost\n    port: " + pair.primary().port()));
+                + pair.replica().port(), "    host: localhost\n    port: " + pair.primary().port())
+                .replace("primary: {host: 127.0.0.1, port: " + pair.primary().port(),
+                        "primary: {host: 127.0.0.1, port: " + pair.replica().port()));
         Map<String, String> before = shopTree();
 
         Result restore = TestSetup.cli("--config", config.toString(), "restore", "--latest", "--replica", "r1");
 
         assertEquals(2, restore.exitCode(), restore.toString());
         assertTrue(restore.err().contains("error: replicas.r1 (localhost:" + pair.primary().port()
-                + ") is the backup source (source:)"), restore.err());
+                + ") is the backup source (source:), which is not a replica: it answers as host "), restore.err());
         assertTrue(restore.err().contains("a restore would destroy it; nothing was changed"), restore.err());
         assertTrue(restore.err().contains("HINT: point replicas.r1 at a replica"), restore.err());
         assertEquals(1, SqlValues.count(pair.primary(), "SELECT COUNT(*) FROM information_schema.tables "
