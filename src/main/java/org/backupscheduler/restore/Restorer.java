@@ -351,7 +351,7 @@ public final class Restorer {
     }
 
     /** What a restore has changed so far: what putting it back must undo. */
-    private static final class Progress {
+    static final class Progress {
         boolean stopped;
         Path aside;
         boolean startBegun;
