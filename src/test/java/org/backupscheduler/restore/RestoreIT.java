@@ -181,6 +181,16 @@ class RestoreIT {
         assertEquals(1, marks("after-backup"), "rolled forward past the backup from the primary's binlog");
         assertReplicatingAndCaughtUp();
         assertOldDatadirKept(restore);
+        // CHANGE MASTER carried the replication password as a bound value: it is in no output,
+        // no restore log and no catalog file.
+        assertFalse(restore.toString().contains(ReplicationPair.REPL_PASSWORD), restore.toString());
+        try (var files = Files.walk(dir.resolve("repo"))) {
+            for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
+                String text = new String(Files.readAllBytes(f), java.nio.charset.StandardCharsets.ISO_8859_1);
+                assertFalse(text.contains(ReplicationPair.REPL_PASSWORD), "replication password in " + f);
+                assertFalse(text.contains(TestSetup.BACKUP_PASSWORD), "backup password in " + f);
+            }
+        }
     }
 
     @Test
