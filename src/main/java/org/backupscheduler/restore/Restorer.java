@@ -251,7 +251,7 @@ public final class Restorer {
         Path workLog = config.instanceDir().resolve(".restore-" + id + ".log");
         RepositoryLayout.createPrivateDir(config.instanceDir());
         RepositoryLayout.createPrivateFile(workLog);
-        Progress done = new Progress();
+        Undo done = new Undo();
         try {
             if (plan.running()) {
                 steps.run("stop", () -> {
@@ -259,7 +259,7 @@ public final class Restorer {
                     if (!ServerWait.until(plan.admin(), false, serverWait)) {
                         // A refusal, not a failure: nothing was moved, and the fix is the operator's.
                         throw new UserError("replica " + plan.replicaName() + " at " + plan.admin().address()
-                                + " still answers " + serverWait.toSeconds() + "s after " + shell(r.stopCommand())
+                                + " still answers " + serverWait.toSeconds() + "s after " + Undo.shell(r.stopCommand())
                                 + "; nothing was changed",
                                 "make replicas." + plan.replicaName() + ".stop-command stop the server (or stop it "
                                         + "yourself), then run the restore again", UserError.USAGE);
@@ -306,7 +306,7 @@ public final class Restorer {
                 command(r.startCommand(), workLog);
                 if (!ServerWait.until(plan.admin(), true, serverWait)) {
                     throw new IOException("replica not answering " + serverWait.toSeconds() + "s after "
-                            + shell(r.startCommand()));
+                            + Undo.shell(r.startCommand()));
                 }
                 return "answering on " + plan.admin().address();
             });
@@ -336,7 +336,7 @@ public final class Restorer {
             String reason = steps.current + " failed: " + refused.getMessage();
             backups.restores().finish(instance, id, "FAILED", done.asideText(), reason, clock.instant());
             throw new UserError("restore " + id + " of replica " + plan.replicaName() + " FAILED at " + reason,
-                    putBack(plan, done, id), UserError.FAILED, refused);
+                    done.hint(plan, id), UserError.FAILED, refused);
         } catch (IOException | SQLException | InterruptedException | RuntimeException e) {
             String reason = steps.current + (e instanceof InterruptedException ? " was interrupted" : " failed: "
                     + e.getMessage());
@@ -346,52 +346,8 @@ public final class Restorer {
                 Thread.currentThread().interrupt();
             }
             throw new UserError("restore " + id + " of replica " + plan.replicaName() + " FAILED at " + reason,
-                    putBack(plan, done, id), UserError.FAILED, e);
+                    done.hint(plan, id), UserError.FAILED, e);
         }
-    }
-
-    /** What a restore has changed so far: what putting it back must undo. */
-    static final class Progress {
-        boolean stopped;
-        Path aside;
-        boolean startBegun;
-
-        String asideText() {
-            return aside == null ? null : aside.toString();
-        }
-    }
-
-    /**
-     * The exact commands that undo a failed restore, for the state it failed in: the new datadir
-     * exists only once move-back began, and the server may run on it only once start began.
-     */
-    static String putBack(RestorePlan plan, Progress done, String id) {
-        ReplicaConfig r = plan.replica();
-        String log = "; the log is in the repository (.restore-" + id + ".log)";
-        if (done.aside == null) {
-            return "nothing was moved" + (done.stopped ? "; the replica was stopped: start it again: "
-                    + shell(r.startCommand()) : "") + log;
-        }
-        Path datadir = plan.datadir();
-        List<String> commands = new ArrayList<>();
-        if (done.startBegun) {
-            commands.add(shell(r.stopCommand()));
-        }
-        if (Files.exists(datadir)) {
-            commands.add(shell(List.of("mv", datadir.toString(), datadir + ".failed-restore-" + id)));
-        }
-        commands.add(shell(List.of("mv", done.aside.toString(), datadir.toString())));
-        commands.add(shell(r.startCommand()));
-        return "the old datadir is intact at " + done.aside + "; to put it back: " + String.join("; ", commands) + log;
-    }
-
-    /** {@code argv} as one shell line: arguments with anything but safe characters single-quoted. */
-    static String shell(List<String> argv) {
-        List<String> words = new ArrayList<>();
-        for (String a : argv) {
-            words.add(!a.isEmpty() && a.matches("[A-Za-z0-9_./=:,@%+-]+") ? a : "'" + a.replace("'", "'\\''") + "'");
-        }
-        return String.join(" ", words);
     }
 
     private Coordinates untilPosition(RestorePlan plan, Path workDir) throws IOException, SQLException {

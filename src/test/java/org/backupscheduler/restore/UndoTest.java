@@ -10,8 +10,8 @@ import org.backupscheduler.config.ReplicaConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The put-back commands a failed restore prints, for each state it can fail in. */
-class PutBackTest {
+/** The put-back commands (the HINT) a failed restore prints, for each state it can fail in. */
+class UndoTest {
     @TempDir
     Path dir;
 
@@ -22,8 +22,8 @@ class PutBackTest {
         return new RestorePlan("r1", r, null, null, null, dir.resolve("mysql"), "config", null, null, true, List.of());
     }
 
-    private static Restorer.Progress progress(boolean stopped, Path aside, boolean startBegun) {
-        Restorer.Progress p = new Restorer.Progress();
+    private static Undo progress(boolean stopped, Path aside, boolean startBegun) {
+        Undo p = new Undo();
         p.stopped = stopped;
         p.aside = aside;
         p.startBegun = startBegun;
@@ -35,20 +35,20 @@ class PutBackTest {
 
     @Test
     void refusedBeforeTheStopNothingToDo() {
-        assertEquals("nothing was moved" + LOG, Restorer.putBack(plan(), progress(false, null, false), "ID"));
+        assertEquals("nothing was moved" + LOG, progress(false, null, false).hint(plan(), "ID"));
     }
 
     @Test
     void stoppedButNotMovedSaysToStartItAgain() {
         assertEquals("nothing was moved; the replica was stopped: start it again: " + START + LOG,
-                Restorer.putBack(plan(), progress(true, null, false), "ID"));
+                progress(true, null, false).hint(plan(), "ID"));
     }
 
     @Test
     void failedPrepareHasNoNewDatadirToMove() {
         Path aside = dir.resolve("mysql.before-restore-ID");
         assertEquals("the old datadir is intact at " + aside + "; to put it back: mv " + aside + " "
-                + dir.resolve("mysql") + "; " + START + LOG, Restorer.putBack(plan(), progress(true, aside, false), "ID"));
+                + dir.resolve("mysql") + "; " + START + LOG, progress(true, aside, false).hint(plan(), "ID"));
     }
 
     @Test
@@ -57,6 +57,6 @@ class PutBackTest {
         Path datadir = Files.createDirectory(dir.resolve("mysql"));
         assertEquals("the old datadir is intact at " + aside + "; to put it back: systemctl stop mariadb; mv "
                 + datadir + " " + datadir + ".failed-restore-ID; mv " + aside + " " + datadir + "; " + START + LOG,
-                Restorer.putBack(plan(), progress(true, aside, true), "ID"));
+                progress(true, aside, true).hint(plan(), "ID"));
     }
 }
