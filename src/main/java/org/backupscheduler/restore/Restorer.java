@@ -177,7 +177,7 @@ public final class Restorer {
                             UserError.USAGE);
                 }
             }
-            if (Files.isDirectory(datadir) && !Files.getFileStore(datadir).equals(Files.getFileStore(parent))) {
+            if (Files.isDirectory(datadir) && MountPoint.is(datadir)) {
                 throw new UserError("the datadir " + datadir + " of replica " + name + " is a mount point: it cannot "
                         + "be moved aside by rename; nothing was changed", "mount the volume one level up (the "
                         + "datadir a folder inside it), or restore by hand", UserError.USAGE);

@@ -398,6 +398,32 @@ class RestoreIT {
     }
 
     @Test
+    void aDatadirThatIsAMountPointIsRefusedBeforeTheReplicaIsStopped() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),
+                "skipped: a bind mount needs root");
+        Path datadir = pair.replica().datadir();
+        Path config = config();
+        Map<String, String> before = shopTree();
+        // The datadir bound onto itself: the same files, now a mount point, as /var/lib/mysql on its own volume often is.
+        Process mount = new ProcessBuilder("mount", "--bind", datadir.toString(), datadir.toString())
+                .redirectErrorStream(true).start();
+        org.junit.jupiter.api.Assumptions.assumeTrue(mount.waitFor() == 0,
+                "skipped: mount --bind failed: " + new String(mount.getInputStream().readAllBytes()));
+        Result restore;
+        try {
+            restore = TestSetup.cli("--config", config.toString(), "restore", "--latest", "--replica", "r1");
+        } finally {
+            new ProcessBuilder("umount", "-l", datadir.toString()).inheritIO().start().waitFor();
+        }
+
+        assertEquals(2, restore.exitCode(), restore.toString());
+        assertTrue(restore.err().contains("error: the datadir " + datadir + " of replica r1 is a mount point: it "
+                + "cannot be moved aside by rename; nothing was changed"), restore.err());
+        assertTrue(restore.err().contains("HINT: mount the volume one level up"), restore.err());
+        assertUntouched(before);
+    }
+
+    @Test
     void aPrepareThatFailsAfterTheMoveAsideSaysHowToPutTheOldDatadirBackAndThatWorks() throws Exception {
         Path config = config();
         backup(config);
