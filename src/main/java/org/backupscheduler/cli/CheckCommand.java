@@ -78,7 +78,7 @@ final class CheckCommand implements Callable<Integer> {
 
     /** The source account's privileges: each missing one named, with what needs it and the GRANT. */
     private static CheckItem grants(Connection c, Context ctx) throws SQLException {
-        List<String> missing = Grants.missing(Grants.global(c));
+        List<String> missing = Grants.missing(Grants.global(c), ctx.config().source().safeSlaveBackup());
         String user = ctx.config().source().user();
         if (missing.isEmpty()) {
             return new CheckItem(true, "user '" + user + "' has every privilege backups, replicas and the lock "

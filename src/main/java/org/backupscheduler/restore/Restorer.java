@@ -50,7 +50,12 @@ import org.slf4j.LoggerFactory;
 public final class Restorer {
     private static final Logger log = LoggerFactory.getLogger(Restorer.class);
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
-    private static final Duration SERVER_WAIT = Duration.ofMinutes(3);
+    /**
+     * How long a server may take to stop or start after its command returned. A system property
+     * only so that tests of a stop-command that does not stop the server need not wait 3 minutes.
+     */
+    private final Duration serverWait = Duration.ofSeconds(
+            Long.getLong("backupscheduler.restore.server-wait-seconds", 180));
     private static final Duration CATCH_UP = Duration.ofMinutes(5);
 
     private final BackupConfig config;
@@ -83,13 +88,10 @@ public final class Restorer {
         ReplicaConfig.PrimaryConfig p = r.primary();
         Endpoint primary = new Endpoint(p.host(), p.port(), null, p.user(),
                 secrets.password("replicas." + name + ".primary", p.passwordFile(), p.passwordEnv()));
-        if (r.host() != null && r.host().equals(p.host()) && r.port().equals(p.port())) {
-            throw new UserError("replicas." + name + " is " + r.host() + ":" + r.port() + ", its own primary: a "
-                    + "restore would destroy the source of every backup", "point replicas." + name + " at a replica",
-                    UserError.USAGE);
-        }
         boolean running = ServerWait.isUp(admin);
         DatadirResolver.Resolved datadir = DatadirResolver.resolve(name, r, admin);
+        SelfRestoreGuard.check(name, admin, datadir.datadir(), primary, source(), config.source().role());
+        refuseLeftovers(name, datadir.datadir());
         if (running && r.stopCommand().isEmpty()) {
             throw new UserError("replica " + name + " is running and replicas." + name + ".stop-command is not set",
                     "set stop-command (such as [systemctl, stop, mariadb]) and start-command", UserError.USAGE);
@@ -149,6 +151,40 @@ public final class Restorer {
                 steps);
     }
 
+    private Endpoint source() {
+        var s = config.source();
+        return new Endpoint(s.host(), s.port(), s.socket(), s.user(),
+                secrets.password("source", s.passwordFile(), s.passwordEnv()));
+    }
+
+    /**
+     * A working copy {@code <datadir>.restore-work-*} left behind means an earlier restore died
+     * between moving the old datadir aside and finishing: its state needs a look before another
+     * restore moves anything. And the move aside is a rename: a datadir that is a mount point
+     * cannot be renamed, which must be said now, not after the replica was stopped.
+     */
+    private static void refuseLeftovers(String name, Path datadir) throws IOException {
+        Path parent = datadir.toAbsolutePath().getParent();
+        if (parent != null && Files.isDirectory(parent)) {
+            String prefix = datadir.getFileName() + ".restore-work-";
+            try (var files = Files.list(parent)) {
+                Optional<Path> left = files.filter(f -> f.getFileName().toString().startsWith(prefix)).findFirst();
+                if (left.isPresent()) {
+                    throw new UserError("the working copy " + left.get() + " of an earlier restore of replica " + name
+                            + " is still there: that restore did not finish; nothing was changed",
+                            "check " + datadir + " and the " + datadir.getFileName() + ".before-restore-* folders "
+                                    + "beside it, remove " + left.get() + ", then run the restore again",
+                            UserError.USAGE);
+                }
+            }
+            if (Files.isDirectory(datadir) && MountPoint.is(datadir)) {
+                throw new UserError("the datadir " + datadir + " of replica " + name + " is a mount point: it cannot "
+                        + "be moved aside by rename; nothing was changed", "mount the volume one level up (the "
+                        + "datadir a folder inside it), or restore by hand", UserError.USAGE);
+            }
+        }
+    }
+
     private String replicaName(String given) {
         Map<String, ReplicaConfig> replicas = config.replicas();
         if (replicas.isEmpty()) {
@@ -198,40 +234,48 @@ public final class Restorer {
         }
         String id = STAMP.format(LocalDateTime.now(clock));
         String instance = config.instance();
+        ReplicaConfig r = plan.replica();
+        Path datadir = plan.datadir();
+        Path asideTarget = datadir.resolveSibling(datadir.getFileName() + ".before-restore-" + id);
+        Path work = datadir.resolveSibling(datadir.getFileName() + ".restore-work-" + id);
+        for (Path taken : List.of(asideTarget, work)) {
+            if (Files.exists(taken)) {
+                // Two restores started within one second: never rename onto (or into) a kept folder.
+                throw new UserError(taken + " already exists; nothing was changed",
+                        "wait a second and run the restore again", UserError.USAGE);
+            }
+        }
         backups.restores().start(instance, id, plan.replicaName(), plan.backup().id(),
                 until == null ? null : until.toString(), clock.instant());
         Steps steps = new Steps(instance, id);
-        Path aside = null;
-        ReplicaConfig r = plan.replica();
         Path workLog = config.instanceDir().resolve(".restore-" + id + ".log");
         RepositoryLayout.createPrivateDir(config.instanceDir());
         RepositoryLayout.createPrivateFile(workLog);
+        Undo done = new Undo();
         try {
             if (plan.running()) {
                 steps.run("stop", () -> {
                     command(r.stopCommand(), workLog);
-                    if (!ServerWait.until(plan.admin(), false, SERVER_WAIT)) {
+                    if (!ServerWait.until(plan.admin(), false, serverWait)) {
                         // A refusal, not a failure: nothing was moved, and the fix is the operator's.
-                        throw new UserError("replica " + plan.replicaName() + " still answers "
-                                + SERVER_WAIT.toSeconds() + "s after " + String.join(" ", r.stopCommand())
+                        throw new UserError("replica " + plan.replicaName() + " at " + plan.admin().address()
+                                + " still answers " + serverWait.toSeconds() + "s after " + Undo.shell(r.stopCommand())
                                 + "; nothing was changed",
                                 "make replicas." + plan.replicaName() + ".stop-command stop the server (or stop it "
                                         + "yourself), then run the restore again", UserError.USAGE);
                     }
                     return "stopped";
                 });
+                done.stopped = true;
             }
-            Path datadir = plan.datadir();
             if (Files.exists(datadir)) {
-                Path target = datadir.resolveSibling(datadir.getFileName() + ".before-restore-" + id);
                 steps.run("move-aside", () -> {
-                    Files.move(datadir, target, StandardCopyOption.ATOMIC_MOVE);
-                    return "old datadir is now " + target;
+                    Files.move(datadir, asideTarget, StandardCopyOption.ATOMIC_MOVE);
+                    return "old datadir is now " + asideTarget;
                 });
-                aside = target;
-                out.println("  the old datadir is kept at " + aside);
+                done.aside = asideTarget;
+                out.println("  the old datadir is kept at " + asideTarget);
             }
-            Path work = datadir.resolveSibling(datadir.getFileName() + ".restore-work-" + id);
             try (Scratch scratch = Scratch.at(work)) {
                 steps.run("prepare", () -> {
                     String problem = PrepareCheck.prepare(tool, plan.choice().chain(), scratch,
@@ -257,11 +301,12 @@ public final class Restorer {
                     return "owned by " + r.osUser();
                 });
             }
+            done.startBegun = true;
             steps.run("start", () -> {
                 command(r.startCommand(), workLog);
-                if (!ServerWait.until(plan.admin(), true, SERVER_WAIT)) {
-                    throw new IOException("replica not answering " + SERVER_WAIT.toSeconds() + "s after "
-                            + String.join(" ", r.startCommand()));
+                if (!ServerWait.until(plan.admin(), true, serverWait)) {
+                    throw new IOException("replica not answering " + serverWait.toSeconds() + "s after "
+                            + Undo.shell(r.startCommand()));
                 }
                 return "answering on " + plan.admin().address();
             });
@@ -277,41 +322,32 @@ public final class Restorer {
             String summary = until == null
                     ? "replicating from " + plan.primary().address() + " (" + state.describe() + ")"
                     : "applied up to " + until + " (" + stopAt + "), replication configured but stopped there";
-            backups.restores().finish(instance, id, "DONE", aside == null ? null : aside.toString(), summary,
-                    clock.instant());
+            backups.restores().finish(instance, id, "DONE", done.asideText(), summary, clock.instant());
             out.println("restore " + id + " DONE: replica " + plan.replicaName() + " from backup " + plan.backup().id()
                     + ", " + summary);
-            return new RestoreOutcome(id, plan.backup().id(), aside, plan.choice().notes());
+            return new RestoreOutcome(id, plan.backup().id(), done.aside, plan.choice().notes());
         } catch (UserError refused) {
-            if (aside != null) {
-                // After the move-aside every error must say how to put the old datadir back.
-                String reason = steps.current + " failed: " + refused.getMessage();
-                backups.restores().finish(instance, id, "FAILED", aside.toString(), reason, clock.instant());
-                throw new UserError("restore " + id + " of replica " + plan.replicaName() + " FAILED at " + reason,
-                        putBack(plan, aside, id), UserError.FAILED, refused);
+            if (done.aside == null && !done.stopped) {
+                backups.restores().finish(instance, id, "REFUSED", null, steps.current + ": " + refused.getMessage(),
+                        clock.instant());
+                throw refused;
             }
-            backups.restores().finish(instance, id, "REFUSED", null, steps.current + ": " + refused.getMessage(),
-                    clock.instant());
-            throw refused;
-        } catch (IOException | SQLException | RuntimeException e) {
-            String reason = steps.current + " failed: " + e.getMessage();
-            backups.restores().finish(instance, id, "FAILED", aside == null ? null : aside.toString(), reason,
-                    clock.instant());
+            // Once something was changed every error must say how to put it back.
+            String reason = steps.current + " failed: " + refused.getMessage();
+            backups.restores().finish(instance, id, "FAILED", done.asideText(), reason, clock.instant());
             throw new UserError("restore " + id + " of replica " + plan.replicaName() + " FAILED at " + reason,
-                    putBack(plan, aside, id), UserError.FAILED, e);
+                    done.hint(plan, id), UserError.FAILED, refused);
+        } catch (IOException | SQLException | InterruptedException | RuntimeException e) {
+            String reason = steps.current + (e instanceof InterruptedException ? " was interrupted" : " failed: "
+                    + e.getMessage());
+            // Recorded before the interrupt is restored: an interrupted thread cannot write the H2 file.
+            backups.restores().finish(instance, id, "FAILED", done.asideText(), reason, clock.instant());
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            throw new UserError("restore " + id + " of replica " + plan.replicaName() + " FAILED at " + reason,
+                    done.hint(plan, id), UserError.FAILED, e);
         }
-    }
-
-    /** The exact commands that undo a failed restore, when the old datadir was moved aside. */
-    private static String putBack(RestorePlan plan, Path aside, String id) {
-        if (aside == null) {
-            return "nothing was moved; the log is in the repository (.restore-" + id + ".log)";
-        }
-        Path datadir = plan.datadir();
-        return "the old datadir is intact at " + aside + "; to put it back: "
-                + String.join(" ", plan.replica().stopCommand()) + "; mv " + datadir + " " + datadir
-                + ".failed-restore-" + id + "; mv " + aside + " " + datadir + "; "
-                + String.join(" ", plan.replica().startCommand());
     }
 
     private Coordinates untilPosition(RestorePlan plan, Path workDir) throws IOException, SQLException {
@@ -422,8 +458,8 @@ public final class Restorer {
         }
     }
 
-    private static void command(List<String> argv, Path logFile) throws IOException {
-        ProcessResult r = new ProcessRunner(argv, logFile, SERVER_WAIT).run();
+    private void command(List<String> argv, Path logFile) throws IOException {
+        ProcessResult r = new ProcessRunner(argv, logFile, serverWait).run();
         if (!r.succeeded()) {
             throw new IOException(r.describe());
         }

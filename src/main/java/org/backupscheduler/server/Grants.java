@@ -23,6 +23,15 @@ public final class Grants {
 
     /** What each job needs on MariaDB 10.11, in the order a DBA grants them. */
     public static final Map<String, String> NEEDED_BY = new LinkedHashMap<>();
+    /** Needed only with {@code source.safe-slave-backup: true}. */
+    public static final String SLAVE_ADMIN = "REPLICATION SLAVE ADMIN";
+    /**
+     * What SUPER still grants on 10.11, measured on the sandbox (SHOW BINARY LOGS, SHOW SLAVE
+     * STATUS, KILL of another user's session, STOP SLAVE all work with SUPER alone), and what it
+     * does not: FLUSH TABLES and SHOW ENGINE INNODB STATUS are refused without RELOAD and PROCESS.
+     */
+    private static final Set<String> COVERED_BY_SUPER = Set.of("BINLOG MONITOR", "SLAVE MONITOR",
+            "CONNECTION ADMIN", SLAVE_ADMIN);
 
     static {
         NEEDED_BY.put("RELOAD", "the backup (BACKUP STAGE, FLUSH)");
@@ -30,6 +39,7 @@ public final class Grants {
         NEEDED_BY.put("BINLOG MONITOR", "the backup's binlog coordinates (without it mariabackup fails at the end)");
         NEEDED_BY.put("SLAVE MONITOR", "backing up a replica (freshness gate, --slave-info)");
         NEEDED_BY.put("CONNECTION ADMIN", "the lock policy (killing other users' sessions)");
+        NEEDED_BY.put(SLAVE_ADMIN, "source.safe-slave-backup (the engine stops and starts the SQL thread)");
     }
 
     private Grants() {
@@ -50,17 +60,26 @@ public final class Grants {
         return privileges;
     }
 
-    /** The needed privileges {@code have} lacks; ALL PRIVILEGES and SUPER cover everything here. */
-    public static List<String> missing(Set<String> have) {
+    /**
+     * The needed privileges {@code have} lacks. ALL PRIVILEGES covers everything; SUPER only what
+     * {@link #COVERED_BY_SUPER} lists. REPLICATION SLAVE ADMIN counts only when
+     * {@code safeSlaveBackup} is on.
+     */
+    public static List<String> missing(Set<String> have, boolean safeSlaveBackup) {
         List<String> missing = new ArrayList<>();
-        if (have.contains("ALL PRIVILEGES") || have.contains("SUPER")) {
+        if (have.contains("ALL PRIVILEGES")) {
             return missing;
         }
         for (String p : NEEDED_BY.keySet()) {
-            // REPLICATION CLIENT is the older name of BINLOG MONITOR (and SLAVE MONITOR's scope).
+            if (p.equals(SLAVE_ADMIN) && !safeSlaveBackup) {
+                continue;
+            }
+            // REPLICATION CLIENT is MySQL's name for BINLOG MONITOR's scope (and SLAVE MONITOR's);
+            // MariaDB 10.11 itself shows a granted REPLICATION CLIENT as BINLOG MONITOR.
             boolean aliased = have.contains("REPLICATION CLIENT")
                     && (p.equals("BINLOG MONITOR") || p.equals("SLAVE MONITOR"));
-            if (!have.contains(p) && !aliased) {
+            boolean bySuper = have.contains("SUPER") && COVERED_BY_SUPER.contains(p);
+            if (!have.contains(p) && !aliased && !bySuper) {
                 missing.add(p);
             }
         }

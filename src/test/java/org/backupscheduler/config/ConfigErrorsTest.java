@@ -98,6 +98,16 @@ class ConfigErrorsTest {
     }
 
     @Test
+    void worldReadablePasswordFileIsRefused() throws IOException {
+        Path pw = goodPasswordFile();
+        Files.setPosixFilePermissions(pw, PosixFilePermissions.fromString("rw----r--"));
+        Path config = write(base(pw));
+        Result r = TestSetup.cli("--config", config.toString(), "run");
+        assertUsageError(r, "source.password-file", pw.toString());
+        assertTrue(r.err().contains("HINT: chmod 600 " + pw), r.err());
+    }
+
+    @Test
     void unreadablePasswordFileIsRefused() throws IOException {
         Path config = write(base(dir.resolve("no-such-file")));
         assertUsageError(TestSetup.cli("--config", config.toString(), "run"), "source.password-file");
@@ -119,8 +129,8 @@ class ConfigErrorsTest {
     @Test
     void unknownOptionIsAUsageError() {
         Result r = TestSetup.cli("list", "--colour");
-        assertEquals(2, r.exitCode(), r.toString());
-        assertTrue(r.err().contains("--colour"), r.err());
+        assertUsageError(r, "--colour");
+        assertEquals("HINT: see 'backup list --help'", r.err().strip().split("\n")[1]);
     }
 
     @Test

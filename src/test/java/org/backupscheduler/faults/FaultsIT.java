@@ -220,6 +220,32 @@ class FaultsIT {
         assertEquals("[ ]", list.out().strip());
     }
 
+    @Test
+    void autoWithNoEngineOnPathSaysHowToInstallItAndLeavesNoRow() throws Exception {
+        Path config = config(null);
+        Files.writeString(config, Files.readString(config).replace("engine:\n", "engine:\n  tool: auto\n"));
+        // As cron would run it on a host without mariadb-backup: PATH holds no engine at all.
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        ProcessBuilder pb = new ProcessBuilder(java.toString(), "-jar",
+                Path.of("target/backup-scheduler.jar").toAbsolutePath().toString(), "--config", config.toString(), "run")
+                .redirectOutput(dir.resolve("cli.out").toFile()).redirectError(dir.resolve("cli.err").toFile());
+        pb.environment().put("PATH", Files.createDirectory(dir.resolve("empty-bin")).toString());
+        Process cli = pb.start();
+        assertTrue(cli.waitFor(120, TimeUnit.SECONDS), "the CLI ended");
+
+        String err = Files.readString(dir.resolve("cli.err"));
+        assertEquals(1, cli.exitValue(), err);
+        List<String> errors = err.lines().filter(l -> l.startsWith("error: ")).toList();
+        assertEquals(List.of("error: no backup engine found: none of mariadb-backup, mariabackup, xtrabackup is on "
+                + "PATH"), errors, err);
+        List<String> lines = err.lines().toList();
+        assertEquals("HINT: install it (apt-get install mariadb-backup) or set engine.tool to its path",
+                lines.get(lines.indexOf(errors.get(0)) + 1), err);
+        assertFalse(err.contains("\tat "), "no stack trace without --debug: " + err);
+        Result list = TestSetup.cli("--config", config.toString(), "list", "--json");
+        assertEquals("[ ]", list.out().strip());
+    }
+
     // --- helpers
 
     private Map<String, Object> newest(Path config) throws IOException {

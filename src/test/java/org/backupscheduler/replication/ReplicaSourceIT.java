@@ -1,6 +1,7 @@
 package org.backupscheduler.replication;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -153,6 +154,18 @@ class ReplicaSourceIT {
         assertEquals("STALE", b.get("status"));
         assertTrue(((String) b.get("reason")).contains("Slave_SQL_Running: No"), b.toString());
         assertTrue(((Number) b.get("size_bytes")).longValue() > 0, "the backup itself was kept: " + b);
+
+        // Kept, but never restored: --latest passes over it and says why.
+        Path replPw = TestSetup.passwordFile(dir, "repl.pw", ReplicationPair.REPL_PASSWORD);
+        Files.writeString(config, Files.readString(config)
+                + pair.replicaConfigYaml("r1", replPw, "datadir: " + pair.replica().datadir()));
+        Result restore = TestSetup.cli("--config", config.toString(), "restore", "--latest", "--replica", "r1",
+                "--dry-run");
+        assertEquals(1, restore.exitCode(), restore.toString());
+        assertTrue(restore.err().contains("error: no valid backup of " + b.get("instance") + " to restore: newest "
+                + "backup " + b.get("id") + " is STALE ("), restore.err());
+        assertTrue(restore.err().contains("): not used"), restore.err());
+        assertFalse(restore.out().contains("use backup " + b.get("id")), restore.out());
     }
 
     private static long data(Map<String, Object> b) {

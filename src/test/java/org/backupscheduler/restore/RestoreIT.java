@@ -137,6 +137,34 @@ class RestoreIT {
         }
     }
 
+    /** The old datadir is kept beside the new one, whole (its tables' files are there), and the output says where. */
+    private void assertOldDatadirKept(Result restore) throws IOException {
+        List<Path> aside = asideDirs();
+        assertEquals(1, aside.size(), "the old datadir is kept aside: " + aside);
+        assertTrue(Files.exists(aside.get(0).resolve("shop/marks.frm")), "the old datadir holds its tables");
+        assertTrue(restore.out().contains("the old datadir is kept at " + aside.get(0)), restore.out());
+    }
+
+    /** After a refusal: the replica still runs on its own datadir, replicating; nothing was moved. */
+    private void assertUntouched(Map<String, String> shopBefore) throws Exception {
+        assertEquals(List.of(), asideDirs(), "nothing was moved aside");
+        assertEquals(List.of(), siblings(".restore-work-").stream()
+                .filter(p -> !p.getFileName().toString().endsWith("-20260101-000000")).toList(), "no working copy");
+        assertEquals(shopBefore, tree(pair.replica().datadir().resolve("shop")), "the datadir's tables are unchanged");
+        assertReplicatingAndCaughtUp();
+    }
+
+    private List<Path> siblings(String infix) throws IOException {
+        try (var files = Files.list(pair.replica().datadir().getParent())) {
+            return files.filter(p -> p.getFileName().toString().startsWith("data" + infix)).toList();
+        }
+    }
+
+    private Map<String, String> shopTree() throws Exception {
+        pair.replica().execute("FLUSH TABLES");
+        return tree(pair.replica().datadir().resolve("shop"));
+    }
+
     @Test
     void latestRebuildsADriftedReplicaAndReattachesReplication() throws Exception {
         Path config = config();
@@ -152,10 +180,17 @@ class RestoreIT {
         assertEquals(0, marks("replica-only"), "the drifted write is gone");
         assertEquals(1, marks("after-backup"), "rolled forward past the backup from the primary's binlog");
         assertReplicatingAndCaughtUp();
-        List<Path> aside = asideDirs();
-        assertEquals(1, aside.size(), "the old datadir is kept aside");
-        assertTrue(Files.exists(aside.get(0).resolve("shop/marks.frm")));
-        assertTrue(restore.out().contains("the old datadir is kept at " + aside.get(0)), restore.out());
+        assertOldDatadirKept(restore);
+        // CHANGE MASTER carried the replication password as a bound value: it is in no output,
+        // no restore log and no catalog file.
+        assertFalse(restore.toString().contains(ReplicationPair.REPL_PASSWORD), restore.toString());
+        try (var files = Files.walk(dir.resolve("repo"))) {
+            for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
+                String text = new String(Files.readAllBytes(f), java.nio.charset.StandardCharsets.ISO_8859_1);
+                assertFalse(text.contains(ReplicationPair.REPL_PASSWORD), "replication password in " + f);
+                assertFalse(text.contains(TestSetup.BACKUP_PASSWORD), "backup password in " + f);
+            }
+        }
     }
 
     @Test
@@ -176,6 +211,7 @@ class RestoreIT {
         assertEquals(0, marks("replica-only"));
         assertReplicatingAndCaughtUp();
         assertEquals(1, marks("after-replica-backup"), "rolled forward from the primary's coordinates");
+        assertOldDatadirKept(restore);
     }
 
     @Test
@@ -199,6 +235,7 @@ class RestoreIT {
         Result show = TestSetup.cli("--config", config.toString(), "show", (String) newest.get("id"), "--json");
         assertTrue(show.out().contains("\"status\" : \"INVALID\""), show.out());
         assertReplicatingAndCaughtUp();
+        assertOldDatadirKept(restore);
     }
 
     @Test
@@ -229,7 +266,7 @@ class RestoreIT {
         assertEquals(1, marks("before"), "the row inserted before the target is there");
         assertEquals(0, marks("after"), "the row inserted after the target is not");
         assertEquals("No", status("Slave_SQL_Running"), "stopped there, replication configured");
-        assertEquals(1, asideDirs().size());
+        assertOldDatadirKept(restore);
     }
 
     @Test
@@ -244,6 +281,7 @@ class RestoreIT {
         assertEquals(0, restore.exitCode(), restore.toString());
         assertTrue(restore.out().contains("replicas.r1.datadir"), restore.out());
         assertReplicatingAndCaughtUp();
+        assertOldDatadirKept(restore);
     }
 
     @Test
@@ -280,6 +318,159 @@ class RestoreIT {
         assertEquals(before, tree(pair.replica().datadir().resolve("shop")));
         assertEquals(List.of(), asideDirs());
         assertEquals("Yes", status("Slave_SQL_Running"));
+
+        // A running server keeps writing its logs; stopped, every file of the datadir must stay as it is.
+        pair.replica().stop();
+        Map<String, String> whole = tree(pair.replica().datadir());
+        Result stopped = TestSetup.cli("--config", config.toString(), "restore", "--latest", "--replica", "r1",
+                "--dry-run");
+        assertEquals(0, stopped.exitCode(), stopped.toString());
+        assertTrue(stopped.out().contains("replica r1 is not running"), stopped.out());
+        assertEquals(whole, tree(pair.replica().datadir()), "the whole datadir is unchanged");
+        assertEquals(List.of(), asideDirs());
+        assertEquals(List.of(), siblings(".restore-work-"));
+    }
+
+    @Test
+    void aStopCommandThatDoesNotStopTheReplicaIsRefusedAndNothingMoves() throws Exception {
+        Path config = config();
+        Files.writeString(config, Files.readString(config).replaceAll("(?m)^    stop-command: .*$",
+                "    stop-command: ['true']"));
+        backup(config);
+        Map<String, String> before = shopTree();
+
+        Result restore;
+        System.setProperty("backupscheduler.restore.server-wait-seconds", "3");
+        try {
+            restore = TestSetup.cli("--config", config.toString(), "restore", "--latest", "--replica", "r1");
+        } finally {
+            System.clearProperty("backupscheduler.restore.server-wait-seconds");
+        }
+
+        assertEquals(2, restore.exitCode(), restore.toString());
+        assertTrue(restore.err().contains("error: replica r1 at 127.0.0.1:" + pair.replica().port()
+                + " still answers 3s after true; nothing was changed"), restore.err());
+        assertTrue(restore.err().contains("HINT: make replicas.r1.stop-command stop the server"), restore.err());
+        assertUntouched(before);
+    }
+
+    @Test
+    void aReplicaThatIsTheBackupSourceItselfIsRefusedBeforeAnythingChanges() throws Exception {
+        // A config copied from the primary's host: r1 is the primary spelled differently (localhost,
+        // not 127.0.0.1), and its primary: section names another server, so only what the servers
+        // say about themselves gives it away.
+        Path config = config("datadir: " + pair.primary().datadir());
+        Files.writeString(config, Files.readString(config).replace("    host: 127.0.0.1\n    port: "
+                + pair.replica().port(), "    host: localhost\n    port: " + pair.primary().port())
+                .replace("primary: {host: 127.0.0.1, port: " + pair.primary().port(),
+                        "primary: {host: 127.0.0.1, port: " + pair.replica().port()));
+        Map<String, String> before = shopTree();
+
+        Result restore = TestSetup.cli("--config", config.toString(), "restore", "--latest", "--replica", "r1");
+
+        assertEquals(2, restore.exitCode(), restore.toString());
+        assertTrue(restore.err().contains("error: replicas.r1 (localhost:" + pair.primary().port()
+                + ") is the backup source (source:), which is not a replica: it answers as host "), restore.err());
+        assertTrue(restore.err().contains("a restore would destroy it; nothing was changed"), restore.err());
+        assertTrue(restore.err().contains("HINT: point replicas.r1 at a replica"), restore.err());
+        assertEquals(1, SqlValues.count(pair.primary(), "SELECT COUNT(*) FROM information_schema.tables "
+                + "WHERE table_schema = 'shop' AND table_name = 'marks'"), "the primary still runs");
+        try (var files = Files.list(pair.primary().datadir().getParent())) {
+            assertEquals(List.of(), files.filter(p -> p.getFileName().toString().contains("restore")).toList());
+        }
+        assertUntouched(before);
+    }
+
+    @Test
+    void aWorkingCopyLeftByAnEarlierRestoreIsRefusedBeforeAnythingChanges() throws Exception {
+        Path config = config();
+        Path left = Files.createDirectory(pair.replica().datadir().resolveSibling("data.restore-work-20260101-000000"));
+        Map<String, String> before = shopTree();
+
+        Result restore = TestSetup.cli("--config", config.toString(), "restore", "--latest", "--replica", "r1");
+
+        assertEquals(2, restore.exitCode(), restore.toString());
+        assertTrue(restore.err().contains("error: the working copy " + left + " of an earlier restore of replica r1 "
+                + "is still there"), restore.err());
+        assertTrue(restore.err().contains("HINT: check " + pair.replica().datadir()), restore.err());
+        assertTrue(Files.isDirectory(left), "the leftover is not ours to remove");
+        assertUntouched(before);
+    }
+
+    @Test
+    void aDatadirThatIsAMountPointIsRefusedBeforeTheReplicaIsStopped() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),
+                "skipped: a bind mount needs root");
+        Path datadir = pair.replica().datadir();
+        Path config = config();
+        Map<String, String> before = shopTree();
+        // The datadir bound onto itself: the same files, now a mount point, as /var/lib/mysql on its own volume often is.
+        Process mount = new ProcessBuilder("mount", "--bind", datadir.toString(), datadir.toString())
+                .redirectErrorStream(true).start();
+        org.junit.jupiter.api.Assumptions.assumeTrue(mount.waitFor() == 0,
+                "skipped: mount --bind failed: " + new String(mount.getInputStream().readAllBytes()));
+        Result restore;
+        try {
+            restore = TestSetup.cli("--config", config.toString(), "restore", "--latest", "--replica", "r1");
+        } finally {
+            new ProcessBuilder("umount", "-l", datadir.toString()).inheritIO().start().waitFor();
+        }
+
+        assertEquals(2, restore.exitCode(), restore.toString());
+        assertTrue(restore.err().contains("error: the datadir " + datadir + " of replica r1 is a mount point: it "
+                + "cannot be moved aside by rename; nothing was changed"), restore.err());
+        assertTrue(restore.err().contains("HINT: mount the volume one level up"), restore.err());
+        assertUntouched(before);
+    }
+
+    @Test
+    void aPrepareThatFailsAfterTheMoveAsideSaysHowToPutTheOldDatadirBackAndThatWorks() throws Exception {
+        Path config = config();
+        backup(config);
+        pair.replica().execute("STOP SLAVE", "INSERT INTO shop.marks VALUES ('replica-only')");
+        // The engine fails at --prepare only, as it would on a working copy it cannot recover.
+        Path engine = dir.resolve("failing-prepare.sh");
+        Files.writeString(engine, "#!/bin/sh\ncase \" $* \" in *\" --prepare \"*) echo 'injected: prepare "
+                + "failed' >&2; exit 1;; esac\nexec mariabackup \"$@\"\n");
+        Files.setPosixFilePermissions(engine, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        Files.writeString(config, Files.readString(config).replace("engine:\n", "engine:\n  tool: " + engine + "\n"));
+
+        Result restore = TestSetup.cli("--config", config.toString(), "restore", "--latest", "--replica", "r1");
+
+        assertEquals(1, restore.exitCode(), restore.toString());
+        List<Path> aside = asideDirs();
+        assertEquals(1, aside.size(), restore.toString());
+        assertTrue(Files.exists(aside.get(0).resolve("shop/marks.frm")), "the old datadir is intact");
+        assertFalse(Files.exists(pair.replica().datadir()), "no half-restored datadir");
+        assertTrue(restore.err().contains("FAILED at prepare failed"), restore.err());
+        String hint = restore.err().lines().filter(l -> l.startsWith("HINT: ")).findFirst().orElseThrow();
+        assertTrue(hint.startsWith("HINT: the old datadir is intact at " + aside.get(0) + "; to put it back: mv "
+                + aside.get(0) + " " + pair.replica().datadir() + "; start-stop-daemon "), hint);
+
+        // Run the printed commands, as the operator would.
+        String commands = hint.substring(hint.indexOf("to put it back: ") + 16, hint.indexOf("; the log is"));
+        for (String command : commands.split("; ")) {
+            Process p = new ProcessBuilder("sh", "-c", command).redirectErrorStream(true).start();
+            String output = new String(p.getInputStream().readAllBytes());
+            assertEquals(0, p.waitFor(), command + ": " + output);
+        }
+        awaitReplicaAnswers();
+        assertEquals(1, marks("replica-only"), "the old server is back, with its own data");
+        assertEquals(List.of(), asideDirs());
+    }
+
+    private void awaitReplicaAnswers() throws Exception {
+        java.time.Instant deadline = java.time.Instant.now().plusSeconds(60);
+        while (true) {
+            try (var c = pair.replica().connect()) {
+                return;
+            } catch (java.sql.SQLException e) {
+                if (java.time.Instant.now().isAfter(deadline)) {
+                    throw e;
+                }
+                Thread.sleep(200);
+            }
+        }
     }
 
     @Test
@@ -326,7 +517,7 @@ class RestoreIT {
         assertReplicatingAndCaughtUp();
         Result again = TestSetup.cli("--config", config.toString(), "replica", "check", "--json");
         assertEquals(0, again.exitCode(), again.toString());
-        assertEquals(1, asideDirs().size());
+        assertOldDatadirKept(restore);
     }
 
     /** Relative path → size and checksum of every file: "the datadir's manifest". */

@@ -40,16 +40,29 @@ class SecretsIT {
             try (ArgvWatcher watcher = new ArgvWatcher(List.of("mariabackup", "mariadb-backup", "mariadbd"))) {
                 results.add(TestSetup.cli("--config", config.toString(), "run"));
                 results.add(TestSetup.cli("--config", config.toString(), "list", "--json"));
+                // The restore drill starts a throw-away mariadbd on the prepared copy and logs into it.
+                results.add(TestSetup.cli("--config", config.toString(), "verify", "--latest", "--deep"));
                 watcher.close();
                 argvs = watcher.seen();
             }
             assertEquals(0, results.get(0).exitCode(), results.get(0).toString());
+            assertEquals(0, results.get(2).exitCode(), results.get(2).toString());
+            for (String format : List.of("text", "json", "html")) {
+                Result report = TestSetup.cli("--config", config.toString(), "report", "--format", format);
+                assertEquals(0, report.exitCode(), report.toString());
+                results.add(report);
+            }
             // A failing run writes its reasons too: a wrong password must not echo the right one.
             server.execute("ALTER USER 'backup'@'127.0.0.1' IDENTIFIED BY 'changed-by-dba'");
-            results.add(TestSetup.cli("--config", config.toString(), "run"));
-            assertEquals(1, results.get(2).exitCode(), results.get(2).toString());
+            Result refused = TestSetup.cli("--config", config.toString(), "run");
+            assertEquals(1, refused.exitCode(), refused.toString());
+            results.add(refused);
+            // The report of a catalog holding that failure, too.
+            results.add(TestSetup.cli("--config", config.toString(), "report", "--format", "json"));
 
             assertTrue(argvs.stream().anyMatch(a -> a.contains("--backup")), "the watcher saw the engine: " + argvs);
+            assertTrue(argvs.stream().anyMatch(a -> a.startsWith("mariadbd --defaults-file=") && a.contains("drill")),
+                    "the watcher saw the deep verify's server: " + argvs);
             argvs.forEach(a -> assertFalse(a.contains(TestSetup.BACKUP_PASSWORD), "password in argv: " + a));
             results.forEach(r -> assertFalse(r.toString().contains(TestSetup.BACKUP_PASSWORD), "in output: " + r));
 
@@ -63,9 +76,11 @@ class SecretsIT {
                 }
             }
             assertEquals(List.of(), leaks, "files holding the password");
-            // The temporary credentials files are gone.
+            // Our temporary credentials files are gone (bs-cred-<pid>-: other processes on the host
+            // may be running backups of their own right now).
+            String ours = "bs-cred-" + ProcessHandle.current().pid() + "-";
             try (var tmp = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
-                assertEquals(List.of(), tmp.filter(p -> p.getFileName().toString().startsWith("bs-cred-"))
+                assertEquals(List.of(), tmp.filter(p -> p.getFileName().toString().startsWith(ours))
                         .filter(p -> contains(p.resolve("client.cnf"), TestSetup.BACKUP_PASSWORD)).toList());
             }
         }
