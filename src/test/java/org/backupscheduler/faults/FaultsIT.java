@@ -15,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.backupscheduler.backup.RepositoryLayout;
+import org.backupscheduler.sandbox.LongMyisamUpdate;
 import org.backupscheduler.sandbox.SandboxOptions;
 import org.backupscheduler.sandbox.SandboxServer;
 import org.backupscheduler.testing.ArgvWatcher;
@@ -60,7 +61,7 @@ class FaultsIT {
     void engineKilledMidBackupIsFailedAndTheNextRunWorks() throws Exception {
         Path config = config(null);
         Result run;
-        try (MyIsamBlocker blocker = MyIsamBlocker.start(primary)) {
+        try (LongMyisamUpdate blocker = LongMyisamUpdate.start(primary)) {
             CompletableFuture<Result> running = CompletableFuture.supplyAsync(
                     () -> TestSetup.cli("--config", config.toString(), "run"));
             ProcessHandle engine = awaitEngine(ProcessHandle.current());
@@ -82,12 +83,16 @@ class FaultsIT {
     void runTimeoutEndsTheEngineAndItsStuckServerSessions() throws Exception {
         Path config = config("schedule:\n  run-timeout: 3s");
         Result run;
-        try (MyIsamBlocker blocker = MyIsamBlocker.start(primary)) {
+        try (LongMyisamUpdate blocker = LongMyisamUpdate.start(primary)) {
             run = TestSetup.cli("--config", config.toString(), "run");
             // Still inside the blocker: the engine's session would be queued behind it now.
             long left = org.backupscheduler.sandbox.SqlValues.count(primary, "SELECT COUNT(*) FROM "
                     + "information_schema.PROCESSLIST WHERE USER = '" + TestSetup.BACKUP_USER + "'");
             assertEquals(0, left, "no session of the backup account is left waiting");
+            // Nor an engine: the timeout ended its whole process tree.
+            assertEquals(List.of(), ProcessHandle.current().descendants()
+                    .filter(p -> p.info().arguments().map(a -> List.of(a).contains("--backup")).orElse(false))
+                    .map(ProcessHandle::pid).toList(), "engine processes left");
         }
         assertEquals(1, run.exitCode(), run.toString());
         Map<String, Object> failed = newest(config);
@@ -103,7 +108,7 @@ class FaultsIT {
     void ourOwnProcessKilledMidBackupIsFoundAtTheNextStart() throws Exception {
         Path config = config(null);
         Process cli;
-        try (MyIsamBlocker blocker = MyIsamBlocker.start(primary)) {
+        try (LongMyisamUpdate blocker = LongMyisamUpdate.start(primary)) {
             cli = new ProcessBuilder("java", "-jar", Path.of("target/backup-scheduler.jar").toAbsolutePath().toString(),
                     "--config", config.toString(), "run")
                     .redirectErrorStream(true).redirectOutput(dir.resolve("cli.out").toFile()).start();
@@ -167,7 +172,7 @@ class FaultsIT {
     void sourceRestartedMidBackupIsFailedAndTheNextRunWorks() throws Exception {
         Path config = config(null);
         Result run;
-        try (MyIsamBlocker blocker = MyIsamBlocker.start(primary)) {
+        try (LongMyisamUpdate blocker = LongMyisamUpdate.start(primary)) {
             CompletableFuture<Result> running = CompletableFuture.supplyAsync(
                     () -> TestSetup.cli("--config", config.toString(), "run"));
             awaitEngine(ProcessHandle.current());
@@ -289,59 +294,4 @@ class FaultsIT {
         String out = new String(p.getInputStream().readAllBytes());
         Assumptions.assumeTrue(p.waitFor() == 0, "skipped: cannot mount a tmpfs here: " + out);
     }
-
-    /**
-     * A long UPDATE on the MyISAM table, as a maintenance job would run: it holds the table, so
-     * the engine waits in its lock phase (BACKUP STAGE BLOCK_DDL) until it ends.
-     */
-    static final class MyIsamBlocker implements AutoCloseable {
-        private final SandboxServer server;
-        private final CompletableFuture<Void> update;
-        private volatile long connectionId;
-
-        private MyIsamBlocker(SandboxServer server) {
-            this.server = server;
-            this.update = CompletableFuture.runAsync(this::run);
-        }
-
-        static MyIsamBlocker start(SandboxServer server) throws InterruptedException {
-            MyIsamBlocker b = new MyIsamBlocker(server);
-            Instant deadline = Instant.now().plusSeconds(10);
-            while (b.connectionId == 0 && Instant.now().isBefore(deadline)) {
-                Thread.sleep(20);
-            }
-            Thread.sleep(300);
-            return b;
-        }
-
-        private void run() {
-            try (var c = server.connect(); var st = c.createStatement()) {
-                try (var rs = st.executeQuery("SELECT CONNECTION_ID()")) {
-                    rs.next();
-                    connectionId = rs.getLong(1);
-                }
-                st.execute("UPDATE shop.audit SET event = CONCAT(event, '') WHERE SLEEP(0.003) = 0");
-            } catch (Exception e) {
-                // Killed at close, or the server restarted under it: both expected.
-            }
-        }
-
-        @Override
-        public void close() {
-            if (server.isRunning() && connectionId != 0) {
-                try {
-                    // Numeric id of the session this test opened.
-                    server.execute("KILL " + connectionId);
-                } catch (Exception e) {
-                    // Already gone (server restarted).
-                }
-            }
-            try {
-                update.get(30, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                // The update's own outcome does not matter here.
-            }
-        }
-    }
-
 }
