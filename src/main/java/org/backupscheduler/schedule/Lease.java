@@ -72,18 +72,19 @@ public final class Lease implements AutoCloseable {
         FileChannel channel = FileChannel.open(instanceDir.resolve(".run.lock"), StandardOpenOption.CREATE,
                 StandardOpenOption.WRITE);
         FileLock lock;
+        boolean heldHere = false;
         try {
             lock = channel.tryLock();
         } catch (OverlappingFileLockException e) {
             lock = null; // held by this very process (the daemon and an in-process run)
+            heldHere = true;
         }
+        ProcessIdentity me = ProcessIdentity.current();
         if (lock == null) {
             channel.close();
-            return new Result(null, holder(catalog, instance).orElse(new LeaseHolder("unknown", "this host", -1,
-                    clock.instant(), clock.instant())));
+            return new Result(null, holderOfTheFileLock(catalog, instance, heldHere ? me.pid() : -1, me.host(), clock));
         }
         String owner = UUID.randomUUID().toString();
-        ProcessIdentity me = ProcessIdentity.current();
         Instant now = clock.instant();
         try (Connection c = catalog.connection()) {
             // A lease whose holder stopped renewing it is free: its process died or hangs. One
@@ -136,6 +137,26 @@ public final class Lease implements AutoCloseable {
             throw new CatalogException("take the lease of " + instance, e);
         }
         return new Result(new Lease(catalog, instance, owner, ttl, clock, channel, lock), null);
+    }
+
+    /**
+     * Who holds the file lock we did not get. Its holder writes its lease row right after taking
+     * the lock, so a run that loses by a hair (two fires in the same instant) waits a moment for
+     * the row: the SKIPPED reason must name the holder, not "unknown".
+     */
+    private static LeaseHolder holderOfTheFileLock(Catalog catalog, String instance, long pidIfHere, String host,
+                                                   Clock clock) {
+        Optional<LeaseHolder> h = holder(catalog, instance);
+        for (int i = 0; i < 20 && h.isEmpty(); i++) {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            h = holder(catalog, instance);
+        }
+        return h.orElse(new LeaseHolder("unknown", host, pidIfHere, clock.instant(), clock.instant()));
     }
 
     public static Optional<LeaseHolder> holder(Catalog catalog, String instance) {

@@ -9,13 +9,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 import org.backupscheduler.backup.CompressedLayout;
 import org.backupscheduler.backup.Manifest;
 import org.backupscheduler.backup.RepositoryLayout;
 import org.backupscheduler.backup.Zstd;
-import org.backupscheduler.catalog.Coordinates;
 import org.backupscheduler.engine.EngineFiles;
 import org.backupscheduler.engine.Flavor;
 import org.backupscheduler.engine.ProcessRunner;
@@ -68,22 +66,8 @@ final class StreamStructureCheck {
         } else if (!Arrays.equals(inStream, Files.readAllBytes(checkpoints))) {
             problems.add(checkpoints.getFileName() + " beside the stream differs from the one inside it");
         }
-        boolean incremental = "incremental".equals(manifest.type());
-        String expectedType = incremental ? "incremental" : "full-backuped";
-        if (!expectedType.equals(files.checkpoints().backupType())) {
-            problems.add("checkpoints say backup_type = " + files.checkpoints().backupType() + ", expected "
-                    + expectedType);
-        }
-        Long from = files.checkpoints().fromLsn();
-        Long to = files.checkpoints().toLsn();
-        if (from == null || to == null || to <= 0 || to < from) {
-            problems.add("checkpoints have an impossible LSN range from_lsn=" + from + " to_lsn=" + to);
-        } else if (!incremental && from != 0) {
-            problems.add("a full backup must start at from_lsn=0, found " + from);
-        }
-        if (!Objects.equals(to, manifest.toLsn())) {
-            problems.add("checkpoints to_lsn=" + to + " but the manifest recorded " + manifest.toLsn());
-        }
+        ManifestAgreement.checkpoints(manifest, files, problems);
+        boolean incremental = ManifestAgreement.isIncremental(manifest);
         Map<String, Long> sizes = listing.files();
         if (!incremental) {
             Long ibdata = sizes.get("ibdata1");
@@ -94,32 +78,13 @@ final class StreamStructureCheck {
                 problems.add("the mysql schema folder is missing from the stream");
             }
         }
-        Map<String, List<String>> inStreamTables = CompressedLayout.inventory(listing);
-        for (Map.Entry<String, List<String>> schema : manifest.inventory().entrySet()) {
-            List<String> found = inStreamTables.get(schema.getKey());
-            if (found == null) {
-                problems.add("database folder " + schema.getKey() + " is missing from the stream");
-                continue;
-            }
-            for (String table : schema.getValue()) {
-                if (!found.contains(table)) {
-                    problems.add("table definition " + schema.getKey() + "." + table + " (.frm) is missing");
-                }
-            }
-        }
+        ManifestAgreement.inventory(manifest, CompressedLayout.inventory(listing), " from the stream", problems);
         sizes.forEach((path, size) -> {
             if (path.endsWith(".frm") && size == 0) {
                 problems.add(path + " is empty in the stream");
             }
         });
-        if (manifest.binlogFile() != null) {
-            Coordinates recorded = new Coordinates(manifest.binlogFile(), manifest.binlogPosition(), manifest.gtid());
-            if (files.binlog().isEmpty()) {
-                problems.add("the source logs binlogs (" + recorded + ") but xtrabackup_binlog_info is missing");
-            } else if (!files.binlog().get().equals(recorded)) {
-                problems.add("xtrabackup_binlog_info says " + files.binlog().get() + ", the manifest " + recorded);
-            }
-        }
+        ManifestAgreement.binlog(manifest, files, problems);
         return problems;
     }
 

@@ -5,14 +5,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Objects;
 
 import org.backupscheduler.backup.CompressedLayout;
 import org.backupscheduler.backup.Inventory;
 import org.backupscheduler.backup.Manifest;
 import org.backupscheduler.backup.RepositoryLayout;
-import org.backupscheduler.catalog.Coordinates;
 import org.backupscheduler.engine.EngineFiles;
 import org.backupscheduler.engine.Flavor;
 
@@ -49,22 +46,8 @@ final class StructureCheck {
             problems.add(e.getMessage());
             return problems;
         }
-        boolean incremental = "incremental".equals(manifest.type());
-        String expectedType = incremental ? "incremental" : "full-backuped";
-        if (!expectedType.equals(files.checkpoints().backupType())) {
-            problems.add("checkpoints say backup_type = " + files.checkpoints().backupType() + ", expected "
-                    + expectedType + (files.checkpoints().isUnprepared() ? "" : " (was the stored backup prepared?)"));
-        }
-        Long from = files.checkpoints().fromLsn();
-        Long to = files.checkpoints().toLsn();
-        if (from == null || to == null || to <= 0 || to < from) {
-            problems.add("checkpoints have an impossible LSN range from_lsn=" + from + " to_lsn=" + to);
-        } else if (!incremental && from != 0) {
-            problems.add("a full backup must start at from_lsn=0, found " + from);
-        }
-        if (!Objects.equals(to, manifest.toLsn())) {
-            problems.add("checkpoints to_lsn=" + to + " but the manifest recorded " + manifest.toLsn());
-        }
+        ManifestAgreement.checkpoints(manifest, files, problems);
+        boolean incremental = ManifestAgreement.isIncremental(manifest);
         if (!incremental) {
             requireNonEmpty(data.resolve("ibdata1"), problems);
             if (!Files.isDirectory(data.resolve("mysql"))) {
@@ -72,32 +55,13 @@ final class StructureCheck {
             }
         }
         // Compared by SQL name: on disk the server encodes names ("x$a" is x@0024a.frm).
-        Map<String, List<String>> onDisk = Inventory.of(data);
-        for (Map.Entry<String, List<String>> schema : manifest.inventory().entrySet()) {
-            List<String> found = onDisk.get(schema.getKey());
-            if (found == null) {
-                problems.add("database folder " + schema.getKey() + " is missing");
-                continue;
-            }
-            for (String table : schema.getValue()) {
-                if (!found.contains(table)) {
-                    problems.add("table definition " + schema.getKey() + "." + table + " (.frm) is missing");
-                }
-            }
-        }
+        ManifestAgreement.inventory(manifest, Inventory.of(data), "", problems);
         try (var frms = Files.walk(data, 2)) {
             for (Path frm : (Iterable<Path>) frms.filter(p -> p.toString().endsWith(".frm"))::iterator) {
                 requireNonEmpty(frm, problems);
             }
         }
-        if (manifest.binlogFile() != null) {
-            Coordinates recorded = new Coordinates(manifest.binlogFile(), manifest.binlogPosition(), manifest.gtid());
-            if (files.binlog().isEmpty()) {
-                problems.add("the source logs binlogs (" + recorded + ") but xtrabackup_binlog_info is missing");
-            } else if (!files.binlog().get().equals(recorded)) {
-                problems.add("xtrabackup_binlog_info says " + files.binlog().get() + ", the manifest " + recorded);
-            }
-        }
+        ManifestAgreement.binlog(manifest, files, problems);
         return problems;
     }
 
