@@ -7,6 +7,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.LongConsumer;
 import java.util.zip.CRC32C;
 
@@ -30,15 +34,49 @@ public final class FileChecksums {
                     .filter(p -> !root.relativize(p).toString().equals(RepositoryLayout.MANIFEST))
                     .sorted().toList();
         }
-        List<Manifest.FileEntry> entries = new ArrayList<>(files.size());
-        long done = 0;
-        for (Path file : files) {
-            long size = Files.size(file);
-            entries.add(new Manifest.FileEntry(relative(root, file), size, crc32c(file)));
-            done += size;
-            bytesDone.accept(done);
+        // Files are summed in parallel (a backup is a few big files and many small ones, just
+        // written and mostly in the page cache: one core is the limit), reported in path order.
+        ExecutorService pool = Executors.newFixedThreadPool(THREADS, r -> {
+            Thread t = new Thread(r, "checksum");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<Manifest.FileEntry>> pending = new ArrayList<>(files.size());
+            for (Path file : files) {
+                pending.add(pool.submit(() -> {
+                    long size = Files.size(file);
+                    return new Manifest.FileEntry(relative(root, file), size, crc32c(file));
+                }));
+            }
+            List<Manifest.FileEntry> entries = new ArrayList<>(files.size());
+            long done = 0;
+            for (Future<Manifest.FileEntry> f : pending) {
+                Manifest.FileEntry e = await(f);
+                entries.add(e);
+                done += e.size();
+                bytesDone.accept(done);
+            }
+            return entries;
+        } finally {
+            pool.shutdownNow();
         }
-        return entries;
+    }
+
+    private static final int THREADS = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+
+    private static Manifest.FileEntry await(Future<Manifest.FileEntry> f) throws IOException {
+        try {
+            return f.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw new IOException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while checksumming", e);
+        }
     }
 
     public static String relative(Path root, Path file) {

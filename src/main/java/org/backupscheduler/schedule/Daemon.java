@@ -216,6 +216,17 @@ public final class Daemon implements AutoCloseable {
     /** One run for a trigger's fire: the log names the fire, so that each is seen to run once. */
     void runBackup(BackupType type, String trigger, Instant fire) {
         MDC.put("instance", config.instance());
+        Instant now = clock.instant();
+        Instant running = runStartedAt.get();
+        if (running != null && Duration.between(running, now).compareTo(BURST) < 0) {
+            // After a pause (a frozen VM, SIGSTOP) Quartz releases the fire it had already taken
+            // and then, as misfire handling, one more: both are the one run now, not a skipped hour.
+            log.info("scheduled {} run ({} at {}) joins the run that started {} ms ago", type.word(), trigger,
+                    fire, Duration.between(running, now).toMillis());
+            MDC.remove("instance");
+            return;
+        }
+        boolean first = runStartedAt.compareAndSet(running, now);
         // In a cluster: which node took the fire, logged before the run so that a fire taken twice shows at once.
         log.info("scheduled {} run ({} at {}) starts on node {}", type.word(), trigger, fire, node);
         try {
@@ -227,9 +238,18 @@ public final class Daemon implements AutoCloseable {
             metrics.run(BackupStatus.FAILED);
             log.error("scheduled {} run ({} at {}) failed: {}", type.word(), trigger, fire, e.getMessage());
         } finally {
+            if (first) {
+                runStartedAt.compareAndSet(now, null);
+            }
             MDC.remove("instance");
         }
     }
+
+    /** Fires this close to a run's start are the same burst (see runBackup). */
+    private static final Duration BURST = Duration.ofSeconds(1);
+    /** When the run this daemon is doing now started; null when none runs. */
+    private final java.util.concurrent.atomic.AtomicReference<Instant> runStartedAt =
+            new java.util.concurrent.atomic.AtomicReference<>();
 
     void runDrill() {
         List<BackupRecord> verified = catalog.backups().listByStatus(config.instance(), BackupStatus.VERIFIED);

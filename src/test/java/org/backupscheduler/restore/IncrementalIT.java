@@ -18,7 +18,7 @@ import org.backupscheduler.testing.Workload;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** An incremental chain backed up, verified as a chain, kept whole by retention, and restored. */
+/** An incremental chain backed up, verified as a chain, kept whole by retention, restored, then expired whole. */
 class IncrementalIT {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -69,6 +69,20 @@ class IncrementalIT {
             // Verifying and restoring applied the incremental to copies: the stored chain is intact.
             Result again = TestSetup.cli("--config", config.toString(), "verify", "--all");
             assertEquals(0, again.exitCode(), again.toString());
+
+            // A new full replaces the chain: retention (hourly: 1) now expires the incremental
+            // and its full together, never the full alone while the incremental is kept.
+            assertEquals(0, TestSetup.cli("--config", config.toString(), "run").exitCode());
+            List<Map<String, Object>> after = JSON.readValue(TestSetup.cli("--config", config.toString(), "list",
+                    "--json").out(), new TypeReference<>() { });
+            assertEquals(List.of("full VERIFIED", "incremental EXPIRED", "full EXPIRED"),
+                    after.stream().map(b -> b.get("type") + " " + b.get("status")).toList(), after.toString());
+            assertEquals(List.of(incremental.get("id"), full.get("id")), List.of(after.get(1).get("id"),
+                    after.get(2).get("id")));
+            for (Map<String, Object> expired : after.subList(1, 3)) {
+                assertTrue(!java.nio.file.Files.exists(Path.of((String) expired.get("path"))),
+                        "its folder is removed: " + expired);
+            }
         }
     }
 }

@@ -131,6 +131,51 @@ class DaemonIT {
         }
     }
 
+    @Test
+    void aDaemonPausedPastSeveralFiresRunsOnceOnResumeNotABacklog() throws Exception {
+        try (SandboxServer primary = SandboxServer.start(SandboxOptions.primary("pau"))) {
+            TestSetup.createBackupUser(primary);
+            Workload.load(primary, 2_000);
+            Path config = TestSetup.config(dir, primary, TestSetup.passwordFile(dir, "pw", TestSetup.BACKUP_PASSWORD),
+                    String.join("\n", "schedule:", "  full: '*/2 * * * * ?'", "verify:", "  after-backup: []",
+                            "  deep: 'off'", "metrics:", "  listen: 127.0.0.1:" + freePort()));
+            Process daemon = new ProcessBuilder("java", "-jar",
+                    Path.of("target/backup-scheduler.jar").toAbsolutePath().toString(), "--config", config.toString(),
+                    "daemon").redirectErrorStream(true).redirectOutput(dir.resolve("daemon.out").toFile()).start();
+            try {
+                awaitRow(config, daemon, r -> "COMPLETED".equals(r.get("status")) || "EXPIRED".equals(r.get("status")));
+                for (int i = 0; i < 100 && list(config).stream().anyMatch(r -> "RUNNING".equals(r.get("status"))); i++) {
+                    Thread.sleep(100);
+                }
+                // A machine that froze (SIGSTOP, a VM paused) past six fires of a 2 s schedule.
+                signal(daemon, "STOP");
+                Thread.sleep(12_000);
+                Instant resumed = Instant.now();
+                signal(daemon, "CONT");
+                Thread.sleep(6_000);
+
+                List<Instant> starts = list(config).stream().map(r -> Instant.parse((String) r.get("started_at")))
+                        .filter(t -> !t.isBefore(resumed.minusMillis(500))).sorted().toList();
+                assertTrue(!starts.isEmpty(), "the schedule goes on after the pause: " + list(config));
+                // A backlog would start the six missed fires at once (one run, five SKIPPED). Fire-once-
+                // and-proceed starts one now; at most one regular fire can share its first second.
+                long inFirstSecond = starts.stream().filter(t -> t.isBefore(starts.get(0).plusSeconds(1))).count();
+                assertTrue(inFirstSecond <= 2, "a backlog of missed fires ran on resume: " + starts + "\n"
+                        + list(config));
+            } finally {
+                signal(daemon, "CONT");
+                daemon.destroy();
+                assertTrue(daemon.waitFor(120, TimeUnit.SECONDS));
+            }
+            assertNoOverlap(list(config));
+        }
+    }
+
+    /** Sends a signal to a process this test started (never any other). */
+    private static void signal(Process p, String name) throws IOException, InterruptedException {
+        new ProcessBuilder("kill", "-" + name, Long.toString(p.pid())).inheritIO().start().waitFor();
+    }
+
     private Map<String, Object> awaitRow(Path config, Process daemon, java.util.function.Predicate<Map<String, Object>> p)
             throws Exception {
         for (int i = 0; i < 600; i++) {
