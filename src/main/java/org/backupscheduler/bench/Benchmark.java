@@ -302,7 +302,14 @@ public final class Benchmark {
         Step st = step(RESTORE);
         st.note = "includes the checksum re-check, stop and start of the replica and the wait for replication";
         dropCaches();
-        timed(st, () -> cli(config, "restore", "--latest", "--replica", "r1"));
+        StringWriter out = new StringWriter();
+        timed(st, () -> cli(config, List.of(0), out, "restore", "--latest", "--replica", "r1"));
+        // Its steps as the command printed them ("  stop: stopped (1.0s)"): where the time goes.
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^  ([a-z-]+): .*\\(([0-9.]+)s\\)$")
+                .matcher(out.toString());
+        while (m.find()) {
+            step(RESTORE + ": " + m.group(1)).seconds.add(Double.parseDouble(m.group(2)));
+        }
         // The moved-aside datadir is this harness's own throw-away copy: drop it to keep the disk free.
         try (Stream<Path> aside = Files.list(pair.replica().datadir().getParent())) {
             for (Path p : aside.filter(p -> p.getFileName().toString().contains(".before-restore-")).toList()) {
@@ -395,11 +402,15 @@ public final class Benchmark {
     }
 
     private static Void cli(Path config, List<Integer> codes, String... args) {
+        return cli(config, codes, new StringWriter(), args);
+    }
+
+    private static Void cli(Path config, List<Integer> codes, StringWriter out, String... args) {
         List<String> all = new ArrayList<>(List.of("--config", config.toString()));
         all.addAll(List.of(args));
         var cl = Main.commandLine();
         StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(new StringWriter(), true));
+        cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
         int code = cl.execute(all.toArray(String[]::new));
         check(codes.contains(code), String.join(" ", args) + " exited " + code + ": " + err);

@@ -63,7 +63,8 @@ final class DaemonMemory {
         }
         long runs;
         try (Stream<String> lines = Files.lines(out)) {
-            runs = lines.filter(l -> l.contains("scheduled full run: backup")).count();
+            // One line per finished run: "scheduled full run (full at T): backup ID STATUS".
+            runs = lines.filter(l -> l.contains("scheduled full run (") && l.contains("): backup ")).count();
         }
         step.seconds.add((System.nanoTime() - t0) / 1e9);
         step.peakRssMb = Math.max(step.peakRssMb, peakKb / 1024.0);
