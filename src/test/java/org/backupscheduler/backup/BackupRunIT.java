@@ -17,48 +17,33 @@ import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.backupscheduler.sandbox.SandboxOptions;
-import org.backupscheduler.sandbox.SandboxServer;
 import org.backupscheduler.testing.ArgvWatcher;
+import org.backupscheduler.testing.LoadedPrimary;
 import org.backupscheduler.testing.TestSetup;
 import org.backupscheduler.testing.TestSetup.Result;
 import org.backupscheduler.testing.Workload;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-/** `backup run` against a real sandbox primary with the real mariabackup. */
+/** `backup run` against a real sandbox PRIMARY.server() with the real mariabackup. */
 class BackupRunIT {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static SandboxServer primary;
+    @RegisterExtension
+    static final LoadedPrimary PRIMARY = new LoadedPrimary("run", 20_000);
 
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void startPrimary() throws Exception {
-        primary = SandboxServer.start(SandboxOptions.primary("run"));
-        TestSetup.createBackupUser(primary);
-        Workload.load(primary, 20_000);
-    }
-
-    @AfterAll
-    static void stopPrimary() {
-        if (primary != null) {
-            primary.close();
-        }
-    }
-
     @Test
     void fullBackupWhileAWriterRunsIsCompletedWithCoordinatesLsnsAndAManifestOfEveryFile() throws Exception {
-        Path config = TestSetup.config(dir, primary,
+        Path config = TestSetup.config(dir, PRIMARY.server(),
                 TestSetup.passwordFile(dir, "source.password", TestSetup.BACKUP_PASSWORD), null);
 
         Result run;
         Set<String> argvs;
         Set<String> ourArgvs;
-        try (Workload writer = new Workload(primary).startWriter();
+        try (Workload writer = new Workload(PRIMARY.server()).startWriter();
              ArgvWatcher watcher = new ArgvWatcher(List.of("mariabackup", "mariadb-backup"))) {
             run = TestSetup.cli("--config", config.toString(), "run");
             watcher.close();
@@ -118,7 +103,7 @@ class BackupRunIT {
 
     @Test
     void wrongPasswordIsRecordedFailedWithTheServersWordsAndExitsOne() throws Exception {
-        Path config = TestSetup.config(dir, primary, TestSetup.passwordFile(dir, "wrong.password", "not-it"), null);
+        Path config = TestSetup.config(dir, PRIMARY.server(), TestSetup.passwordFile(dir, "wrong.password", "not-it"), null);
 
         Result run = TestSetup.cli("--config", config.toString(), "run");
 
@@ -133,11 +118,11 @@ class BackupRunIT {
     @Test
     void engineFailureIsRecordedFailedQuotingTheEngine() throws Exception {
         // Without BINLOG MONITOR the server lets us in, and mariabackup fails at its end.
-        primary.execute("CREATE USER IF NOT EXISTS 'weak'@'127.0.0.1' IDENTIFIED BY 'weak-pw'",
+        PRIMARY.server().execute("CREATE USER IF NOT EXISTS 'weak'@'127.0.0.1' IDENTIFIED BY 'weak-pw'",
                 "CREATE USER IF NOT EXISTS 'weak'@'localhost' IDENTIFIED BY 'weak-pw'",
                 "GRANT RELOAD, PROCESS ON *.* TO 'weak'@'127.0.0.1'",
                 "GRANT RELOAD, PROCESS ON *.* TO 'weak'@'localhost'");
-        Path config = TestSetup.config(dir, primary, TestSetup.passwordFile(dir, "weak.password", "weak-pw"), null);
+        Path config = TestSetup.config(dir, PRIMARY.server(), TestSetup.passwordFile(dir, "weak.password", "weak-pw"), null);
         Files.writeString(config, Files.readString(config).replace("user: backup", "user: weak"));
 
         Result run = TestSetup.cli("--config", config.toString(), "run");
@@ -154,7 +139,7 @@ class BackupRunIT {
 
     @Test
     void incrementalWithoutAVerifiedParentTakesAFullInstead() throws Exception {
-        Path config = TestSetup.config(dir, primary,
+        Path config = TestSetup.config(dir, PRIMARY.server(),
                 TestSetup.passwordFile(dir, "source.password", TestSetup.BACKUP_PASSWORD), "verify:\n  after-backup: []");
 
         Result run = TestSetup.cli("--config", config.toString(), "run", "--type", "incremental");

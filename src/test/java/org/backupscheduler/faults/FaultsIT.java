@@ -16,16 +16,13 @@ import java.util.concurrent.TimeUnit;
 
 import org.backupscheduler.backup.RepositoryLayout;
 import org.backupscheduler.sandbox.LongMyisamUpdate;
-import org.backupscheduler.sandbox.SandboxOptions;
-import org.backupscheduler.sandbox.SandboxServer;
 import org.backupscheduler.testing.ArgvWatcher;
+import org.backupscheduler.testing.LoadedPrimary;
 import org.backupscheduler.testing.TestSetup;
 import org.backupscheduler.testing.TestSetup.Result;
-import org.backupscheduler.testing.Workload;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -34,34 +31,22 @@ import org.junit.jupiter.api.io.TempDir;
  * so "mid-backup" is a real moment and not a race.
  */
 class FaultsIT {
-    private static SandboxServer primary;
+    @RegisterExtension
+    static final LoadedPrimary PRIMARY = new LoadedPrimary("flt", 20_000);
 
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void startPrimary() throws Exception {
-        primary = SandboxServer.start(SandboxOptions.primary("flt"));
-        TestSetup.createBackupUser(primary);
-        Workload.load(primary, 20_000);
-    }
-
-    @AfterAll
-    static void stopPrimary() {
-        if (primary != null) {
-            primary.close();
-        }
-    }
-
     private Path config(String extra) throws IOException {
-        return TestSetup.config(dir, primary, TestSetup.passwordFile(dir, "pw", TestSetup.BACKUP_PASSWORD), extra);
+        return TestSetup.config(dir, PRIMARY.server(), TestSetup.passwordFile(dir, "pw", TestSetup.BACKUP_PASSWORD),
+                extra);
     }
 
     @Test
     void engineKilledMidBackupIsFailedAndTheNextRunWorks() throws Exception {
         Path config = config(null);
         Result run;
-        try (LongMyisamUpdate blocker = LongMyisamUpdate.start(primary)) {
+        try (LongMyisamUpdate blocker = LongMyisamUpdate.start(PRIMARY.server())) {
             CompletableFuture<Result> running = CompletableFuture.supplyAsync(
                     () -> TestSetup.cli("--config", config.toString(), "run"));
             ProcessHandle engine = awaitEngine(ProcessHandle.current());
@@ -83,10 +68,10 @@ class FaultsIT {
     void runTimeoutEndsTheEngineAndItsStuckServerSessions() throws Exception {
         Path config = config("schedule:\n  run-timeout: 3s");
         Result run;
-        try (LongMyisamUpdate blocker = LongMyisamUpdate.start(primary)) {
+        try (LongMyisamUpdate blocker = LongMyisamUpdate.start(PRIMARY.server())) {
             run = TestSetup.cli("--config", config.toString(), "run");
             // Still inside the blocker: the engine's session would be queued behind it now.
-            long left = org.backupscheduler.sandbox.SqlValues.count(primary, "SELECT COUNT(*) FROM "
+            long left = org.backupscheduler.sandbox.SqlValues.count(PRIMARY.server(), "SELECT COUNT(*) FROM "
                     + "information_schema.PROCESSLIST WHERE USER = '" + TestSetup.BACKUP_USER + "'");
             assertEquals(0, left, "no session of the backup account is left waiting");
             // Nor an engine: the timeout ended its whole process tree.
@@ -108,7 +93,7 @@ class FaultsIT {
     void ourOwnProcessKilledMidBackupIsFoundAtTheNextStart() throws Exception {
         Path config = config(null);
         Process cli;
-        try (LongMyisamUpdate blocker = LongMyisamUpdate.start(primary)) {
+        try (LongMyisamUpdate blocker = LongMyisamUpdate.start(PRIMARY.server())) {
             cli = new ProcessBuilder("java", "-jar", Path.of("target/backup-scheduler.jar").toAbsolutePath().toString(),
                     "--config", config.toString(), "run")
                     .redirectErrorStream(true).redirectOutput(dir.resolve("cli.out").toFile()).start();
@@ -144,7 +129,7 @@ class FaultsIT {
         mount(small);
         try {
             // The catalog lives elsewhere: a full repository must not take the catalog with it.
-            Path config = TestSetup.config(dir, primary, TestSetup.passwordFile(dir, "pw", TestSetup.BACKUP_PASSWORD),
+            Path config = TestSetup.config(dir, PRIMARY.server(), TestSetup.passwordFile(dir, "pw", TestSetup.BACKUP_PASSWORD),
                     "catalog:\n  url: jdbc:h2:file:" + dir.resolve("catalog"));
             Files.writeString(config, Files.readString(config).replace("repository: " + dir.resolve("repo"),
                     "repository: " + small));
@@ -157,7 +142,7 @@ class FaultsIT {
             String reason = (String) failed.get("reason");
             assertTrue(reason.contains("No space left on device") || reason.contains("errno: 28")
                     || reason.contains("error 28"), reason);
-            assertTrue(primary.isRunning(), "the source is untouched");
+            assertTrue(PRIMARY.server().isRunning(), "the source is untouched");
 
             // Room again (the operator moved the repository): the next run works.
             Files.writeString(config, Files.readString(config).replace("repository: " + small,
@@ -172,13 +157,13 @@ class FaultsIT {
     void sourceRestartedMidBackupIsFailedAndTheNextRunWorks() throws Exception {
         Path config = config(null);
         Result run;
-        try (LongMyisamUpdate blocker = LongMyisamUpdate.start(primary)) {
+        try (LongMyisamUpdate blocker = LongMyisamUpdate.start(PRIMARY.server())) {
             CompletableFuture<Result> running = CompletableFuture.supplyAsync(
                     () -> TestSetup.cli("--config", config.toString(), "run"));
             awaitEngine(ProcessHandle.current());
             Thread.sleep(1000);
-            primary.stop();
-            primary.restart();
+            PRIMARY.server().stop();
+            PRIMARY.server().restart();
             run = running.get(120, TimeUnit.SECONDS);
         }
 
@@ -208,7 +193,7 @@ class FaultsIT {
         assertTrue(lines[lines.length - 2].startsWith("error: catalog jdbc:mysql://127.0.0.1:1/backup_catalog"),
                 run.err());
         assertTrue(lines[lines.length - 1].contains("nothing was backed up"), run.err());
-        assertFalse(Files.exists(dir.resolve("repo").resolve(primary.name())), "no backup folder was made");
+        assertFalse(Files.exists(dir.resolve("repo").resolve(PRIMARY.server().name())), "no backup folder was made");
     }
 
     @Test

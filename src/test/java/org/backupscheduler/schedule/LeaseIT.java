@@ -21,39 +21,24 @@ import org.backupscheduler.catalog.BackupType;
 import org.backupscheduler.catalog.Catalog;
 import org.backupscheduler.catalog.Coordinates;
 import org.backupscheduler.catalog.ProcessIdentity;
-import org.backupscheduler.sandbox.SandboxOptions;
-import org.backupscheduler.sandbox.SandboxServer;
+import org.backupscheduler.testing.LoadedPrimary;
 import org.backupscheduler.testing.TestSetup;
 import org.backupscheduler.testing.TestSetup.Result;
-import org.backupscheduler.testing.Workload;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** One run per instance at a time, and retention that keeps the newest valid backups. */
 class LeaseIT {
-    private static SandboxServer primary;
+    @RegisterExtension
+    static final LoadedPrimary PRIMARY = new LoadedPrimary("lse", 20_000);
 
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void start() throws Exception {
-        primary = SandboxServer.start(SandboxOptions.primary("lse"));
-        TestSetup.createBackupUser(primary);
-        Workload.load(primary, 20_000);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (primary != null) {
-            primary.close();
-        }
-    }
-
     private Path config(String extra) throws IOException {
-        return TestSetup.config(dir, primary, TestSetup.passwordFile(dir, "pw", TestSetup.BACKUP_PASSWORD), extra);
+        return TestSetup.config(dir, PRIMARY.server(), TestSetup.passwordFile(dir, "pw", TestSetup.BACKUP_PASSWORD),
+                extra);
     }
 
     private List<Map<String, Object>> list(Path config) throws IOException {
@@ -68,7 +53,7 @@ class LeaseIT {
         // A long MyISAM update holds the first run in its lock phase while the second starts.
         CompletableFuture<Void> blocker = CompletableFuture.runAsync(() -> {
             try {
-                primary.execute("UPDATE shop.audit SET event = CONCAT(event, '') WHERE SLEEP(0.0005) = 0");
+                PRIMARY.server().execute("UPDATE shop.audit SET event = CONCAT(event, '') WHERE SLEEP(0.0005) = 0");
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
