@@ -39,6 +39,7 @@ import org.backupscheduler.server.Endpoint;
 import org.backupscheduler.server.ServerConnections;
 import org.backupscheduler.verify.PrepareCheck;
 import org.backupscheduler.verify.Scratch;
+import org.backupscheduler.verify.WorkingCopy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -123,7 +124,10 @@ public final class Restorer {
                     + " could not catch up (no roll-forward possible); nothing was changed",
                     "take a fresh backup ('backup run') and restore that one", UserError.FAILED);
         }
-        long needed = choice.chain().stream().mapToLong(b -> b.sizeBytes() == null ? 0 : b.sizeBytes()).sum();
+        long needed = 0;
+        for (BackupRecord b : choice.chain()) {
+            needed += WorkingCopy.bytesNeeded(Path.of(b.path()), b.sizeBytes() == null ? 0 : b.sizeBytes());
+        }
         Path parent = datadir.datadir().toAbsolutePath().getParent();
         FileStore store = Files.getFileStore(existing(parent));
         if (store.getUsableSpace() < needed + needed / 10) {

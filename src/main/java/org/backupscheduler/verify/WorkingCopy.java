@@ -33,6 +33,20 @@ public final class WorkingCopy {
         }
     }
 
+    /**
+     * The bytes a working copy of {@code backupDir} takes: its manifest's size for a folder, the
+     * files inside the stream for a compressed backup (its size_bytes is the compressed size, a
+     * fraction of what the extraction writes). Reading the stream's listing costs one
+     * decompression; a restore re-reads it for its checksums anyway.
+     */
+    public static long bytesNeeded(Path backupDir, long recordedBytes) throws IOException {
+        Optional<Path> stream = CompressedLayout.find(backupDir);
+        if (stream.isEmpty()) {
+            return recordedBytes;
+        }
+        return StreamStructureCheck.list(stream.get()).files().values().stream().mapToLong(Long::longValue).sum();
+    }
+
     /** Lays out {@code backupDir}'s files in {@code <scratch>/<name>} and returns that folder. */
     public static Path of(EngineTool tool, Path backupDir, Scratch scratch, String name, Duration timeout)
             throws IOException {

@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import org.backupscheduler.sandbox.ReplicationPair;
 import org.backupscheduler.sandbox.SqlValues;
 import org.backupscheduler.testing.TestSetup;
+import org.backupscheduler.verify.WorkingCopy;
 import org.backupscheduler.testing.TestSetup.Result;
 import org.backupscheduler.testing.Workload;
 import org.junit.jupiter.api.AfterAll;
@@ -96,6 +97,10 @@ class CompressedBackupIT {
         assertTrue(checkpoints.contains("to_lsn = " + b.get("to_lsn") + "\n"), checkpoints + " vs " + b);
         assertTrue(((Number) b.get("to_lsn")).longValue() > 0, b.toString());
         assertTrue(Files.exists(extracted.resolve("shop/marks.frm")), "the tables are in the stream");
+        // What a restore must find room for is the extraction, not the compressed size_bytes.
+        long extractedBytes = sizeOf(extracted);
+        assertEquals(extractedBytes, WorkingCopy.bytesNeeded(backupDir, ((Number) b.get("size_bytes")).longValue()),
+                "working-copy size = the bytes the stream extracts to");
 
         // The manifest lists the stream and the engine's files beside it, with the schemas inside.
         Manifest manifest = Manifest.read(backupDir);
