@@ -1,6 +1,7 @@
 package org.backupscheduler.backup;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -88,15 +89,9 @@ public final class BackupWorkflow {
         // Reserve the id and the folder, and record RUNNING before anything else can fail, so
         // that every attempt, even one refused by the server, leaves a row saying why.
         Instant started = clock.instant();
-        String id = BackupIds.next(layout.instanceDir(), type, started,
-                candidate -> backups.find(config.instance(), candidate).isPresent());
-        Path dir = layout.backupDir(id);
-        RepositoryLayout.createPrivateDir(dir);
-        BackupRecord running = new BackupRecord(config.instance(), id, type, parent == null ? null : parent.id(),
-                BackupStatus.RUNNING, started,
-                null, null, null, tool.name(), tool.version(), null, null, Coordinates.NONE, source.address(), null,
-                dir.toString(), null);
-        backups.insert(running, ProcessIdentity.current());
+        BackupRecord running = reserve(layout, type, parent, started);
+        String id = running.id();
+        Path dir = Path.of(running.path());
         MDC.put("backup", id);
         try {
             return new BackupOutcome(copy(running, dir, parent), note);
@@ -109,6 +104,33 @@ public final class BackupWorkflow {
         } finally {
             MDC.remove("backup");
         }
+    }
+
+    /**
+     * The first id free as a folder (created here, exclusively) and in the catalog (its row
+     * inserted here): another run or a SKIPPED row of the same second takes the next one.
+     */
+    private BackupRecord reserve(RepositoryLayout layout, BackupType type, BackupRecord parent, Instant started)
+            throws IOException {
+        for (int attempt = 0; attempt < 100; attempt++) {
+            String id = BackupIds.next(layout.instanceDir(), type, started,
+                    candidate -> backups.find(config.instance(), candidate).isPresent());
+            Path dir = layout.backupDir(id);
+            if (!RepositoryLayout.createPrivateDirExclusively(dir)) {
+                continue; // another process of this host made it a moment ago
+            }
+            BackupRecord running = new BackupRecord(config.instance(), id, type, parent == null ? null : parent.id(),
+                    BackupStatus.RUNNING, started,
+                    null, null, null, tool.name(), tool.version(), null, null, Coordinates.NONE, source.address(),
+                    null, dir.toString(), null);
+            if (backups.insertIfNew(running, ProcessIdentity.current())) {
+                return running;
+            }
+            // The id went to a row without a folder (a SKIPPED run of another host): ours is empty
+            // and was made by us an instant ago.
+            Files.delete(dir);
+        }
+        throw new IOException("no free backup id for " + started + " after 100 tries");
     }
 
     private BackupRecord copy(BackupRecord running, Path dir, BackupRecord parent) throws IOException {

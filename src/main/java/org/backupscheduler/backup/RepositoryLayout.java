@@ -71,6 +71,20 @@ public final class RepositoryLayout {
         Files.setPosixFilePermissions(dir, DIR_MODE);
     }
 
+    /**
+     * Creates {@code dir} (0700 from its first instant) unless it exists: false then. The one
+     * process that gets true owns the name.
+     */
+    public static boolean createPrivateDirExclusively(Path dir) throws IOException {
+        try {
+            Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(DIR_MODE));
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            return false;
+        }
+        Files.setPosixFilePermissions(dir, DIR_MODE); // the umask may have narrowed even 0700
+        return true;
+    }
+
     /** Creates an empty 0600 file. */
     public static void createPrivateFile(Path file) throws IOException {
         Files.createFile(file, PosixFilePermissions.asFileAttribute(FILE_MODE));

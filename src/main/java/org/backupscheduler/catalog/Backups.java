@@ -44,6 +44,16 @@ public final class Backups {
 
     /** Records a new backup, owned by {@code owner} while it is RUNNING. */
     public void insert(BackupRecord b, ProcessIdentity owner) {
+        if (!insertIfNew(b, owner)) {
+            throw new CatalogException("insert backup " + b.id() + ": the id is taken", null);
+        }
+    }
+
+    /**
+     * Records a new backup unless its id is already in the catalog (false): two processes that
+     * picked the same id in the same second find out here, and the loser picks the next one.
+     */
+    public boolean insertIfNew(BackupRecord b, ProcessIdentity owner) {
         String sql = "INSERT INTO backups (" + COLUMNS + ", owner_host, owner_pid, owner_started_at) "
                 + "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
         try (Connection c = catalog.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
@@ -52,7 +62,12 @@ public final class Backups {
             ps.setLong(++i, owner.pid());
             ps.setLong(++i, owner.startedAtMillis());
             ps.executeUpdate();
+            return true;
         } catch (SQLException e) {
+            // SQLSTATE class 23: integrity constraint violation, here the (instance, id) key.
+            if (e.getSQLState() != null && e.getSQLState().startsWith("23")) {
+                return false;
+            }
             throw new CatalogException("insert backup " + b.id(), e);
         }
     }

@@ -79,14 +79,20 @@ public final class GuardedRun {
     /** A row for the run that did not happen, so the report shows the hour was not silently lost. */
     private BackupRecord skipped(BackupType type, LeaseHolder holder) {
         var now = clock.instant();
-        String id = BackupIds.next(config.instanceDir(), type, now,
-                candidate -> catalog.backups().find(config.instance(), candidate).isPresent());
         String reason = "another run holds the lease of " + config.instance() + ": " + holder.describe();
-        BackupRecord b = new BackupRecord(config.instance(), id, type, null, BackupStatus.SKIPPED, now, now, null,
-                null, tool.name(), tool.version(), null, null, Coordinates.NONE, source.address(), null,
-                config.instanceDir().resolve(id).toString(), reason);
-        catalog.backups().insert(b, ProcessIdentity.current());
-        log.warn("run SKIPPED: {}", reason);
-        return b;
+        // The run that holds the lease may take an id of this very second between our look and
+        // our insert: then the next id (no folder: a skipped run has nothing on disk).
+        for (int attempt = 0; attempt < 100; attempt++) {
+            String id = BackupIds.next(config.instanceDir(), type, now,
+                    candidate -> catalog.backups().find(config.instance(), candidate).isPresent());
+            BackupRecord b = new BackupRecord(config.instance(), id, type, null, BackupStatus.SKIPPED, now, now, null,
+                    null, tool.name(), tool.version(), null, null, Coordinates.NONE, source.address(), null,
+                    config.instanceDir().resolve(id).toString(), reason);
+            if (catalog.backups().insertIfNew(b, ProcessIdentity.current())) {
+                log.warn("run SKIPPED: {}", reason);
+                return b;
+            }
+        }
+        throw new IllegalStateException("no free backup id for the SKIPPED run at " + now);
     }
 }

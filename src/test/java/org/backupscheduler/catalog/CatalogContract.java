@@ -1,6 +1,7 @@
 package org.backupscheduler.catalog;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Instant;
@@ -22,6 +23,12 @@ final class CatalogContract {
                 BackupStatus.RUNNING, t0, null, null, null, "mariabackup", "10.11.19-MariaDB", null, null,
                 Coordinates.NONE, "127.0.0.1:3306", null, "/repo/db1/20261124-090000F", null);
         backups.insert(running, ProcessIdentity.current());
+        // The id is the key: a second process that picked it in the same second is told, not failed.
+        BackupRecord sameSecond = new BackupRecord("db1", running.id(), BackupType.FULL, null, BackupStatus.SKIPPED,
+                t0, t0, null, null, "mariabackup", "10.11.19-MariaDB", null, null, Coordinates.NONE,
+                "127.0.0.1:3306", null, running.path(), "another run holds the lease");
+        assertFalse(backups.insertIfNew(sameSecond, ProcessIdentity.current()));
+        assertEquals(running, backups.find("db1", running.id()).orElseThrow(), "the first row is untouched");
 
         BackupRecord completed = new BackupRecord("db1", running.id(), BackupType.FULL, null, BackupStatus.COMPLETED,
                 t0, t0.plusSeconds(42), 123_456_789_012L, 321, "mariabackup", "10.11.19-MariaDB", 0L, 44404L,
