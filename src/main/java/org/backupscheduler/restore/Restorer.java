@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.UserPrincipal;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -34,7 +33,6 @@ import org.backupscheduler.engine.EngineTool;
 import org.backupscheduler.engine.ProcessResult;
 import org.backupscheduler.engine.ProcessRunner;
 import org.backupscheduler.replication.ReplicationState;
-import org.backupscheduler.replication.ReplicationStates;
 import org.backupscheduler.server.Endpoint;
 import org.backupscheduler.server.ServerConnections;
 import org.backupscheduler.verify.PrepareCheck;
@@ -57,7 +55,6 @@ public final class Restorer {
      */
     private final Duration serverWait = Duration.ofSeconds(
             Long.getLong("backupscheduler.restore.server-wait-seconds", 180));
-    private static final Duration CATCH_UP = Duration.ofMinutes(5);
 
     private final BackupConfig config;
     private final Backups backups;
@@ -65,8 +62,10 @@ public final class Restorer {
     private final Secrets secrets;
     private final PrintWriter out;
     private final Clock clock = Clock.systemUTC();
+    private final ReplicaAttachment replication;
 
     public Restorer(BackupConfig config, Backups backups, EngineTool tool, Secrets secrets, PrintWriter out) {
+        this.replication = new ReplicaAttachment(tool, clock);
         this.config = config;
         this.backups = backups;
         this.tool = tool;
@@ -315,14 +314,14 @@ public final class Restorer {
                 return "answering on " + plan.admin().address();
             });
             Coordinates stopAt = until == null ? null : steps.run("find-until", () -> {
-                Coordinates c = untilPosition(plan, workLog.getParent());
+                Coordinates c = replication.untilPosition(plan, workLog.getParent());
                 return c;
             });
             steps.run("replication", () -> {
-                attach(plan, stopAt);
+                replication.attach(plan, stopAt);
                 return "from " + plan.from() + (stopAt == null ? "" : " until " + stopAt);
             });
-            ReplicationState state = steps.run("catch-up", () -> awaitReplication(plan, stopAt));
+            ReplicationState state = steps.run("catch-up", () -> replication.await(plan, stopAt));
             String summary = until == null
                     ? "replicating from " + plan.primary().address() + " (" + state.describe() + ")"
                     : "applied up to " + until + " (" + stopAt + "), replication configured but stopped there";
@@ -351,114 +350,6 @@ public final class Restorer {
             }
             throw new UserError("restore " + id + " of replica " + plan.replicaName() + " FAILED at " + reason,
                     done.hint(plan, id), UserError.FAILED, e);
-        }
-    }
-
-    private Coordinates untilPosition(RestorePlan plan, Path workDir) throws IOException, SQLException {
-        List<String> files;
-        try (Connection c = ServerConnections.open(plan.primary())) {
-            files = PrimaryBinlogs.read(c).files();
-        }
-        if (plan.from().binlogFile() != null) {
-            files = files.subList(Math.max(0, files.indexOf(plan.from().binlogFile())), files.size());
-        }
-        Coordinates found = RollForward.until(plan.primary(), files, plan.until(), workDir);
-        if (plan.from().gtid() != null) {
-            // Nothing newer than the backup before the target: stop where the backup is.
-            return new Coordinates(null, null, found.gtid() != null ? newest(found.gtid(), plan.from().gtid())
-                    : plan.from().gtid());
-        }
-        return found.binlogFile() != null ? new Coordinates(found.binlogFile(), found.binlogPosition(), null)
-                : new Coordinates(plan.from().binlogFile(), plan.from().binlogPosition(), null);
-    }
-
-    /** Per domain, the later of two GTID positions. */
-    static String newest(String a, String b) {
-        Map<String, Long> sa = PrimaryBinlogs.seqByDomain(a);
-        Map<String, Long> sb = PrimaryBinlogs.seqByDomain(b);
-        List<String> out = new ArrayList<>();
-        for (String g : (a + "," + b).split(",")) {
-            String[] p = g.strip().split("-");
-            if (p.length == 3 && Long.parseLong(p[2]) == Math.max(sa.getOrDefault(p[0], 0L), sb.getOrDefault(p[0], 0L))
-                    && out.stream().noneMatch(x -> x.startsWith(p[0] + "-"))) {
-                out.add(g.strip());
-            }
-        }
-        return String.join(",", out);
-    }
-
-    private void attach(RestorePlan plan, Coordinates until) throws SQLException {
-        List<SqlStep> sql = ReplicationSql.attach(tool.flavor(), plan.from(), plan.primary(), until);
-        try (Connection c = ServerConnections.open(plan.admin())) {
-            for (SqlStep step : sql) {
-                log.info("replica {}: {}", plan.replicaName(), step.sql());
-                try (PreparedStatement ps = c.prepareStatement(step.sql())) {
-                    for (int i = 0; i < step.params().size(); i++) {
-                        ps.setObject(i + 1, step.params().get(i));
-                    }
-                    ps.execute();
-                } catch (SQLException e) {
-                    // A fresh datadir has no replication to stop: only those two may fail.
-                    if (!step.sql().startsWith("STOP ")) {
-                        throw e;
-                    }
-                }
-            }
-        }
-    }
-
-    private ReplicationState awaitReplication(RestorePlan plan, Coordinates until)
-            throws SQLException, IOException, InterruptedException {
-        Instant deadline = clock.instant().plus(CATCH_UP);
-        ReplicationState last = null;
-        // "Caught up" means: has applied what the primary had written when we started waiting.
-        // Seconds_Behind_Master alone says 0 before the IO thread has fetched anything.
-        Coordinates primaryNow = until == null && plan.from().gtid() != null ? primaryGtid(plan) : null;
-        while (clock.instant().isBefore(deadline)) {
-            try (Connection c = ServerConnections.open(plan.admin())) {
-                Optional<ReplicationState> s = ReplicationStates.read(c);
-                if (s.isPresent()) {
-                    last = s.get();
-                    if (last.lastIoErrno() != 0 || last.lastSqlErrno() != 0) {
-                        throw new IOException("replication failed: " + last.describe() + "; Last_IO_Errno "
-                                + last.lastIoErrno() + ": " + last.lastIoError() + "; Last_SQL_Errno "
-                                + last.lastSqlErrno() + ": " + last.lastSqlError());
-                    }
-                    if (until == null && last.running() && last.secondsBehind() != null
-                            && last.secondsBehind() == 0 && (primaryNow == null || reached(c, primaryNow))) {
-                        return last;
-                    }
-                    if (until != null && !last.sqlRunning() && reached(c, until)) {
-                        return last;
-                    }
-                }
-            }
-            Thread.sleep(250);
-        }
-        throw new IOException("replication did not " + (until == null ? "catch up" : "reach " + until) + " within "
-                + CATCH_UP.toMinutes() + " min" + (last == null ? "" : ": " + last.describe()));
-    }
-
-    private static Coordinates primaryGtid(RestorePlan plan) throws SQLException {
-        try (Connection c = ServerConnections.open(plan.primary()); var st = c.createStatement();
-             var rs = st.executeQuery("SELECT @@gtid_binlog_pos")) {
-            rs.next();
-            String pos = rs.getString(1);
-            return pos == null || pos.isEmpty() ? null : new Coordinates(null, null, pos);
-        } catch (SQLException e) {
-            return null; // MySQL, or no GTIDs: fall back to the lag alone.
-        }
-    }
-
-    private static boolean reached(Connection c, Coordinates until) throws SQLException {
-        if (until.gtid() == null) {
-            return true;
-        }
-        try (var st = c.createStatement(); var rs = st.executeQuery("SELECT @@gtid_slave_pos")) {
-            rs.next();
-            Map<String, Long> at = PrimaryBinlogs.seqByDomain(rs.getString(1));
-            return PrimaryBinlogs.seqByDomain(until.gtid()).entrySet().stream()
-                    .allMatch(e -> at.getOrDefault(e.getKey(), -1L) >= e.getValue());
         }
     }
 

@@ -66,6 +66,6 @@ class ReplicationSqlTest {
 
     @Test
     void newestGtidPerDomain() {
-        assertEquals("0-1-9,1-2-3", Restorer.newest("0-1-9,1-2-3", "0-1-7"));
+        assertEquals("0-1-9,1-2-3", ReplicaAttachment.newest("0-1-9,1-2-3", "0-1-7"));
     }
 }
