@@ -229,7 +229,8 @@ public final class BackupWorkflow {
                 files.checkpoints().fromLsn(), files.checkpoints().toLsn(), coordinates.binlogFile(),
                 coordinates.binlogPosition(), coordinates.gtid(), source.address(), facts.serverId(),
                 inventory, FileChecksums.ALGORITHM, FileChecksums.scan(dir, done -> { }),
-                Manifest.Source.of(sourceState), status == BackupStatus.STALE, freshness.reason());
+                Manifest.Source.of(sourceState), status == BackupStatus.STALE, freshness.reason(),
+                streamed != null ? streamed.extractedBytes() : null);
         manifest.write(dir);
         backups.sources().record(running.instance(), running.id(), sourceState);
         BackupRecord completed = new BackupRecord(running.instance(), running.id(), running.type(),

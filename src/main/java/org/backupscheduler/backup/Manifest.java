@@ -31,7 +31,8 @@ public record Manifest(int format, String instance, String id, String type, Stri
                        String toolVersion, Instant startedAt, Instant finishedAt, Long fromLsn, Long toLsn,
                        String binlogFile, Long binlogPosition, String gtid, String sourceAddress,
                        Long sourceServerId, Map<String, List<String>> inventory, String checksumAlgorithm,
-                       List<FileEntry> files, Source source, Boolean stale, String staleReason) {
+                       List<FileEntry> files, Source source, Boolean stale, String staleReason,
+                       Long extractedBytes) {
 
     public static final int FORMAT = 2;
 

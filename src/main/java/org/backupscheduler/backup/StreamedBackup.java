@@ -166,6 +166,11 @@ public final class StreamedBackup implements EngineRun {
         return backupDir;
     }
 
+    /** The bytes the stream's files take once extracted: what a working copy needs on disk. */
+    public long extractedBytes() {
+        return listing.files().values().stream().mapToLong(Long::longValue).sum();
+    }
+
     /** The schemas and tables the stream held, for the manifest. */
     public Map<String, List<String>> inventory() {
         return CompressedLayout.inventory(listing);

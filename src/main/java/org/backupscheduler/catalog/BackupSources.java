@@ -5,8 +5,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
-import java.util.HashMap;
-import java.util.Map;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /** The backup_sources table: what the source was when each backup was taken. */
@@ -55,25 +56,35 @@ public final class BackupSources {
         }
     }
 
+    /** A backup of a replica with what its source was at the time. */
+    public record ReplicaBackup(BackupRecord backup, SourceState source) {
+    }
+
     /**
-     * The sources of every backup taken of a replica, by backup id, in one query: the report
-     * reads a year of hourly runs, and one query per backup made it take seconds.
+     * The backups taken of a replica that started in [from, to), oldest first, with their
+     * sources: one indexed query, however many primary backups the window holds.
      */
-    public Map<String, SourceState> replicasOf(String instance) {
-        String sql = "SELECT backup_id, role, lag_seconds, replication, primary_address, primary_binlog_file, "
-                + "primary_binlog_position, primary_gtid FROM backup_sources WHERE instance=? AND role=?";
-        Map<String, SourceState> found = new HashMap<>();
+    public List<ReplicaBackup> replicaBackupsBetween(String instance, Instant from, Instant to) {
+        String sql = "SELECT b.*, s.role, s.lag_seconds, s.replication, s.primary_address, s.primary_binlog_file, "
+                + "s.primary_binlog_position, s.primary_gtid FROM backups b JOIN backup_sources s "
+                + "ON s.instance = b.instance AND s.backup_id = b.id "
+                + "WHERE b.instance=? AND s.role=? AND b.started_at>=? AND b.started_at<? ORDER BY b.started_at, b.id";
+        List<ReplicaBackup> found = new ArrayList<>();
         try (Connection c = catalog.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, instance);
             ps.setString(2, SourceState.REPLICA);
+            ps.setLong(3, from.toEpochMilli());
+            ps.setLong(4, to.toEpochMilli());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    found.put(rs.getString(1), new SourceState(rs.getString(2), getLong(rs, 3), rs.getString(4),
-                            rs.getString(5), new Coordinates(rs.getString(6), getLong(rs, 7), rs.getString(8))));
+                    found.add(new ReplicaBackup(Backups.read(rs), new SourceState(rs.getString("role"),
+                            getLong(rs, "lag_seconds"), rs.getString("replication"), rs.getString("primary_address"),
+                            new Coordinates(rs.getString("primary_binlog_file"),
+                                    getLong(rs, "primary_binlog_position"), rs.getString("primary_gtid")))));
                 }
             }
         } catch (SQLException e) {
-            throw new CatalogException("read the replica sources of " + instance, e);
+            throw new CatalogException("read the replica backups of " + instance, e);
         }
         return found;
     }
@@ -88,6 +99,11 @@ public final class BackupSources {
 
     private static Long getLong(ResultSet rs, int i) throws SQLException {
         long v = rs.getLong(i);
+        return rs.wasNull() ? null : v;
+    }
+
+    private static Long getLong(ResultSet rs, String column) throws SQLException {
+        long v = rs.getLong(column);
         return rs.wasNull() ? null : v;
     }
 }

@@ -173,7 +173,8 @@ public final class Backups {
                             rs.getLong(4));
                     if (owner.isGoneFromThisHost()) {
                         marked.add(rs.getString(1));
-                        markOrphan(c, instance, rs.getString(1), owner);
+                        markFailed(c, instance, rs.getString(1), "the process running it (pid " + owner.pid()
+                                + " on " + owner.host() + ") died before it finished; found at the next start");
                     }
                 }
             }
@@ -201,16 +202,9 @@ public final class Backups {
                 }
             }
             for (String id : marked) {
-                try (PreparedStatement up = c.prepareStatement("UPDATE backups SET status='FAILED', reason=?, "
-                        + "finished_at=COALESCE(finished_at, ?) WHERE instance=? AND id=? AND status='RUNNING'")) {
-                    up.setString(1, "the process running it (pid " + pid + " on " + host
-                            + ") stopped renewing its lease, which expired at " + expiredAt
-                            + "; its partial folder is on that host");
-                    up.setLong(2, System.currentTimeMillis());
-                    up.setString(3, instance);
-                    up.setString(4, id);
-                    up.executeUpdate();
-                }
+                markFailed(c, instance, id, "the process running it (pid " + pid + " on " + host
+                        + ") stopped renewing its lease, which expired at " + expiredAt
+                        + "; its partial folder is on that host");
             }
         } catch (SQLException e) {
             throw new CatalogException("fail the runs of an expired lease holder", e);
@@ -218,12 +212,11 @@ public final class Backups {
         return marked;
     }
 
-    private static void markOrphan(Connection c, String instance, String id, ProcessIdentity owner)
-            throws SQLException {
+    /** RUNNING → FAILED with {@code reason}; a row another process finished meanwhile is left as it is. */
+    private static void markFailed(Connection c, String instance, String id, String reason) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("UPDATE backups SET status='FAILED', reason=?, "
                 + "finished_at=COALESCE(finished_at, ?) WHERE instance=? AND id=? AND status='RUNNING'")) {
-            ps.setString(1, "the process running it (pid " + owner.pid() + " on " + owner.host()
-                    + ") died before it finished; found at the next start");
+            ps.setString(1, reason);
             ps.setLong(2, System.currentTimeMillis());
             ps.setString(3, instance);
             ps.setString(4, id);

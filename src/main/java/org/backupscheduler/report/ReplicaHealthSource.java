@@ -3,10 +3,10 @@ package org.backupscheduler.report;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Supplier;
 
 import org.backupscheduler.catalog.BackupRecord;
+import org.backupscheduler.catalog.BackupSources;
 import org.backupscheduler.catalog.Catalog;
 import org.backupscheduler.catalog.SourceState;
 
@@ -33,17 +33,12 @@ public final class ReplicaHealthSource implements SectionSource {
     public SectionData read(String instance, Instant from, Instant to) {
         ConfiguredReplicas.Now now = live.get();
         List<String> lines = new ArrayList<>(now.lines());
-        int replicaBackups = 0;
         int refused = 0;
-        List<BackupRecord> rows = catalog.backups().startedBetween(instance, from, to.plusMillis(1));
-        Map<String, SourceState> replicas = catalog.backups().sources().replicasOf(instance);
-        for (int i = rows.size() - 1; i >= 0 && !replicas.isEmpty(); i--) {
-            BackupRecord b = rows.get(i);
-            SourceState s = replicas.get(b.id());
-            if (s == null) {
-                continue;
-            }
-            replicaBackups++;
+        List<BackupSources.ReplicaBackup> rows = catalog.backups().sources().replicaBackupsBetween(instance, from,
+                to.plusMillis(1));
+        for (int i = rows.size() - 1; i >= 0; i--) {
+            BackupRecord b = rows.get(i).backup();
+            SourceState s = rows.get(i).source();
             boolean bad = s.lagSeconds() == null || b.reason() != null && b.reason().startsWith("replica ");
             refused += bad ? 1 : 0;
             if (lines.size() < now.lines().size() + SHOWN) {
@@ -52,10 +47,10 @@ public final class ReplicaHealthSource implements SectionSource {
                         + (bad && b.reason() != null ? ": " + b.reason() : ""));
             }
         }
-        if (replicaBackups == 0 && now.checked() == 0) {
+        if (rows.isEmpty() && now.checked() == 0) {
             return SectionData.notRecorded();
         }
-        String summary = replicaBackups + " backup(s) of a replica in the window, " + refused
+        String summary = rows.size() + " backup(s) of a replica in the window, " + refused
                 + " refused or stale because replication was broken or behind";
         if (now.checked() > 0) {
             summary = now.checked() + " configured replica(s) checked now, " + now.healthy() + " healthy; " + summary;

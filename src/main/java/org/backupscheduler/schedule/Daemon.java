@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.backupscheduler.backup.ProgressListener;
 import org.backupscheduler.catalog.BackupRecord;
@@ -248,8 +249,7 @@ public final class Daemon implements AutoCloseable {
     /** Fires this close to a run's start are the same burst (see runBackup). */
     private static final Duration BURST = Duration.ofSeconds(1);
     /** When the run this daemon is doing now started; null when none runs. */
-    private final java.util.concurrent.atomic.AtomicReference<Instant> runStartedAt =
-            new java.util.concurrent.atomic.AtomicReference<>();
+    private final AtomicReference<Instant> runStartedAt = new AtomicReference<>();
 
     void runDrill() {
         List<BackupRecord> verified = catalog.backups().listByStatus(config.instance(), BackupStatus.VERIFIED);

@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import org.backupscheduler.backup.CompressedLayout;
+import org.backupscheduler.backup.Manifest;
 import org.backupscheduler.backup.RepositoryLayout;
 import org.backupscheduler.backup.Zstd;
 import org.backupscheduler.engine.EngineCommands;
@@ -34,17 +35,19 @@ public final class WorkingCopy {
     }
 
     /**
-     * The bytes a working copy of {@code backupDir} takes: its manifest's size for a folder, the
-     * files inside the stream for a compressed backup (its size_bytes is the compressed size, a
-     * fraction of what the extraction writes). Reading the stream's listing costs one
-     * decompression; a restore re-reads it for its checksums anyway.
+     * The bytes a working copy of {@code backupDir} takes: its size for a folder; for a compressed
+     * backup (whose size_bytes is the compressed size) what the manifest says the stream extracts
+     * to, counted as it passed at backup time.
      */
     public static long bytesNeeded(Path backupDir, long recordedBytes) throws IOException {
-        Optional<Path> stream = CompressedLayout.find(backupDir);
-        if (stream.isEmpty()) {
+        if (!CompressedLayout.isCompressed(backupDir)) {
             return recordedBytes;
         }
-        return StreamStructureCheck.list(stream.get()).files().values().stream().mapToLong(Long::longValue).sum();
+        Long extracted = Manifest.read(backupDir).extractedBytes();
+        if (extracted == null) {
+            throw new Unreadable("the manifest of " + backupDir + " does not say what its stream extracts to");
+        }
+        return extracted;
     }
 
     /** Lays out {@code backupDir}'s files in {@code <scratch>/<name>} and returns that folder. */

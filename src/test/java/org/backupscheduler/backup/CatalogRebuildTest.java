@@ -37,7 +37,7 @@ class CatalogRebuildTest {
         String id = d.getFileName().toString();
         new Manifest(source == null ? 1 : Manifest.FORMAT, "db1", id, "full", null, "mariadb-backup", "10.11", T,
                 T.plusSeconds(5), 0L, 10L, "mysql-bin.000002", 400L, "0-2-7", "127.0.0.1:3307", 2L, Map.of(),
-                FileChecksums.ALGORITHM, FileChecksums.scan(d, done -> { }), source, stale, why).write(d);
+                FileChecksums.ALGORITHM, FileChecksums.scan(d, done -> { }), source, stale, why, null).write(d);
     }
 
     @Test

@@ -24,6 +24,7 @@ import java.util.regex.Pattern;
 
 import org.backupscheduler.catalog.Catalog;
 import org.backupscheduler.catalog.LockActions;
+import org.backupscheduler.sandbox.LongMyisamUpdate;
 import org.backupscheduler.sandbox.SandboxOptions;
 import org.backupscheduler.sandbox.SandboxServer;
 import org.backupscheduler.sandbox.SqlValues;
@@ -49,7 +50,6 @@ class LocksIT {
     @TempDir
     Path dir;
     private final List<CompletableFuture<?>> background = new ArrayList<>();
-    private final AtomicLong blockerId = new AtomicLong();
     private final List<AutoCloseable> toStop = new ArrayList<>();
 
     @BeforeAll
@@ -74,13 +74,6 @@ class LocksIT {
         for (AutoCloseable c : toStop) {
             c.close();
         }
-        if (blockerId.get() != 0) {
-            try {
-                server.execute("KILL " + blockerId.get());
-            } catch (Exception e) {
-                // already killed by the policy
-            }
-        }
         for (CompletableFuture<?> f : background) {
             try {
                 f.get(60, TimeUnit.SECONDS);
@@ -90,24 +83,11 @@ class LocksIT {
         }
     }
 
-    /** The maintenance job: a 60 s UPDATE holding the MyISAM table. Returns its connection id. */
+    /** The maintenance job: a 60 s UPDATE holding the MyISAM table, ended after the test. Returns its id. */
     private long startBlocker() throws Exception {
-        background.add(CompletableFuture.runAsync(() -> {
-            try (var c = server.connect(); var st = c.createStatement()) {
-                try (var rs = st.executeQuery("SELECT CONNECTION_ID()")) {
-                    rs.next();
-                    blockerId.set(rs.getLong(1));
-                }
-                st.execute("UPDATE shop.audit SET event = CONCAT(event, '') WHERE SLEEP(0.003) = 0");
-            } catch (Exception e) {
-                // KILLed: the point of the test
-            }
-        }));
-        for (int i = 0; i < 100 && blockerId.get() == 0; i++) {
-            Thread.sleep(20);
-        }
-        Thread.sleep(500);
-        return blockerId.get();
+        LongMyisamUpdate update = LongMyisamUpdate.start(server);
+        toStop.add(update);
+        return update.id();
     }
 
     private Path config(String action) throws IOException {

@@ -59,9 +59,7 @@ class DaemonIT {
             Path config = TestSetup.config(dir, primary, TestSetup.passwordFile(dir, "pw", TestSetup.BACKUP_PASSWORD),
                     String.join("\n", "schedule:", "  full: '*/3 * * * * ?'", "verify:", "  deep: 'off'",
                             "metrics:", "  listen: 127.0.0.1:" + port));
-            Process daemon = new ProcessBuilder("java", "-jar",
-                    Path.of("target/backup-scheduler.jar").toAbsolutePath().toString(), "--config", config.toString(),
-                    "daemon").redirectErrorStream(true).redirectOutput(dir.resolve("daemon.out").toFile()).start();
+            Process daemon = daemon(config);
             try {
                 awaitVerified(config, 3, daemon);
                 HttpResponse<String> metrics = get(port, "/metrics");
@@ -99,9 +97,7 @@ class DaemonIT {
                     String.join("\n", "schedule:", "  full: '*/3 * * * * ?'", "verify:", "  deep: 'off'",
                             "locks:", "  wait-threshold: 10m", "  action: print",
                             "metrics:", "  listen: 127.0.0.1:" + port));
-            Process daemon = new ProcessBuilder("java", "-jar",
-                    Path.of("target/backup-scheduler.jar").toAbsolutePath().toString(), "--config", config.toString(),
-                    "daemon").redirectErrorStream(true).redirectOutput(dir.resolve("daemon.out").toFile()).start();
+            Process daemon = daemon(config);
             Instant testStart = Instant.now();
             try {
                 try (LongMyisamUpdate maintenance = LongMyisamUpdate.start(primary)) {
@@ -139,9 +135,7 @@ class DaemonIT {
             Path config = TestSetup.config(dir, primary, TestSetup.passwordFile(dir, "pw", TestSetup.BACKUP_PASSWORD),
                     String.join("\n", "schedule:", "  full: '*/2 * * * * ?'", "verify:", "  after-backup: []",
                             "  deep: 'off'", "metrics:", "  listen: 127.0.0.1:" + freePort()));
-            Process daemon = new ProcessBuilder("java", "-jar",
-                    Path.of("target/backup-scheduler.jar").toAbsolutePath().toString(), "--config", config.toString(),
-                    "daemon").redirectErrorStream(true).redirectOutput(dir.resolve("daemon.out").toFile()).start();
+            Process daemon = daemon(config);
             try {
                 awaitRow(config, daemon, r -> "COMPLETED".equals(r.get("status")) || "EXPIRED".equals(r.get("status")));
                 for (int i = 0; i < 100 && list(config).stream().anyMatch(r -> "RUNNING".equals(r.get("status"))); i++) {
@@ -220,9 +214,7 @@ class DaemonIT {
                         Coordinates.NONE, "127.0.0.1", 1L, dir.resolve("repo/mis/20000101-000000F").toString(), null),
                         ProcessIdentity.current());
             }
-            Process daemon = new ProcessBuilder("java", "-jar",
-                    Path.of("target/backup-scheduler.jar").toAbsolutePath().toString(), "--config", config.toString(),
-                    "daemon").redirectErrorStream(true).redirectOutput(dir.resolve("daemon.out").toFile()).start();
+            Process daemon = daemon(config);
             try {
                 for (int i = 0; i < 300 && list(config).size() < 2 && daemon.isAlive(); i++) {
                     Thread.sleep(200);
@@ -382,10 +374,19 @@ class DaemonIT {
         return config;
     }
 
+    /** The daemon as systemd starts it: its own JVM from the built jar, its output in daemon.out. */
+    private Process daemon(Path config) throws IOException {
+        return daemon(config, dir.resolve("daemon.out"));
+    }
+
     private Process daemon(Path config, String name) throws IOException {
+        return daemon(config, dir.resolve("daemon-" + name + ".out"));
+    }
+
+    private static Process daemon(Path config, Path output) throws IOException {
         return new ProcessBuilder("java", "-jar", Path.of("target/backup-scheduler.jar").toAbsolutePath().toString(),
-                "--config", config.toString(), "daemon").redirectErrorStream(true)
-                .redirectOutput(dir.resolve("daemon-" + name + ".out").toFile()).start();
+                "--config", config.toString(), "daemon").redirectErrorStream(true).redirectOutput(output.toFile())
+                .start();
     }
 
     private static long ran(List<Map<String, Object>> rows) {
