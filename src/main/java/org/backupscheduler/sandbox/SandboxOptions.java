@@ -11,14 +11,6 @@ public record SandboxOptions(String name, int serverId, boolean binlog, boolean 
         return new SandboxOptions(name, 1, true, false, "128M", Path.of("/tmp"), List.of());
     }
 
-    /** A throw-away server on a restored copy: no binlog, nothing it writes matters. */
-    public static SandboxOptions drill(String name) {
-        // The copy holds the source's accounts (root may need a password or a unix socket) and,
-        // from a replica, its replication settings: ignore the one, never start the other.
-        return new SandboxOptions(name, 9999, false, false, "128M", Path.of("/tmp"), List.of(
-                "skip-grant-tables", "skip-slave-start", "event-scheduler=OFF"));
-    }
-
     public static SandboxOptions replica(String name, int serverId) {
         return new SandboxOptions(name, serverId, true, true, "128M", Path.of("/tmp"), List.of(
                 "log-slave-updates=1"));

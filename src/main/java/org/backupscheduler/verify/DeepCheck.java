@@ -2,6 +2,7 @@ package org.backupscheduler.verify;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -13,13 +14,11 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
-import org.backupscheduler.sandbox.SandboxOptions;
-import org.backupscheduler.sandbox.SandboxServer;
-
 /**
- * The restore drill: a throw-away server (own port, socket, tmpdir) starts on the prepared copy,
- * CHECK TABLE runs on every table, and the schemas and tables must be those recorded at backup
- * time. Its duration is what a restore of this backup costs before any data can be read.
+ * The restore drill: a throw-away server ({@link DrillServer}: reachable only over a private
+ * socket) starts on the prepared copy, CHECK TABLE runs on every table, and the schemas and tables
+ * must be those recorded at backup time. Its duration is what a restore of this backup costs
+ * before any data can be read.
  */
 final class DeepCheck {
     /** Schemas the server makes up at runtime, not files of the backup. */
@@ -28,10 +27,18 @@ final class DeepCheck {
     private DeepCheck() {
     }
 
-    static List<String> problems(Path preparedDatadir, Map<String, List<String>> inventory) throws IOException {
+    /** {@code deadline} bounds the drill server's life: a drill still running then is ended. */
+    static List<String> problems(Path preparedDatadir, Map<String, List<String>> inventory, Duration deadline)
+            throws IOException {
         List<String> problems = new ArrayList<>();
-        try (SandboxServer server = SandboxServer.onDatadir(SandboxOptions.drill("drill"), preparedDatadir);
-             Connection c = server.connect(); Statement st = c.createStatement()) {
+        try (DrillServer server = DrillServer.start(preparedDatadir, deadline)) {
+            query(server, inventory, problems);
+        }
+        return problems;
+    }
+
+    private static void query(DrillServer server, Map<String, List<String>> inventory, List<String> problems) {
+        try (Connection c = server.connect(); Statement st = c.createStatement()) {
             Map<String, Set<String>> found = new TreeMap<>();
             try (ResultSet rs = st.executeQuery("SELECT TABLE_SCHEMA, TABLE_NAME, TABLE_TYPE FROM "
                     + "information_schema.TABLES WHERE TABLE_SCHEMA NOT IN ('information_schema', "
@@ -46,11 +53,11 @@ final class DeepCheck {
                     check(st, schema.getKey(), table, problems);
                 }
             }
-            server.stop();
         } catch (SQLException e) {
-            problems.add("the restored copy could not be queried: " + e.getMessage());
+            String ended = server.ended();
+            problems.add("the restored copy could not be queried: " + e.getMessage()
+                    + (ended == null ? "" : " (the drill server ended: " + ended + ")"));
         }
-        return problems;
     }
 
     static void compare(Map<String, List<String>> inventory, Map<String, Set<String>> found, List<String> problems) {

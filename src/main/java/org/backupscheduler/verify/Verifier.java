@@ -137,7 +137,7 @@ public final class Verifier {
             Instant drill = clock.instant();
             log.info("restore drill: starting a throw-away server on the prepared copy of {}", backup.id());
             List<String> problems = DeepCheck.problems(scratch.dir().resolve("data"),
-                    Manifest.read(Path.of(backup.path())).inventory());
+                    Manifest.read(Path.of(backup.path())).inventory(), config.schedule().runTimeout());
             // The drill's duration includes the prepare: together they are what a restore costs.
             LevelResult r = result(Level.DEEP, problems, start);
             record(backup, r, drill);
