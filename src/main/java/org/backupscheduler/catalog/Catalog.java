@@ -15,6 +15,10 @@ import org.flywaydb.core.api.FlywayException;
  * connections, because an H2 file shared by two processes breaks long ones (DESIGN.md, facts).
  */
 public final class Catalog implements AutoCloseable {
+    static {
+        EmbeddedH2.bindLoopback();
+    }
+
     private final String url;
     private final Properties credentials;
     /** Keeps an embedded H2 database open between short connections; null for server catalogs. */
@@ -29,16 +33,25 @@ public final class Catalog implements AutoCloseable {
     /** Opens the catalog at {@code url}, creating and migrating its schema when needed. */
     public static Catalog open(String url, String user, String password) {
         String effective = effectiveUrl(url);
-        Properties credentials = new Properties();
-        credentials.setProperty("user", user == null ? (isH2(url) ? "sa" : "root") : user);
-        credentials.setProperty("password", password == null ? "" : password);
+        if (isH2(url)) {
+            EmbeddedH2.checkLoopbackListener();
+        }
+        // An H2 file with no account configured (the default catalog) keeps its own password.
+        EmbeddedH2 embedded = (user == null || user.equalsIgnoreCase("sa")) && (password == null || password.isEmpty())
+                ? EmbeddedH2.of(url) : null;
+        Properties credentials = embedded != null ? embedded.credentials() : new Properties();
+        if (embedded == null) {
+            credentials.setProperty("user", user == null ? (isH2(url) ? "sa" : "root") : user);
+            credentials.setProperty("password", password == null ? "" : password);
+        }
         for (int attempt = 1; ; attempt++) {
             Connection keeper = null;
             try {
                 // The keeper opens before Flyway: were it opened after, the file would close between
                 // the two and a `backup list` started then would become its AUTO_SERVER owner, and our
                 // connections would break when that short process exits.
-                keeper = isH2(url) ? DriverManager.getConnection(effective, credentials) : null;
+                keeper = embedded != null ? embedded.connect(effective, credentials)
+                        : isH2(url) ? DriverManager.getConnection(effective, credentials) : null;
                 Flyway.configure()
                         .dataSource(effective, credentials.getProperty("user"), credentials.getProperty("password"))
                         .locations("classpath:db/migration")
@@ -90,7 +103,8 @@ public final class Catalog implements AutoCloseable {
 
     /**
      * Two processes (a cron run beside the daemon) may open one H2 file: AUTO_SERVER lets the
-     * second connect through the first instead of failing with "already in use".
+     * second connect through the first instead of failing with "already in use". Its listener is
+     * bound to loopback ({@link EmbeddedH2}).
      */
     static String effectiveUrl(String url) {
         if (isH2(url) && url.startsWith("jdbc:h2:file:") && !url.toUpperCase().contains("AUTO_SERVER")) {

@@ -23,10 +23,16 @@ public final class ListeningSockets {
 
     /** One listening TCP socket: its local address as the kernel shows it, and its port. */
     public record Tcp(String address, int port) {
-        /** 127.0.0.0/8 or ::1 (the kernel writes IPv4 addresses as little-endian hex). */
+        /**
+         * 127.0.0.0/8, ::ffff:127.0.0.0/104 or ::1. The kernel writes addresses as 32-bit words in
+         * host (little-endian) order: 127.0.0.1 is 0100007F, ::ffff:127.0.0.1 ends FFFF00000100007F.
+         */
         public boolean loopback() {
-            return address.length() == 8 ? address.endsWith("7F")
-                    : address.equals("00000000000000000000000001000000");
+            if (address.length() == 8) {
+                return address.endsWith("7F");
+            }
+            return address.equals("00000000000000000000000001000000")
+                    || address.startsWith("0000000000000000FFFF0000") && address.endsWith("7F");
         }
     }
 
