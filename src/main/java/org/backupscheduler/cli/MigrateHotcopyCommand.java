@@ -5,7 +5,6 @@ import java.io.PrintWriter;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -87,15 +86,13 @@ final class MigrateHotcopyCommand implements Callable<Integer> {
         for (String w : config.warnings()) {
             out.println("warning: " + w);
         }
-        String yaml = ConfigYamlWriter.write(config);
         if (writeConfig == null) {
             out.println();
-            out.print(yaml);
+            out.print(ConfigYamlWriter.write(config));
             return 0;
         }
         try {
-            // CREATE_NEW: refusing to overwrite is atomic, not a check followed by a write
-            Files.writeString(writeConfig, yaml, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            ConfigYamlWriter.writeNew(writeConfig, config);
         } catch (FileAlreadyExistsException e) {
             throw new UserError("config file " + writeConfig + " already exists; not overwritten",
                     "pass another --write-config FILE, or move the existing one aside first", UserError.USAGE);

@@ -1,14 +1,29 @@
 package org.backupscheduler.migrate;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.stream.Collectors;
 
 /**
  * Writes a {@link MigratedConfig} as a commented backup.yml. Every string is single-quoted YAML
- * (a quote doubled), so no value from a crontab can change the structure. No password, ever.
+ * (a quote doubled), so no value from a crontab can change the structure. No password, ever;
+ * the file is written 0600 all the same: it names the accounts and the commands run as root.
  */
 public final class ConfigYamlWriter {
 
     private ConfigYamlWriter() {
+    }
+
+    /**
+     * Writes the config to a new file, mode 0600 from its creation; an existing file is never
+     * overwritten ({@link java.nio.file.FileAlreadyExistsException}: refusing is atomic).
+     */
+    public static void writeNew(Path file, MigratedConfig c) throws IOException {
+        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(file, write(c), StandardCharsets.UTF_8);
     }
 
     public static String write(MigratedConfig c) {

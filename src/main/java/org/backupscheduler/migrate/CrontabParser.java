@@ -7,27 +7,23 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.backupscheduler.migrate.ShellWords.Word;
+
 /**
  * Reads a user crontab (or /etc/crontab, with its user field) and takes apart every line that
  * runs {@code mysqlhotcopy} or {@code mariadb-hotcopy}. Other lines are ignored; environment
- * lines (MAILTO, PATH, ...) are collected. A password (-p, --password, MYSQL_PWD) is recorded
- * only as "was there": it is never kept, so it cannot leak into a config or a log.
+ * lines (MAILTO, PATH, ...) are collected. A password (any spelling hotcopy accepts, MYSQL_PWD,
+ * or another command's {@code -p}) is recorded only as "was there" and cut out of the line as
+ * written, quotes and all: it is never kept, so it cannot leak into a config or a log.
  */
 public final class CrontabParser {
     private static final Pattern ENV = Pattern.compile("^\\s*([A-Za-z_][A-Za-z0-9_]*)\\s*=\\s*(.*)$");
     private static final Pattern NICKNAME = Pattern.compile("@(reboot|yearly|annually|monthly|weekly|daily|midnight|hourly)");
     private static final Pattern TOOL = Pattern.compile("(?:.*/)?(mysqlhotcopy|mariadb-hotcopy)");
-    /** Options that take a value, by every spelling mysqlhotcopy accepts (Getopt::Long). */
-    private static final Map<String, String> VALUED = Map.ofEntries(
-            Map.entry("-u", "user"), Map.entry("--user", "user"),
-            Map.entry("-p", "password"), Map.entry("--password", "password"),
-            Map.entry("-h", "host"), Map.entry("--host", "host"),
-            Map.entry("-P", "port"), Map.entry("--port", "port"),
-            Map.entry("-S", "socket"), Map.entry("--socket", "socket"),
-            Map.entry("--regexp", "regexp"), Map.entry("--method", "method"),
-            Map.entry("--suffix", "suffix"), Map.entry("--checkpoint", "checkpoint"),
-            Map.entry("--record_log_pos", "record_log_pos"), Map.entry("--tmpdir", "tmpdir"),
-            Map.entry("--chroot", "chroot"));
+    /** {@code NAME=} of an environment variable holding a password, {@code -p}, {@code --pass...=}. */
+    private static final Pattern FOREIGN_SECRET = Pattern.compile(
+            "((?i:[A-Za-z_]*(?:PWD|PASS)[A-Za-z_]*=)|-p(?=.)|--?(?i:pass)[A-Za-z_-]*=).*", Pattern.DOTALL);
+    private static final String MASK = "****";
 
     private CrontabParser() {
     }
@@ -78,10 +74,10 @@ public final class CrontabParser {
             return null;
         }
         String command = line.split("\\s+", commandStart + 1)[commandStart];
-        List<String> words = ShellWords.split(command);
+        List<Word> words = ShellWords.words(command);
         int toolAt = -1;
         for (int i = 0; i < words.size(); i++) {
-            if (TOOL.matcher(words.get(i)).matches()) {
+            if (TOOL.matcher(words.get(i).text()).matches()) {
                 toolAt = i;
                 break;
             }
@@ -89,104 +85,155 @@ public final class CrontabParser {
         if (toolAt < 0) {
             return null;
         }
-        String tool = TOOL.matcher(words.get(toolAt)).replaceAll("$1");
-        List<String> args = new ArrayList<>();
-        for (int i = toolAt + 1; i < words.size() && !ShellWords.isOperator(words.get(i)); i++) {
-            args.add(words.get(i));
+        String tool = TOOL.matcher(words.get(toolAt).text()).replaceAll("$1");
+        int argsEnd = toolAt + 1;
+        while (argsEnd < words.size() && !ShellWords.isOperator(words.get(argsEnd).text())) {
+            argsEnd++;
         }
-        return build(n, line, schedule, tool, args, warnings);
+        List<Cut> cuts = new ArrayList<>();
+        HotcopyArgs args = HotcopyArgs.read(n, words.subList(toolAt + 1, argsEnd), cuts, warnings);
+        // The other words of the line (an environment prefix, the commands around hotcopy's) are
+        // not hotcopy's: cut whatever looks like a password there too.
+        boolean envPassword = false;
+        for (int i = 0; i < words.size(); i++) {
+            if (i <= toolAt || i >= argsEnd) {
+                envPassword |= cutForeignSecret(words.get(i), cuts) && i < toolAt;
+            }
+        }
+        if (envPassword) {
+            warnings.add("line " + n + ": the hotcopy command is given a password in its environment; it is not "
+                    + "copied. Write it to the password-file named in the config (mode 0600) and remove it "
+                    + "from the crontab");
+        }
+        String redacted = redact(line, line.length() - command.length(), cuts);
+        return args.job(n, redacted, schedule, tool, envPassword, warnings);
     }
 
-    private static HotcopyJob build(int n, String line, String schedule, String tool, List<String> args,
-                                    List<String> warnings) {
-        Map<String, String> values = new LinkedHashMap<>();
-        List<String> flags = new ArrayList<>();
-        List<String> regexps = new ArrayList<>();
-        List<String> positional = new ArrayList<>();
-        boolean password = false;
-        for (int i = 0; i < args.size(); i++) {
-            String a = args.get(i);
-            if (a.equals("--")) {
-                positional.addAll(args.subList(i + 1, args.size()));
-                break;
-            }
-            if (!a.startsWith("-") || a.equals("-")) {
-                positional.add(a);
-                continue;
-            }
-            String name = a;
-            String value = null;
-            int eq = a.indexOf('=');
-            if (a.startsWith("--") && eq > 0) {
-                name = a.substring(0, eq);
-                value = a.substring(eq + 1);
-            } else if (!a.startsWith("--") && a.length() > 2) {
-                // -uroot, -psecret, -P3307: Getopt::Long bundled value
-                name = a.substring(0, 2);
-                value = a.substring(2);
-            }
-            String key = VALUED.get(name);
-            if (key == null) {
-                flags.add(name.replaceFirst("^-+", "").replace('_', '-'));
-                continue;
-            }
-            if (value == null) {
-                if (i + 1 < args.size()) {
-                    value = args.get(++i);
-                } else {
-                    warnings.add("line " + n + ": " + name + " has no value");
+    /** Part of the line to replace: characters {@code [start, end)} of the command. */
+    record Cut(int start, int end, String replacement) {
+    }
+
+    /**
+     * What hotcopy's options say, read by its own rules ({@link HotcopyOptions}); the words that
+     * hold its password become cuts.
+     */
+    private record HotcopyArgs(Map<String, String> values, List<String> flags, List<String> regexps,
+                               List<String> positional, boolean password) {
+
+        static HotcopyArgs read(int n, List<Word> args, List<Cut> cuts, List<String> warnings) {
+            Map<String, String> values = new LinkedHashMap<>();
+            List<String> flags = new ArrayList<>();
+            List<String> regexps = new ArrayList<>();
+            List<String> positional = new ArrayList<>();
+            boolean password = false;
+            for (int i = 0; i < args.size(); i++) {
+                Word w = args.get(i);
+                String a = w.text();
+                if (a.equals("--")) {
+                    args.subList(i + 1, args.size()).forEach(p -> positional.add(p.text()));
+                    break;
+                }
+                if (!a.startsWith("-") || a.equals("-")) {
+                    positional.add(a);
                     continue;
                 }
+                HotcopyOptions.Parsed o = HotcopyOptions.parse(a);
+                if (o.option() == null || !o.option().valued()) {
+                    String name = o.option() == null ? o.name().replaceFirst("^-+", "") : o.option().key();
+                    flags.add((o.negated() ? "no-" : "") + name.replace('_', '-'));
+                    continue;
+                }
+                String value = o.value();
+                if (o.isPassword()) {
+                    password = true;
+                    if (value != null) {
+                        boolean glued = !a.startsWith(o.name() + "=");
+                        cuts.add(new Cut(w.start(), w.end(), o.name() + (glued ? "" : "=") + MASK));
+                    } else if (i + 1 < args.size()) {
+                        cuts.add(new Cut(args.get(i + 1).start(), args.get(i + 1).end(), MASK));
+                    }
+                }
+                if (value == null) {
+                    // Getopt::Long gives a valued option the next word, whatever it looks like.
+                    if (i + 1 >= args.size()) {
+                        warnings.add("line " + n + ": " + o.name() + " has no value");
+                        continue;
+                    }
+                    value = args.get(++i).text();
+                }
+                if (o.isPassword()) {
+                    continue;
+                }
+                if (o.option().key().equals("regexp")) {
+                    regexps.add(value);
+                } else {
+                    values.put(o.option().key(), value);
+                }
             }
-            if (key.equals("password")) {
-                password = true;
-            } else if (key.equals("regexp")) {
-                regexps.add(value);
-            } else {
-                values.put(key, value);
+            return new HotcopyArgs(values, flags, regexps, positional, password);
+        }
+
+        HotcopyJob job(int n, String redactedLine, String schedule, String tool, boolean envPassword,
+                       List<String> warnings) {
+            if (password) {
+                warnings.add("line " + n + ": the crontab holds a password (-p/--password); it is not copied. "
+                        + "Write it to the password-file named in the config (mode 0600) and remove it from the "
+                        + "crontab");
             }
-        }
-        if (password) {
-            warnings.add("line " + n + ": the crontab holds a password (-p/--password); it is not copied. "
-                    + "Write it to the password-file named in the config (mode 0600) and remove it from the crontab");
-        }
-        // mysqlhotcopy: db... [target]; the last argument is the target when it is a path
-        String target = null;
-        if (positional.size() > 1 || (positional.size() == 1 && !regexps.isEmpty())) {
-            String last = positional.get(positional.size() - 1);
-            if (last.startsWith("/") || last.startsWith("~") || last.startsWith("$") || last.startsWith(".")) {
-                target = last;
-                positional = positional.subList(0, positional.size() - 1);
+            // mysqlhotcopy: db... [target]; the last argument is the target when it is a path
+            List<String> dbs = positional;
+            String target = null;
+            if (dbs.size() > 1 || (dbs.size() == 1 && !regexps.isEmpty())) {
+                String last = dbs.get(dbs.size() - 1);
+                if (last.startsWith("/") || last.startsWith("~") || last.startsWith("$") || last.startsWith(".")) {
+                    target = last;
+                    dbs = dbs.subList(0, dbs.size() - 1);
+                }
             }
-        }
-        List<String> databases = new ArrayList<>();
-        for (String p : positional) {
-            int slash = p.indexOf("./");
-            if (slash > 0 && p.endsWith("/")) {
-                // db./regex/ copies only the matching tables of db
-                databases.add(p.substring(0, slash));
-                regexps.add(p.substring(slash + 1));
-            } else {
-                databases.add(p);
+            List<String> databases = new ArrayList<>();
+            List<String> tableRegexps = new ArrayList<>(regexps);
+            for (String p : dbs) {
+                int slash = p.indexOf("./");
+                if (slash > 0 && p.endsWith("/")) {
+                    // db./regex/ copies only the matching tables of db
+                    databases.add(p.substring(0, slash));
+                    tableRegexps.add(p.substring(slash + 1));
+                } else {
+                    databases.add(p);
+                }
             }
-        }
-        Integer port = null;
-        if (values.containsKey("port")) {
-            try {
-                port = Integer.valueOf(values.get("port"));
-            } catch (NumberFormatException e) {
-                warnings.add("line " + n + ": port '" + values.get("port") + "' is not a number, ignored");
+            Integer port = null;
+            if (values.containsKey("port")) {
+                try {
+                    port = Integer.valueOf(values.get("port"));
+                } catch (NumberFormatException e) {
+                    warnings.add("line " + n + ": port '" + values.get("port") + "' is not a number, ignored");
+                }
             }
+            return new HotcopyJob(n, redactedLine, schedule, tool, values.get("user"), password || envPassword,
+                    values.get("host"), port, values.get("socket"), databases, tableRegexps, target, flags);
         }
-        return new HotcopyJob(n, redact(line), schedule, tool, values.get("user"), password, values.get("host"),
-                port, values.get("socket"), databases, regexps, target, flags);
     }
 
-    /** The line with any password replaced, so it can be printed. */
-    static String redact(String line) {
-        return line.replaceAll("(--password[= ])\\S+", "$1****")
-                .replaceAll("(\\s-p ?)(?!-)\\S+", "$1****")
-                .replaceAll("(MYSQL_PWD=)\\S+", "$1****");
+    /**
+     * A word of another command (or the environment) that carries a password the way MySQL's
+     * tools and the shell spell it: {@code MYSQL_PWD=x}, {@code -px}, {@code --password=x}.
+     */
+    private static boolean cutForeignSecret(Word w, List<Cut> cuts) {
+        Matcher m = FOREIGN_SECRET.matcher(w.text());
+        if (!m.matches()) {
+            return false;
+        }
+        cuts.add(new Cut(w.start(), w.end(), m.group(1) + MASK));
+        return true;
+    }
+
+    /** The line with every cut (offsets in the command, which starts at {@code offset}) masked. */
+    static String redact(String line, int offset, List<Cut> cuts) {
+        StringBuilder out = new StringBuilder(line);
+        cuts.stream().sorted((x, y) -> Integer.compare(y.start(), x.start())).forEach(c ->
+                out.replace(offset + c.start(), offset + c.end(), c.replacement()));
+        return out.toString();
     }
 
     private static String unquote(String v) {

@@ -102,11 +102,67 @@ class CrontabParserTest {
         assertFalse(c.warnings().toString().contains("hunter2"));
     }
 
+    /** Every way mariadb-hotcopy's Getopt::Long takes its password, and how the line then reads. */
     @Test
-    void redactsEveryPasswordSpelling() {
-        assertEquals("mysqlhotcopy -p **** db /x", CrontabParser.redact("mysqlhotcopy -p secret db /x"));
-        assertEquals("mysqlhotcopy -p**** db /x", CrontabParser.redact("mysqlhotcopy -psecret db /x"));
-        assertEquals("mysqlhotcopy --password=**** db", CrontabParser.redact("mysqlhotcopy --password=s db"));
-        assertEquals("mysqlhotcopy -P 3306 db", CrontabParser.redact("mysqlhotcopy -P 3306 db"));
+    void redactsEveryPasswordSpellingHotcopyAccepts() {
+        Map<String, String> redacted = new java.util.LinkedHashMap<>();
+        redacted.put("-p secret", "-p ****");
+        redacted.put("-psecret", "-p****");
+        redacted.put("-p=secret", "-p=****");
+        redacted.put("-p 'a b c'", "-p ****");
+        redacted.put("-p \"a b\\\" c\"", "-p ****");
+        redacted.put("-p -secret", "-p ****");
+        redacted.put("--password=secret", "--password=****");
+        redacted.put("--password secret", "--password ****");
+        redacted.put("'--password=a b'", "--password=****");
+        redacted.put("--pass=secret", "--pass=****");
+        redacted.put("--pass secret", "--pass ****");
+        redacted.put("--pa secret", "--pa ****");
+        redacted.put("--passw=secret", "--passw=****");
+        redacted.put("-password secret", "-password ****");
+        redacted.put("-pass=secret", "-pass=****");
+        redacted.put("--p secret", "--p ****");
+        // Not hotcopy's spelling (it stops with "Invalid option"), but the secret is on the line all the same.
+        redacted.put("--passwd=secret", "--passwd=****");
+        redacted.put("--passwd secret", "--passwd ****");
+        for (Map.Entry<String, String> e : redacted.entrySet()) {
+            ParsedCrontab c = CrontabParser.parse(List.of(
+                    "0 * * * * mysqlhotcopy -u root " + e.getKey() + " shop /backup/hot >> /var/log/h.log 2>&1"));
+            HotcopyJob j = c.jobs().get(0);
+            assertEquals("0 * * * * mysqlhotcopy -u root " + e.getValue() + " shop /backup/hot >> /var/log/h.log 2>&1",
+                    j.line(), e.getKey());
+            assertTrue(j.passwordInLine(), e.getKey());
+            assertEquals(List.of("shop"), j.databases(), e.getKey());
+            assertEquals("/backup/hot", j.targetDir(), e.getKey());
+            assertEquals("root", j.user(), e.getKey());
+            assertFalse(j.toString().contains("secret") || j.toString().contains("a b"), j.toString());
+            assertFalse(c.warnings().toString().contains("secret"), c.warnings().toString());
+        }
+    }
+
+    @Test
+    void passwordsOfTheEnvironmentAndOfOtherCommandsOnTheLineAreCutToo() {
+        ParsedCrontab c = CrontabParser.parse(List.of(
+                "0 * * * * MYSQL_PWD='env secret' mysqlhotcopy -u root shop /backup/hot "
+                        + "&& mysql -u root -pclientsecret -e 'FLUSH LOGS' && mysqladmin --password=admsecret ping"));
+        HotcopyJob j = c.jobs().get(0);
+        assertEquals("0 * * * * MYSQL_PWD=**** mysqlhotcopy -u root shop /backup/hot "
+                + "&& mysql -u root -p**** -e 'FLUSH LOGS' && mysqladmin --password=**** ping", j.line());
+        assertTrue(j.passwordInLine());
+        assertTrue(c.warnings().get(0).startsWith("line 1: the hotcopy command is given a password in its "
+                + "environment"), c.warnings().toString());
+    }
+
+    @Test
+    void optionsAreFoundByTheirAbbreviationsAndNegations() {
+        HotcopyJob j = CrontabParser.parse(List.of(
+                "@daily mysqlhotcopy --us=bk --ho db9 --po 3309 --noallowold --no-keepold --noindices -q shop /x"))
+                .jobs().get(0);
+        assertEquals("bk", j.user());
+        assertEquals("db9", j.host());
+        assertEquals(3309, j.port());
+        assertEquals(List.of("no-allowold", "no-keepold", "noindices", "quiet"), j.flags());
+        assertEquals(List.of("shop"), j.databases());
+        assertFalse(j.passwordInLine());
     }
 }

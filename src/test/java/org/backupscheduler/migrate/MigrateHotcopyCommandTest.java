@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 
 import org.backupscheduler.config.ConfigLoader;
 import org.backupscheduler.testing.TestSetup;
@@ -30,6 +31,7 @@ class MigrateHotcopyCommandTest {
         assertTrue(r.out().contains("warning: line 4: the crontab holds a password"), r.out());
         assertFalse(r.out().contains("S3cr3t") || r.err().contains("S3cr3t"), r.toString());
         assertFalse(Files.readString(yml).contains("S3cr3t"));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(yml)));
         assertEquals("@hourly", ConfigLoader.load(yml).schedule().full());
 
         // a second run must not overwrite what the user may have edited since
@@ -41,6 +43,30 @@ class MigrateHotcopyCommandTest {
         assertTrue(again.err().contains("error: config file " + yml + " already exists; not overwritten"), again.err());
         assertTrue(again.err().contains("HINT: pass another --write-config FILE"), again.err());
         assertEquals(before, Files.readString(yml));
+    }
+
+    @Test
+    void aQuotedOrAbbreviatedPasswordReachesNeitherTheTerminalNorTheConfig() throws Exception {
+        Path cron = dir.resolve("old.cron");
+        Files.write(cron, java.util.List.of(
+                "0 * * * * mysqlhotcopy -u root -p 'pw with spaces' game_db /backup/hotcopy",
+                "30 * * * * mysqlhotcopy -u root --pass pwabbrev log_db /backup/hotcopy",
+                "45 * * * * mysqlhotcopy -u root --passwd=pwtypo log_db /backup/hotcopy"));
+        Path yml = dir.resolve("new.yml");
+
+        TestSetup.Result r = TestSetup.cli("migrate", "hotcopy", "--crontab", cron.toString(),
+                "--write-config", yml.toString());
+
+        assertEquals(0, r.exitCode(), r.toString());
+        String written = Files.readString(yml);
+        for (String secret : java.util.List.of("pw with spaces", "spaces", "pwabbrev", "pwtypo")) {
+            assertFalse(r.toString().contains(secret), secret + " in " + r);
+            assertFalse(written.contains(secret), secret + " in " + written);
+        }
+        assertTrue(written.contains("#   line 1: 0 * * * * mysqlhotcopy -u root -p **** game_db /backup/hotcopy"),
+                written);
+        assertTrue(written.contains("# They copied the databases game_db, log_db;"), written);
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(yml)));
     }
 
     @Test
