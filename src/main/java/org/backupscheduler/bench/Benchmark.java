@@ -19,6 +19,7 @@ import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
 import org.apache.commons.io.file.PathUtils;
+import org.backupscheduler.config.ConfigTrust;
 import org.backupscheduler.backup.FileChecksums;
 import org.backupscheduler.catalog.BackupRecord;
 import org.backupscheduler.catalog.BackupStatus;
@@ -161,7 +162,7 @@ public final class Benchmark {
         Path replPw = secretFile(home.resolve("repl.password"), ReplicationPair.REPL_PASSWORD);
         Path config = home.resolve("backup.yml");
         // Verification is timed level by level below, not inside `backup run`.
-        Files.writeString(config, server.sourceConfigYaml("bench", home.resolve("repo"), "backup", pw)
+        ConfigTrust.write(config, server.sourceConfigYaml("bench", home.resolve("repo"), "backup", pw)
                 + "verify:\n  after-backup: []\n"
                 + pair.replicaConfigYaml("r1", replPw, "datadir: " + pair.replica().datadir()));
         return config;

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import org.backupscheduler.config.ConfigTrust;
 import org.backupscheduler.sandbox.SandboxServer;
 
 /**
@@ -33,7 +34,7 @@ final class DaemonMemory {
 
     void measure(Benchmark.Step step) throws IOException, SQLException, InterruptedException {
         Path config = home.resolve("daemon.yml");
-        Files.writeString(config, server.sourceConfigYaml("bench-daemon", home.resolve("daemon-repo"), "backup",
+        ConfigTrust.write(config, server.sourceConfigYaml("bench-daemon", home.resolve("daemon-repo"), "backup",
                 Benchmark.backupAccount(home, server))
                 + String.join("\n", "schedule:", "  full: '*/15 * * * * ?'", "verify:", "  deep: 'off'",
                 "metrics:", "  listen: 127.0.0.1:" + freePort(), ""));

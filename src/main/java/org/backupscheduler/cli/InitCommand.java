@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
+import org.backupscheduler.config.ConfigTrust;
 import org.backupscheduler.UserError;
 import org.backupscheduler.backup.RepositoryLayout;
 import picocli.CommandLine.Command;
@@ -50,7 +51,7 @@ final class InitCommand implements Callable<Integer> {
             if (file.toAbsolutePath().getParent() != null) {
                 Files.createDirectories(file.toAbsolutePath().getParent());
             }
-            Files.writeString(file, text);
+            ConfigTrust.write(file, text);
             RepositoryLayout.createPrivateDir(repository);
             ctx.catalog();
             ctx.out().println("wrote " + file + "; catalog ready at " + ctx.config().catalogUrl());

@@ -55,6 +55,7 @@ public final class ConfigLoader {
             throw new ConfigException("config file " + file + " not found",
                     "pass --config FILE, set " + ENV_VAR + ", or run 'backup init' to write a starter config");
         }
+        ConfigTrust.checkFile(file);
         BackupConfig config;
         try {
             config = mapper().readValue(file.toFile(), BackupConfig.class);
@@ -85,6 +86,7 @@ public final class ConfigLoader {
             throw new ConfigException("config file " + file + " is empty", "run 'backup init' for a starter config");
         }
         validate(config, file);
+        ConfigTrust.checkEngineArgs(config.engine().extraArgs(), file);
         return config;
     }
 

@@ -10,6 +10,7 @@ import java.sql.SQLException;
 import java.util.HexFormat;
 
 import org.apache.commons.io.file.PathUtils;
+import org.backupscheduler.config.ConfigTrust;
 import org.backupscheduler.sandbox.BackupAccount;
 import org.backupscheduler.sandbox.ReplicationPair;
 import org.backupscheduler.sandbox.SandboxServer;
@@ -62,12 +63,12 @@ public final class DemoLab implements AutoCloseable {
             Files.writeString(replPassword, ReplicationPair.REPL_PASSWORD + "\n");
             Path config = home.resolve("backup.yml");
             // A short lock threshold so the pile-up step ends in seconds, not the default 30 s.
-            Files.writeString(config, configYaml("demo", home, pair.primary(), passwordFile)
+            ConfigTrust.write(config, configYaml("demo", home, pair.primary(), passwordFile)
                     + "locks:\n  interval: 1s\n  wait-threshold: 3s\n  action: kill-blocker\n"
                     + pair.replicaConfigYaml("replica1", replPassword, "datadir: " + pair.replica().datadir()));
             // The account replicates to the replica, so the same password file serves both.
             Path replicaConfig = home.resolve("replica-backup.yml");
-            Files.writeString(replicaConfig, configYaml("demo-replica", home, pair.replica(), passwordFile));
+            ConfigTrust.write(replicaConfig, configYaml("demo-replica", home, pair.replica(), passwordFile));
             return new DemoLab(home, pair, config, replicaConfig, keep);
         } catch (IOException | SQLException | RuntimeException e) {
             pair.close();

@@ -13,6 +13,7 @@ import java.util.Map;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import org.backupscheduler.config.ConfigTrust;
 import org.backupscheduler.cli.Main;
 import org.backupscheduler.sandbox.BackupAccount;
 import org.backupscheduler.sandbox.SandboxServer;
@@ -42,7 +43,7 @@ public final class TestSetup {
     /** A config backing up {@code server} into {@code dir}/repo; {@code extra} is appended YAML. */
     public static Path config(Path dir, SandboxServer server, Path passwordFile, String extra) throws IOException {
         Path file = dir.resolve("backup.yml");
-        Files.writeString(file, server.sourceConfigYaml(server.name(), dir.resolve("repo"), BACKUP_USER, passwordFile)
+        ConfigTrust.write(file, server.sourceConfigYaml(server.name(), dir.resolve("repo"), BACKUP_USER, passwordFile)
                 + (extra == null ? "" : extra) + "\n");
         return file;
     }
