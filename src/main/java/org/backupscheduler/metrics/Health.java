@@ -13,21 +13,40 @@ import org.backupscheduler.catalog.Backups;
 /**
  * {@code /health}: is the newest VERIFIED backup young enough for the schedule (one interval plus
  * the run timeout), and how did the last run end? "ok" or "failing", with the numbers.
+ *
+ * <p>Anyone who can reach the port reads it, so by default it says no more than ids, statuses
+ * and ages: why a run failed (a server's error text, naming hosts and accounts) only with
+ * {@code metrics.details: true}.
  */
 public final class Health {
     private final Backups backups;
     private final String instance;
     private final Duration allowedAge;
     private final Clock clock;
+    private final boolean details;
 
-    public Health(Backups backups, String instance, Duration allowedAge, Clock clock) {
+    public Health(Backups backups, String instance, Duration allowedAge, Clock clock, boolean details) {
         this.backups = backups;
         this.instance = instance;
         this.allowedAge = allowedAge;
         this.clock = clock;
+        this.details = details;
     }
 
+    /** The health as served; "failing" when the catalog cannot be read (why: with details only). */
     public Map<String, Object> check() {
+        try {
+            return read();
+        } catch (RuntimeException e) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("status", "failing");
+            m.put("instance", instance);
+            m.put("error", details ? "catalog unreadable: " + e.getMessage() : "catalog unreadable");
+            return m;
+        }
+    }
+
+    private Map<String, Object> read() {
         Map<String, Object> m = new LinkedHashMap<>();
         List<BackupRecord> verified = backups.listByStatus(instance, BackupStatus.VERIFIED);
         List<BackupRecord> last = backups.list(instance, 1, 0);
@@ -41,7 +60,9 @@ public final class Health {
         m.put("allowed_age_seconds", allowedAge.toSeconds());
         m.put("last_run", last.isEmpty() ? null : last.get(0).id());
         m.put("last_run_status", last.isEmpty() ? null : last.get(0).status().name());
-        m.put("last_run_reason", last.isEmpty() ? null : last.get(0).reason());
+        if (details) {
+            m.put("last_run_reason", last.isEmpty() ? null : last.get(0).reason());
+        }
         return m;
     }
 

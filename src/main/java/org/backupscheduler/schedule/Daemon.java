@@ -87,8 +87,8 @@ public final class Daemon implements AutoCloseable {
         String deep = "off".equalsIgnoreCase(config.verify().deep()) ? null
                 : CronSpec.toQuartz("verify.deep", config.verify().deep());
         Duration allowed = CronSpec.interval(full, clock.instant()).plus(config.schedule().runTimeout());
-        Health health = new Health(catalog.backups(), config.instance(), allowed, clock);
-        http = MetricsServer.start(config.metrics().listen(), metrics, () -> safely(health));
+        Health health = new Health(catalog.backups(), config.instance(), allowed, clock, config.metrics().details());
+        http = MetricsServer.start(config.metrics().listen(), metrics, health::check);
         log.info("serving /metrics and /health on {}", config.metrics().listen());
 
         scheduler = new StdSchedulerFactory(JobStore.properties(config.instance(), catalog)).getScheduler();
@@ -173,17 +173,6 @@ public final class Daemon implements AutoCloseable {
         Instant due = CronSpec.next(full, newest.get(0).startedAt());
         return due != null && due.isBefore(clock.instant()) ? Optional.of(String.valueOf(due.toEpochMilli()))
                 : Optional.empty();
-    }
-
-    private static Map<String, Object> safely(Health health) {
-        try {
-            return health.check();
-        } catch (RuntimeException e) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("status", "failing");
-            m.put("error", "catalog unreadable: " + e.getMessage());
-            return m;
-        }
     }
 
     /** Blocks until {@link #close()} has finished. */
