@@ -73,7 +73,7 @@ public final class Benchmark {
         }
     }
 
-    /** Parses the options and runs; returns the exit code (cli.BenchMain exits with it). */
+    /** Parses the options and runs; returns the exit code (BenchMain exits with it). */
     public static int run(String[] args) throws Exception {
         Benchmark b = new Benchmark();
         for (int i = 0; i < args.length; i++) {
