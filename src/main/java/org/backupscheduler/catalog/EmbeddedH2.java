@@ -16,6 +16,7 @@ import java.util.Properties;
 import java.util.Set;
 
 import org.backupscheduler.UserError;
+import org.backupscheduler.storage.PrivateFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,8 +32,6 @@ final class EmbeddedH2 {
     private static final String PREFIX = "jdbc:h2:file:";
     /** H2's ErrorCode.WRONG_USER_OR_PASSWORD. */
     private static final int WRONG_PASSWORD = 28000;
-    private static final Set<PosixFilePermission> OWNER_ONLY_FILE = PosixFilePermissions.fromString("rw-------");
-    private static final Set<PosixFilePermission> OWNER_ONLY_DIR = PosixFilePermissions.fromString("rwx------");
     /** The mode's sticky bit, as {@code unix:mode} reports it (/tmp is 1777). */
     private static final int STICKY = 01000;
 
@@ -142,12 +141,11 @@ final class EmbeddedH2 {
      */
     private void makePrivate(Path folder) throws IOException {
         if (!Files.exists(folder)) {
-            Files.createDirectories(folder);
-            Files.setPosixFilePermissions(folder, OWNER_ONLY_DIR);
+            PrivateFiles.createDir(folder);
             return;
         }
         Set<PosixFilePermission> perms = Files.getPosixFilePermissions(folder);
-        if (perms.equals(OWNER_ONLY_DIR)) {
+        if (perms.equals(PrivateFiles.DIR_MODE)) {
             return;
         }
         String owner = Files.getOwner(folder).getName();
@@ -160,7 +158,7 @@ final class EmbeddedH2 {
                             + folder.resolve("backup-catalog").resolve(database.getFileName()),
                     UserError.USAGE);
         }
-        Files.setPosixFilePermissions(folder, OWNER_ONLY_DIR);
+        Files.setPosixFilePermissions(folder, PrivateFiles.DIR_MODE);
         log.warn("made the catalog's folder {} private (mode 700, was {}): it holds the catalog, its lock "
                 + "file and its password", folder, PosixFilePermissions.toString(perms));
     }
@@ -176,7 +174,7 @@ final class EmbeddedH2 {
             new SecureRandom().nextBytes(random);
             Path draft = file.resolveSibling(file.getFileName() + "." + ProcessHandle.current().pid() + ".new");
             Files.deleteIfExists(draft);
-            Files.createFile(draft, PosixFilePermissions.asFileAttribute(OWNER_ONLY_FILE));
+            PrivateFiles.createFile(draft);
             try {
                 Files.writeString(draft, HexFormat.of().formatHex(random) + "\n");
                 Files.createLink(file, draft);
@@ -187,7 +185,7 @@ final class EmbeddedH2 {
             }
         }
         Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file);
-        if (!perms.equals(OWNER_ONLY_FILE)) {
+        if (!perms.equals(PrivateFiles.FILE_MODE)) {
             throw new UserError("the catalog's password file " + file + " is not private (mode "
                     + PosixFilePermissions.toString(perms) + ")", "chmod 600 " + file, UserError.USAGE);
         }

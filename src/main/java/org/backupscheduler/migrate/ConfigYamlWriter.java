@@ -4,8 +4,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.stream.Collectors;
+
+import org.backupscheduler.storage.PrivateFiles;
 
 /**
  * Writes a {@link MigratedConfig} as a commented backup.yml. Every string is single-quoted YAML
@@ -22,7 +23,7 @@ public final class ConfigYamlWriter {
      * overwritten ({@link java.nio.file.FileAlreadyExistsException}: refusing is atomic).
      */
     public static void writeNew(Path file, MigratedConfig c) throws IOException {
-        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        PrivateFiles.createFile(file);
         Files.writeString(file, write(c), StandardCharsets.UTF_8);
     }
 

@@ -21,6 +21,7 @@ import java.util.concurrent.TimeoutException;
 import org.apache.commons.io.file.PathUtils;
 import org.backupscheduler.engine.ProcessResult;
 import org.backupscheduler.engine.ProcessRunner;
+import org.backupscheduler.storage.PrivateFiles;
 
 /**
  * The restore drill's throw-away server on a prepared copy of a backup: a full copy of
@@ -92,8 +93,7 @@ final class DrillServer implements AutoCloseable {
 
     /** A 0700 folder under the temp directory, short enough for a socket path inside it. */
     private static Path privateHome() throws IOException {
-        Path home = Files.createTempDirectory("bs-drill-",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Path home = Files.createTempDirectory("bs-drill-", PosixFilePermissions.asFileAttribute(PrivateFiles.DIR_MODE));
         if (home.resolve("mysqld.sock").toString().length() > MAX_SOCKET_PATH) {
             PathUtils.deleteDirectory(home);
             throw new IOException("the temp directory " + home.getParent() + " is too deep for a socket path ("
