@@ -96,7 +96,13 @@ final class EmbeddedH2 {
             try {
                 c = DriverManager.getConnection(url, empty);
             } catch (SQLException stillWrong) {
-                throw wrong;
+                if (stillWrong.getErrorCode() != WRONG_PASSWORD) {
+                    throw stillWrong;
+                }
+                throw new UserError("the catalog " + database + " refuses the password kept in " + passwordFile(),
+                        "put back the password file that came with this catalog (it is beside catalog.mv.db in "
+                                + "a copy of the repository), or name it in catalog.password-file", UserError.FAILED,
+                        wrong);
             }
             try (Statement st = c.createStatement()) {
                 // H2 takes no parameter here; the password is ours (64 hex digits), escaped all the same.

@@ -171,11 +171,6 @@ final class DrillServer implements AutoCloseable {
         return home.resolve("error.log");
     }
 
-    /** The server's pid, or -1 before it started. */
-    long pid() {
-        return runner.pid();
-    }
-
     /**
      * Shuts the server down by its pid (SIGTERM: a clean shutdown, nothing left half-written),
      * and ends it if it has not exited after {@link #SHUTDOWN}.
@@ -189,7 +184,7 @@ final class DrillServer implements AutoCloseable {
             exit.get(SHUTDOWN.toSeconds(), TimeUnit.SECONDS);
         } catch (TimeoutException e) {
             runner.cancel();
-            exit.join();
+            exit.exceptionally(failed -> null).join();
         } catch (ExecutionException e) {
             // It could not be started or waited for: awaitReady said so already.
         } catch (InterruptedException e) {

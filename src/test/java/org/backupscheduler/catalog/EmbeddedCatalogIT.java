@@ -92,6 +92,21 @@ class EmbeddedCatalogIT {
         }
     }
 
+    @Test
+    void aCatalogWhosePasswordFileWasReplacedSaysSoAndWhatToDo() throws Exception {
+        Path repo = Files.createDirectory(dir.resolve("repo"));
+        String url = "jdbc:h2:file:" + repo.resolve("catalog");
+        Catalog.open(url, null, null).close();
+        Files.delete(repo.resolve("catalog.password"));
+
+        org.backupscheduler.UserError e = assertThrows(org.backupscheduler.UserError.class,
+                () -> Catalog.open(url, null, null));
+
+        assertEquals("the catalog " + repo.resolve("catalog") + " refuses the password kept in "
+                + repo.resolve("catalog.password"), e.getMessage());
+        assertTrue(e.hint().startsWith("put back the password file that came with this catalog"), e.hint());
+    }
+
     private Path config(Path repo) throws IOException {
         Path config = dir.resolve("backup.yml");
         Files.writeString(config, String.join("\n", "instance: db1", "repository: " + repo, "source:",
