@@ -5,13 +5,14 @@ package org.backupscheduler.config;
  * whether /health may say why a run failed ({@code details}; off by default, because a
  * server's error text names its hosts and accounts).
  */
-public record MetricsConfig(String listen, boolean details) {
+public record MetricsConfig(String listen, Boolean details) {
 
     public MetricsConfig {
         listen = listen != null ? listen : "127.0.0.1:9104";
+        details = details != null && details;
     }
 
     public MetricsConfig(String listen) {
-        this(listen, false);
+        this(listen, null);
     }
 }
