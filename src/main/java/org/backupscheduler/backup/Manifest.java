@@ -13,8 +13,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import org.backupscheduler.catalog.Coordinates;
 import org.backupscheduler.catalog.SourceState;
+import org.backupscheduler.engine.Coordinates;
 
 /**
  * {@code manifest.json}, written into every backup folder when the engine is done: what the

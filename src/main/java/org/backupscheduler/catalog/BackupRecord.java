@@ -2,6 +2,8 @@ package org.backupscheduler.catalog;
 
 import java.time.Instant;
 
+import org.backupscheduler.engine.Coordinates;
+
 /** One row of the backups table. */
 public record BackupRecord(String instance, String id, BackupType type, String parentId, BackupStatus status,
                            Instant startedAt, Instant finishedAt, Long sizeBytes, Integer fileCount,

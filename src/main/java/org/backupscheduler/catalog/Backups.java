@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import org.backupscheduler.engine.Coordinates;
+
 /** The backups table: every write is one short statement with bound parameters. */
 public final class Backups {
     private static final String COLUMNS = "instance, id, type, parent_id, status, started_at, finished_at, "

@@ -15,8 +15,8 @@ import org.backupscheduler.catalog.BackupRecord;
 import org.backupscheduler.catalog.BackupStatus;
 import org.backupscheduler.catalog.BackupType;
 import org.backupscheduler.catalog.Backups;
-import org.backupscheduler.catalog.Coordinates;
 import org.backupscheduler.catalog.ProcessIdentity;
+import org.backupscheduler.engine.Coordinates;
 
 /**
  * Catalogs the folders under a mysqlhotcopy target as LEGACY backups (INVALID when their check

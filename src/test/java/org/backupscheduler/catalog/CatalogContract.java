@@ -8,6 +8,8 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 
+import org.backupscheduler.engine.Coordinates;
+
 /**
  * What every catalog database must do, run against each one we support: H2, MariaDB, MySQL.
  * The migrations ran when the catalog was opened.

@@ -7,7 +7,7 @@ import java.time.Instant;
 import org.backupscheduler.catalog.BackupRecord;
 import org.backupscheduler.catalog.BackupStatus;
 import org.backupscheduler.catalog.BackupType;
-import org.backupscheduler.catalog.Coordinates;
+import org.backupscheduler.engine.Coordinates;
 import org.junit.jupiter.api.Test;
 
 /** An INVALID backup removed by retention still counts as INVALID in the report's findings. */

@@ -8,8 +8,8 @@ import java.nio.file.Path;
 
 import java.util.List;
 
-import org.backupscheduler.catalog.Coordinates;
 import org.backupscheduler.config.TlsConfig;
+import org.backupscheduler.engine.Coordinates;
 import org.backupscheduler.engine.Flavor;
 import org.backupscheduler.server.Endpoint;
 import org.junit.jupiter.api.Test;

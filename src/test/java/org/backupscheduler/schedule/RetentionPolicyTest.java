@@ -14,8 +14,8 @@ import java.util.TreeSet;
 import org.backupscheduler.catalog.BackupRecord;
 import org.backupscheduler.catalog.BackupStatus;
 import org.backupscheduler.catalog.BackupType;
-import org.backupscheduler.catalog.Coordinates;
 import org.backupscheduler.config.RetentionConfig;
+import org.backupscheduler.engine.Coordinates;
 import org.junit.jupiter.api.Test;
 
 class RetentionPolicyTest {

@@ -24,12 +24,12 @@ import org.backupscheduler.catalog.BackupRecord;
 import org.backupscheduler.catalog.BackupStatus;
 import org.backupscheduler.catalog.BackupType;
 import org.backupscheduler.catalog.Catalog;
-import org.backupscheduler.catalog.Coordinates;
 import org.backupscheduler.catalog.ProcessIdentity;
 import org.backupscheduler.cli.Main;
 import org.backupscheduler.config.BackupConfig;
 import org.backupscheduler.config.ConfigLoader;
 import org.backupscheduler.engine.BackupRequest;
+import org.backupscheduler.engine.Coordinates;
 import org.backupscheduler.engine.CredentialsFile;
 import org.backupscheduler.engine.EngineCommands;
 import org.backupscheduler.engine.EngineLocator;
@@ -73,7 +73,7 @@ public final class Benchmark {
         }
     }
 
-    /** Parses the options and runs; returns the exit code (cli.BenchMain exits with it). */
+    /** Parses the options and runs; returns the exit code (BenchMain exits with it). */
     public static int run(String[] args) throws Exception {
         Benchmark b = new Benchmark();
         for (int i = 0; i < args.length; i++) {
