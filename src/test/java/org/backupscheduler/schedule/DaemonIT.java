@@ -209,9 +209,11 @@ class DaemonIT {
             // The last backup is three hours old: three hourly fires were missed while it was down.
             try (Catalog catalog = Catalog.open("jdbc:h2:file:" + dir.resolve("repo/catalog"), null, null)) {
                 Instant old = Instant.now().minus(Duration.ofHours(3));
-                catalog.backups().insert(new BackupRecord("mis", "20000101-000000F", BackupType.FULL, null,
-                        BackupStatus.VERIFIED, old, old.plusSeconds(60), 1L, 1, "mariabackup", "10.11", 0L, 1L,
-                        Coordinates.NONE, "127.0.0.1", 1L, dir.resolve("repo/mis/20000101-000000F").toString(), null),
+                catalog.backups().insert(BackupRecord.running("mis", "20000101-000000F", BackupType.FULL, null, old,
+                        new BackupRecord.Engine("mariabackup", "10.11"), new BackupRecord.Source("127.0.0.1", null),
+                        dir.resolve("repo/mis/20000101-000000F").toString())
+                        .completed(BackupStatus.VERIFIED, old.plusSeconds(60), new BackupRecord.Contents(1L, 1),
+                                new BackupRecord.Lsns(0L, 1L), Coordinates.NONE, 1L, null),
                         ProcessIdentity.current());
             }
             Process daemon = daemon(config);
