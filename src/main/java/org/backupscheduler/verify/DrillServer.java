@@ -6,13 +6,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -21,6 +19,8 @@ import java.util.concurrent.TimeoutException;
 import org.apache.commons.io.file.PathUtils;
 import org.backupscheduler.engine.ProcessResult;
 import org.backupscheduler.engine.ProcessRunner;
+import org.backupscheduler.server.Endpoint;
+import org.backupscheduler.server.ServerConnections;
 import org.backupscheduler.storage.PrivateFiles;
 
 /**
@@ -148,19 +148,9 @@ final class DrillServer implements AutoCloseable {
                 + ProcessRunner.tail(errorLog(), 8).replace('\n', '|'));
     }
 
-    /**
-     * A connection over the drill's socket, as root (the grant tables are skipped). The one
-     * place that knows how JDBC reaches a Unix socket: junixsocket's Connector/J socket factory.
-     */
+    /** A connection over the drill's socket, as root (the grant tables are skipped). */
     Connection connect() throws SQLException {
-        Properties props = new Properties();
-        props.setProperty("user", "root");
-        props.setProperty("password", "");
-        props.setProperty("socketFactory", "org.newsclub.net.mysql.AFUNIXDatabaseSocketFactoryCJ");
-        props.setProperty("junixsocket.file", socket().toString());
-        props.setProperty("sslMode", "DISABLED");
-        props.setProperty("connectTimeout", "2000");
-        return DriverManager.getConnection("jdbc:mysql://localhost/", props);
+        return ServerConnections.open(new Endpoint(null, 0, socket().toString(), "root", ""));
     }
 
     Path socket() {
