@@ -19,6 +19,8 @@ public final class RepositoryLayout {
     public static final String MANIFEST = "manifest.json";
     /** Left in a folder whose run failed: anyone looking at the repository sees it is no backup. */
     public static final String FAILED_MARKER = "FAILED";
+    /** The repository's record of an imported hotcopy folder (which itself stays where it is). */
+    public static final String LEGACY_MARKER = "legacy.json";
     private static final Set<PosixFilePermission> DIR_MODE = PosixFilePermissions.fromString("rwx------");
     private static final Set<PosixFilePermission> FILE_MODE = PosixFilePermissions.fromString("rw-------");
 

@@ -20,7 +20,7 @@ import org.backupscheduler.backup.RepositoryLayout;
  * folder's own check and brings it back LEGACY (or INVALID), never as an engine backup.
  */
 public record LegacyMarker(int format, String instance, String id, String folder, Instant importedAt) {
-    public static final String FILE = "legacy.json";
+    public static final String FILE = RepositoryLayout.LEGACY_MARKER;
     public static final int FORMAT = 1;
 
     public static boolean isIn(Path backupDir) {
