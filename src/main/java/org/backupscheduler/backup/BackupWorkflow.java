@@ -21,12 +21,12 @@ import org.backupscheduler.catalog.BackupRecord;
 import org.backupscheduler.catalog.BackupStatus;
 import org.backupscheduler.catalog.BackupType;
 import org.backupscheduler.catalog.Backups;
-import org.backupscheduler.catalog.Coordinates;
 import org.backupscheduler.catalog.ProcessIdentity;
 import org.backupscheduler.config.BackupConfig;
 import org.backupscheduler.config.EngineConfig;
 import org.backupscheduler.config.SourceConfig;
 import org.backupscheduler.engine.BackupRequest;
+import org.backupscheduler.engine.Coordinates;
 import org.backupscheduler.engine.CredentialsFile;
 import org.backupscheduler.engine.EngineCommands;
 import org.backupscheduler.engine.EngineFiles;
@@ -123,10 +123,9 @@ public final class BackupWorkflow {
             if (!RepositoryLayout.createPrivateDirExclusively(dir)) {
                 continue; // another process of this host made it a moment ago
             }
-            BackupRecord running = new BackupRecord(config.instance(), id, type, parent == null ? null : parent.id(),
-                    BackupStatus.RUNNING, started,
-                    null, null, null, tool.name(), tool.version(), null, null, Coordinates.NONE, source.address(),
-                    null, dir.toString(), null);
+            BackupRecord running = BackupRecord.running(config.instance(), id, type,
+                    parent == null ? null : parent.id(), started, new BackupRecord.Engine(tool.name(), tool.version()),
+                    new BackupRecord.Source(source.address(), null), dir.toString());
             if (backups.insertIfNew(running, ProcessIdentity.current())) {
                 return running;
             }
@@ -237,20 +236,17 @@ public final class BackupWorkflow {
         // rebuilt from the repository must bring it back STALE, restorable from the right position.
         BackupStatus status = freshness.fresh() ? BackupStatus.COMPLETED : BackupStatus.STALE;
         var sourceState = inspection.toSourceState(files.primary().orElse(Coordinates.NONE));
-        Manifest manifest = new Manifest(Manifest.FORMAT, config.instance(), running.id(), running.type().word(),
-                running.parentId(), tool.name(), tool.version(), running.startedAt(), finished,
-                files.checkpoints().fromLsn(), files.checkpoints().toLsn(), coordinates.binlogFile(),
-                coordinates.binlogPosition(), coordinates.gtid(), source.address(), facts.serverId(),
-                inventory, FileChecksums.ALGORITHM, FileChecksums.scan(dir, done -> { }),
-                Manifest.Source.of(sourceState), status == BackupStatus.STALE, freshness.reason(),
-                streamed != null ? streamed.extractedBytes() : null);
+        Manifest manifest = Manifest.builder().backup(running).engine(running.engine()).finishedAt(finished)
+                .lsns(new BackupRecord.Lsns(files.checkpoints().fromLsn(), files.checkpoints().toLsn()))
+                .coordinates(coordinates).server(new BackupRecord.Source(source.address(), facts.serverId()))
+                .inventory(inventory).files(FileChecksums.ALGORITHM, FileChecksums.scan(dir, done -> { }))
+                .replicaSource(Manifest.Source.of(sourceState)).stale(status == BackupStatus.STALE, freshness.reason())
+                .extractedBytes(streamed != null ? streamed.extractedBytes() : null).build();
         manifest.write(dir);
         backups.sources().record(running.instance(), running.id(), sourceState);
-        BackupRecord completed = new BackupRecord(running.instance(), running.id(), running.type(),
-                running.parentId(), status, running.startedAt(), finished, manifest.totalBytes(),
-                manifest.files().size(), tool.name(), tool.version(), files.checkpoints().fromLsn(),
-                files.checkpoints().toLsn(), coordinates, source.address(), facts.serverId(), dir.toString(),
-                freshness.reason());
+        BackupRecord completed = running.completed(status, finished,
+                new BackupRecord.Contents(manifest.totalBytes(), manifest.files().size()), manifest.lsns(), coordinates,
+                facts.serverId(), freshness.reason());
         backups.update(completed);
         log.info("backup {} " + status + ": {} files, {} bytes in {}s, binlog {}", running.id(), manifest.files().size(),
                 manifest.totalBytes(), Duration.between(running.startedAt(), finished).toSeconds(), coordinates);
@@ -317,8 +313,6 @@ public final class BackupWorkflow {
     }
 
     private BackupRecord finished(BackupRecord b) {
-        return new BackupRecord(b.instance(), b.id(), b.type(), b.parentId(), b.status(), b.startedAt(),
-                clock.instant(), b.sizeBytes(), b.fileCount(), b.tool(), b.toolVersion(), b.fromLsn(), b.toLsn(),
-                b.coordinates(), b.sourceAddress(), b.sourceServerId(), b.path(), b.reason());
+        return b.withFinishedAt(clock.instant());
     }
 }

@@ -16,9 +16,9 @@ import org.backupscheduler.catalog.BackupRecord;
 import org.backupscheduler.catalog.BackupStatus;
 import org.backupscheduler.catalog.BackupType;
 import org.backupscheduler.catalog.Backups;
-import org.backupscheduler.catalog.Coordinates;
 import org.backupscheduler.catalog.ProcessIdentity;
 import org.backupscheduler.catalog.SourceState;
+import org.backupscheduler.engine.Coordinates;
 import org.backupscheduler.engine.Flavor;
 import org.backupscheduler.engine.SlaveInfo;
 import org.backupscheduler.migrate.HotcopyFolderCheck;
@@ -134,9 +134,10 @@ public final class CatalogRebuild {
             reason = null;
         }
         BackupRecord row = new BackupRecord(instance, id, BackupType.of(m.type()), m.parentId(), status,
-                m.startedAt(), m.finishedAt(), m.totalBytes(), m.files().size(), m.tool(), m.toolVersion(),
-                m.fromLsn(), m.toLsn(), new Coordinates(m.binlogFile(), m.binlogPosition(), m.gtid()),
-                m.sourceAddress(), m.sourceServerId(), dir.toString(), reason);
+                m.startedAt(), m.finishedAt(), new BackupRecord.Contents(m.totalBytes(), m.files().size()),
+                new BackupRecord.Engine(m.tool(), m.toolVersion()), new BackupRecord.Lsns(m.fromLsn(), m.toLsn()),
+                new Coordinates(m.binlogFile(), m.binlogPosition(), m.gtid()),
+                new BackupRecord.Source(m.sourceAddress(), m.sourceServerId()), dir.toString(), reason);
         return new Derived(row, source);
     }
 
@@ -145,8 +146,7 @@ public final class CatalogRebuild {
         LegacyMarker marker = LegacyMarker.read(dir);
         Path folder = Path.of(marker.folder());
         if (!Files.isDirectory(folder)) {
-            return new BackupRecord(instance, id, BackupType.LEGACY, null, BackupStatus.INVALID, marker.importedAt(),
-                    marker.importedAt(), null, null, "mysqlhotcopy", null, null, null, Coordinates.NONE, null, null,
+            return BackupRecord.legacy(instance, id, BackupStatus.INVALID, marker.importedAt(), null,
                     folder.toString(), "imported hotcopy folder " + folder + " is gone (found by catalog rebuild)");
         }
         return LegacyImport.row(instance, id, folder, HotcopyFolderCheck.check(folder));
@@ -158,9 +158,9 @@ public final class CatalogRebuild {
         BackupType type = m != null ? BackupType.of(m.type())
                 : id.matches("\\d{8}-\\d{6}I.*") ? BackupType.INCREMENTAL : BackupType.FULL;
         return new BackupRecord(instance, id, type, m == null ? null : m.parentId(), BackupStatus.FAILED, started,
-                m == null ? null : m.finishedAt(), null, null, m == null ? null : m.tool(),
-                m == null ? null : m.toolVersion(), null, null, Coordinates.NONE,
-                m == null ? null : m.sourceAddress(), null, dir.toString(), reason);
+                m == null ? null : m.finishedAt(), null, m == null ? null : new BackupRecord.Engine(m.tool(),
+                m.toolVersion()), null, null, m == null ? null : new BackupRecord.Source(m.sourceAddress(), null),
+                dir.toString(), reason);
     }
 
     /** What a failed run's source.json says; unreadable is as good as absent for a FAILED row. */

@@ -13,8 +13,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import org.backupscheduler.catalog.Coordinates;
+import org.backupscheduler.catalog.BackupRecord;
 import org.backupscheduler.catalog.SourceState;
+import org.backupscheduler.engine.Coordinates;
 
 /**
  * {@code manifest.json}, written into every backup folder when the engine is done: what the
@@ -79,6 +80,140 @@ public record Manifest(int format, String instance, String id, String type, Stri
 
     /** One file, by its path relative to the backup folder ('/'-separated). */
     public record FileEntry(String path, long size, String checksum) {
+    }
+
+    /** A manifest is built by name: most of its fields are strings and longs that could be swapped unnoticed. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public static final class Builder {
+        private int format = FORMAT;
+        private String instance;
+        private String id;
+        private String type;
+        private String parentId;
+        private BackupRecord.Engine engine = new BackupRecord.Engine(null, null);
+        private Instant startedAt;
+        private Instant finishedAt;
+        private BackupRecord.Lsns lsns = BackupRecord.Lsns.NONE;
+        private Coordinates coordinates = Coordinates.NONE;
+        private BackupRecord.Source source = BackupRecord.Source.UNKNOWN;
+        private Map<String, List<String>> inventory = Map.of();
+        private String checksumAlgorithm = FileChecksums.ALGORITHM;
+        private List<FileEntry> files = List.of();
+        private Source replicaSource;
+        private Boolean stale;
+        private String staleReason;
+        private Long extractedBytes;
+
+        private Builder() {
+        }
+
+        public Builder format(int v) {
+            format = v;
+            return this;
+        }
+
+        /** The instance, id, type and parent of {@code b}. */
+        public Builder backup(BackupRecord b) {
+            instance = b.instance();
+            id = b.id();
+            type = b.type().word();
+            parentId = b.parentId();
+            startedAt = b.startedAt();
+            return this;
+        }
+
+        public Builder instance(String v) {
+            instance = v;
+            return this;
+        }
+
+        public Builder id(String v) {
+            id = v;
+            return this;
+        }
+
+        public Builder type(String v) {
+            type = v;
+            return this;
+        }
+
+        public Builder parentId(String v) {
+            parentId = v;
+            return this;
+        }
+
+        public Builder engine(BackupRecord.Engine v) {
+            engine = v;
+            return this;
+        }
+
+        public Builder startedAt(Instant v) {
+            startedAt = v;
+            return this;
+        }
+
+        public Builder finishedAt(Instant v) {
+            finishedAt = v;
+            return this;
+        }
+
+        public Builder lsns(BackupRecord.Lsns v) {
+            lsns = v;
+            return this;
+        }
+
+        public Builder coordinates(Coordinates v) {
+            coordinates = v;
+            return this;
+        }
+
+        /** The server backed up: its address and server id. */
+        public Builder server(BackupRecord.Source v) {
+            source = v;
+            return this;
+        }
+
+        public Builder inventory(Map<String, List<String>> v) {
+            inventory = v;
+            return this;
+        }
+
+        public Builder files(String algorithm, List<FileEntry> v) {
+            checksumAlgorithm = algorithm;
+            files = v;
+            return this;
+        }
+
+        /** Primary or replica, with the replica's state and its primary's coordinates. */
+        public Builder replicaSource(Source v) {
+            replicaSource = v;
+            return this;
+        }
+
+        public Builder stale(boolean v, String reason) {
+            stale = v;
+            staleReason = reason;
+            return this;
+        }
+
+        public Builder extractedBytes(Long v) {
+            extractedBytes = v;
+            return this;
+        }
+
+        public Manifest build() {
+            return new Manifest(format, instance, id, type, parentId, engine.tool(), engine.version(), startedAt,
+                    finishedAt, lsns.from(), lsns.to(), coordinates.binlogFile(), coordinates.binlogPosition(),
+                    coordinates.gtid(), source.address(), source.serverId(), inventory, checksumAlgorithm, files,
+                    replicaSource, stale, staleReason, extractedBytes);
+        }
+    }
+
+    public BackupRecord.Lsns lsns() {
+        return new BackupRecord.Lsns(fromLsn, toLsn);
     }
 
     public long totalBytes() {

@@ -11,6 +11,8 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 import org.apache.commons.io.file.PathUtils;
+import org.backupscheduler.migrate.LegacyMarker;
+import org.backupscheduler.storage.PrivateFiles;
 
 /**
  * The one place production code deletes a tree, and it deletes only what this tool made.
@@ -34,7 +36,7 @@ public final class OwnedFolders {
     public static final String SCRATCH_MARKER = ".backup-scheduler-scratch";
     private static final Pattern PLAIN_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
     private static final List<String> BACKUP_MARKS = List.of(RepositoryLayout.MANIFEST, RepositoryLayout.LOG,
-            RepositoryLayout.FAILED_MARKER, RepositoryLayout.LEGACY_MARKER);
+            RepositoryLayout.FAILED_MARKER, LegacyMarker.FILE);
     private static final List<String> DATADIR_SIGNS = List.of("ibdata1", "aria_log_control", "mysql");
     /** What is left of a run whose data was removed: its log says what happened, the marker what it is. */
     private static final Set<String> KEPT_OF_A_RUN = Set.of(RepositoryLayout.LOG, RepositoryLayout.FAILED_MARKER);
@@ -94,13 +96,13 @@ public final class OwnedFolders {
     public static void makeScratch(Path dir) throws IOException {
         Path parent = dir.toAbsolutePath().getParent();
         if (parent != null && !Files.isDirectory(parent)) {
-            RepositoryLayout.createPrivateDir(parent);
+            PrivateFiles.createDir(parent);
         }
-        if (!RepositoryLayout.createPrivateDirExclusively(dir)) {
+        if (!PrivateFiles.createDirExclusively(dir)) {
             throw new IOException(dir + " already exists");
         }
         Path marker = dir.resolve(SCRATCH_MARKER);
-        RepositoryLayout.createPrivateFile(marker);
+        PrivateFiles.createFile(marker);
         Files.writeString(marker, dir.toAbsolutePath().normalize().toString());
     }
 

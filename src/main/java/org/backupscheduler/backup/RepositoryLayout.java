@@ -3,10 +3,8 @@ package org.backupscheduler.backup;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Set;
+
+import org.backupscheduler.storage.PrivateFiles;
 
 /**
  * Where things are in the repository: {@code <repository>/<instance>/<id>/} holds the engine's
@@ -19,10 +17,6 @@ public final class RepositoryLayout {
     public static final String MANIFEST = "manifest.json";
     /** Left in a folder whose run failed: anyone looking at the repository sees it is no backup. */
     public static final String FAILED_MARKER = "FAILED";
-    /** The repository's record of an imported hotcopy folder (which itself stays where it is). */
-    public static final String LEGACY_MARKER = "legacy.json";
-    private static final Set<PosixFilePermission> DIR_MODE = PosixFilePermissions.fromString("rwx------");
-    private static final Set<PosixFilePermission> FILE_MODE = PosixFilePermissions.fromString("rw-------");
 
     private final Path instanceDir;
 
@@ -68,39 +62,21 @@ public final class RepositoryLayout {
 
     /** Creates {@code dir} (and missing parents) with mode 0700. */
     public static void createPrivateDir(Path dir) throws IOException {
-        FileAttribute<Set<PosixFilePermission>> mode = PosixFilePermissions.asFileAttribute(DIR_MODE);
-        Files.createDirectories(dir, mode);
-        Files.setPosixFilePermissions(dir, DIR_MODE);
+        PrivateFiles.createDir(dir);
     }
 
-    /**
-     * Creates {@code dir} (0700 from its first instant) unless it exists: false then. The one
-     * process that gets true owns the name.
-     */
+    /** See {@link PrivateFiles#createDirExclusively}. */
     public static boolean createPrivateDirExclusively(Path dir) throws IOException {
-        try {
-            Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(DIR_MODE));
-        } catch (java.nio.file.FileAlreadyExistsException e) {
-            return false;
-        }
-        Files.setPosixFilePermissions(dir, DIR_MODE); // the umask may have narrowed even 0700
-        return true;
+        return PrivateFiles.createDirExclusively(dir);
     }
 
     /** Creates an empty 0600 file. */
     public static void createPrivateFile(Path file) throws IOException {
-        Files.createFile(file, PosixFilePermissions.asFileAttribute(FILE_MODE));
+        PrivateFiles.createFile(file);
     }
 
     /** The engine writes with its own umask: tighten everything under {@code root} to 0700/0600. */
     public static void restrict(Path root) throws IOException {
-        try (var paths = Files.walk(root)) {
-            for (Path p : (Iterable<Path>) paths::iterator) {
-                if (Files.isSymbolicLink(p)) {
-                    continue;
-                }
-                Files.setPosixFilePermissions(p, Files.isDirectory(p) ? DIR_MODE : FILE_MODE);
-            }
-        }
+        PrivateFiles.restrict(root);
     }
 }

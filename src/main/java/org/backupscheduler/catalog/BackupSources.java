@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import org.backupscheduler.engine.Coordinates;
+
 /** The backup_sources table: what the source was when each backup was taken. */
 public final class BackupSources {
     private final Catalog catalog;

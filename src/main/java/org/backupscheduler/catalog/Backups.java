@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import org.backupscheduler.engine.Coordinates;
+
 /** The backups table: every write is one short statement with bound parameters. */
 public final class Backups {
     private static final String COLUMNS = "instance, id, type, parent_id, status, started_at, finished_at, "
@@ -295,14 +297,16 @@ public final class Backups {
     }
 
     static BackupRecord read(ResultSet rs) throws SQLException {
+        Long files = longOrNull(rs, "file_count");
         return new BackupRecord(rs.getString("instance"), rs.getString("id"), BackupType.of(rs.getString("type")),
                 rs.getString("parent_id"), BackupStatus.valueOf(rs.getString("status")), time(rs, "started_at"),
-                time(rs, "finished_at"), longOrNull(rs, "size_bytes"),
-                longOrNull(rs, "file_count") == null ? null : rs.getInt("file_count"), rs.getString("tool"),
-                rs.getString("tool_version"), longOrNull(rs, "from_lsn"), longOrNull(rs, "to_lsn"),
+                time(rs, "finished_at"),
+                new BackupRecord.Contents(longOrNull(rs, "size_bytes"), files == null ? null : files.intValue()),
+                new BackupRecord.Engine(rs.getString("tool"), rs.getString("tool_version")),
+                new BackupRecord.Lsns(longOrNull(rs, "from_lsn"), longOrNull(rs, "to_lsn")),
                 new Coordinates(rs.getString("binlog_file"), longOrNull(rs, "binlog_position"), rs.getString("gtid")),
-                rs.getString("source_address"), longOrNull(rs, "source_server_id"), rs.getString("path"),
-                rs.getString("reason"));
+                new BackupRecord.Source(rs.getString("source_address"), longOrNull(rs, "source_server_id")),
+                rs.getString("path"), rs.getString("reason"));
     }
 
     private static String truncate(String reason) {

@@ -1,5 +1,7 @@
 package org.backupscheduler.catalog;
 
+import org.backupscheduler.engine.Coordinates;
+
 /**
  * The source's side of one backup: {@code role} is primary or replica; for a replica its lag at
  * backup time, its replication state in a line, and the primary's coordinates it had applied.

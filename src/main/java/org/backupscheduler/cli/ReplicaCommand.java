@@ -9,7 +9,7 @@ import org.backupscheduler.UserError;
 import org.backupscheduler.config.BackupConfig;
 import org.backupscheduler.config.ReplicaConfig;
 import org.backupscheduler.config.Secrets;
-import org.backupscheduler.restore.ReplicaHealth;
+import org.backupscheduler.replication.ReplicaHealth;
 import org.backupscheduler.server.Endpoint;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;

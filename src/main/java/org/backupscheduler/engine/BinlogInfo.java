@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 
-import org.backupscheduler.catalog.Coordinates;
 
 /**
  * {@code xtrabackup_binlog_info}: {@code file<TAB>position[<TAB>gtid]}. MySQL GTID sets may span

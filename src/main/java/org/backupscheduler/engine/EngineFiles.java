@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 
-import org.backupscheduler.catalog.Coordinates;
 
 /**
  * Everything the engine wrote about a backup, read from its directory: {@code binlog} is the

@@ -7,7 +7,6 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.backupscheduler.catalog.Coordinates;
 
 /**
  * {@code xtrabackup_slave_info}, written by {@code --slave-info} when the source is a replica:

@@ -13,9 +13,7 @@ import java.util.zip.CRC32C;
 import org.backupscheduler.UserError;
 import org.backupscheduler.catalog.BackupRecord;
 import org.backupscheduler.catalog.BackupStatus;
-import org.backupscheduler.catalog.BackupType;
 import org.backupscheduler.catalog.Backups;
-import org.backupscheduler.catalog.Coordinates;
 import org.backupscheduler.catalog.ProcessIdentity;
 
 /**
@@ -122,9 +120,8 @@ public final class LegacyImport {
     public static BackupRecord row(String instance, String id, Path folder, LegacyCheck check) throws IOException {
         BackupStatus status = check.valid() ? BackupStatus.LEGACY : BackupStatus.INVALID;
         Instant copiedAt = Files.getLastModifiedTime(folder).toInstant();
-        return new BackupRecord(instance, id, BackupType.LEGACY, null, status, copiedAt, copiedAt,
-                check.sizeBytes(), check.fileCount(), "mysqlhotcopy", null, null, null, Coordinates.NONE,
-                null, null, folder.toString(), check.summary());
+        return BackupRecord.legacy(instance, id, status, copiedAt,
+                new BackupRecord.Contents(check.sizeBytes(), check.fileCount()), folder.toString(), check.summary());
     }
 
     /** "hotcopy-" + folder name (cut) + CRC32C of the full path: stable and unique enough. */

@@ -11,7 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import org.backupscheduler.backup.RepositoryLayout;
+import org.backupscheduler.storage.PrivateFiles;
 
 /**
  * {@code <repository>/<instance>/<id>/legacy.json}: the repository's record of an imported
@@ -20,7 +20,7 @@ import org.backupscheduler.backup.RepositoryLayout;
  * folder's own check and brings it back LEGACY (or INVALID), never as an engine backup.
  */
 public record LegacyMarker(int format, String instance, String id, String folder, Instant importedAt) {
-    public static final String FILE = RepositoryLayout.LEGACY_MARKER;
+    public static final String FILE = "legacy.json";
     public static final int FORMAT = 1;
 
     public static boolean isIn(Path backupDir) {
@@ -34,10 +34,10 @@ public record LegacyMarker(int format, String instance, String id, String folder
     /** Into {@code instanceDir/id/}, 0700/0600, written to a temporary file and renamed. */
     public void write(Path instanceDir) throws IOException {
         Path dir = instanceDir.resolve(id);
-        RepositoryLayout.createPrivateDir(dir);
+        PrivateFiles.createDir(dir);
         Path tmp = dir.resolve(FILE + ".tmp");
         Files.deleteIfExists(tmp);
-        RepositoryLayout.createPrivateFile(tmp);
+        PrivateFiles.createFile(tmp);
         MAPPER.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), this);
         Files.move(tmp, dir.resolve(FILE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }

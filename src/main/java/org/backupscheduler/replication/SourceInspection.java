@@ -4,9 +4,9 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Optional;
 
-import org.backupscheduler.catalog.Coordinates;
 import org.backupscheduler.catalog.SourceState;
 import org.backupscheduler.config.SourceConfig;
+import org.backupscheduler.engine.Coordinates;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -7,7 +7,7 @@ import java.util.Map;
 
 import org.backupscheduler.config.ReplicaConfig;
 import org.backupscheduler.config.Secrets;
-import org.backupscheduler.restore.ReplicaHealth;
+import org.backupscheduler.replication.ReplicaHealth;
 import org.backupscheduler.server.Endpoint;
 
 /**

@@ -13,8 +13,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import org.backupscheduler.catalog.Coordinates;
+import org.backupscheduler.engine.Coordinates;
 import org.backupscheduler.engine.EngineTool;
+import org.backupscheduler.replication.PrimaryBinlogs;
 import org.backupscheduler.replication.ReplicationState;
 import org.backupscheduler.replication.ReplicationStates;
 import org.backupscheduler.server.ServerConnections;

@@ -3,7 +3,7 @@ package org.backupscheduler.restore;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.backupscheduler.catalog.Coordinates;
+import org.backupscheduler.engine.Coordinates;
 import org.backupscheduler.engine.Flavor;
 import org.backupscheduler.server.Endpoint;
 

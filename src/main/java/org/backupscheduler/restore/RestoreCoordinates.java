@@ -3,8 +3,8 @@ package org.backupscheduler.restore;
 import java.util.Optional;
 
 import org.backupscheduler.catalog.BackupRecord;
-import org.backupscheduler.catalog.Coordinates;
 import org.backupscheduler.catalog.SourceState;
+import org.backupscheduler.engine.Coordinates;
 
 /**
  * Where, in the primary's binlog, a replica restored from a backup must start: the backup's own

@@ -5,8 +5,8 @@ import java.time.LocalDateTime;
 import java.util.List;
 
 import org.backupscheduler.catalog.BackupRecord;
-import org.backupscheduler.catalog.Coordinates;
 import org.backupscheduler.config.ReplicaConfig;
+import org.backupscheduler.engine.Coordinates;
 import org.backupscheduler.server.Endpoint;
 
 /** Everything decided before anything is touched; printed step by step, and all --dry-run does. */

@@ -13,7 +13,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.backupscheduler.catalog.Coordinates;
+import org.backupscheduler.engine.Coordinates;
 import org.backupscheduler.engine.CredentialsFile;
 import org.backupscheduler.engine.ProcessResult;
 import org.backupscheduler.engine.ProcessRunner;

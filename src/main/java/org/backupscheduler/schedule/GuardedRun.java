@@ -12,7 +12,6 @@ import org.backupscheduler.catalog.BackupRecord;
 import org.backupscheduler.catalog.BackupStatus;
 import org.backupscheduler.catalog.BackupType;
 import org.backupscheduler.catalog.Catalog;
-import org.backupscheduler.catalog.Coordinates;
 import org.backupscheduler.catalog.ProcessIdentity;
 import org.backupscheduler.config.BackupConfig;
 import org.backupscheduler.engine.EngineTool;
@@ -85,8 +84,8 @@ public final class GuardedRun {
         for (int attempt = 0; attempt < 100; attempt++) {
             String id = BackupIds.next(config.instanceDir(), type, now,
                     candidate -> catalog.backups().find(config.instance(), candidate).isPresent());
-            BackupRecord b = new BackupRecord(config.instance(), id, type, null, BackupStatus.SKIPPED, now, now, null,
-                    null, tool.name(), tool.version(), null, null, Coordinates.NONE, source.address(), null,
+            BackupRecord b = BackupRecord.skipped(config.instance(), id, type, now,
+                    new BackupRecord.Engine(tool.name(), tool.version()), new BackupRecord.Source(source.address(), null),
                     config.instanceDir().resolve(id).toString(), reason);
             if (catalog.backups().insertIfNew(b, ProcessIdentity.current())) {
                 log.warn("run SKIPPED: {}", reason);

@@ -5,7 +5,7 @@ import java.util.Map;
 import java.util.Objects;
 
 import org.backupscheduler.backup.Manifest;
-import org.backupscheduler.catalog.Coordinates;
+import org.backupscheduler.engine.Coordinates;
 import org.backupscheduler.engine.EngineFiles;
 
 /**

@@ -11,10 +11,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
+import org.backupscheduler.catalog.BackupRecord;
 import org.backupscheduler.catalog.BackupStatus;
 import org.backupscheduler.catalog.Backups;
 import org.backupscheduler.catalog.Catalog;
 import org.backupscheduler.catalog.SourceState;
+import org.backupscheduler.engine.Coordinates;
 import org.backupscheduler.migrate.LegacyMarker;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,9 +37,16 @@ class CatalogRebuildTest {
 
     private static void manifest(Path d, Manifest.Source source, Boolean stale, String why) throws Exception {
         String id = d.getFileName().toString();
-        new Manifest(source == null ? 1 : Manifest.FORMAT, "db1", id, "full", null, "mariadb-backup", "10.11", T,
-                T.plusSeconds(5), 0L, 10L, "mysql-bin.000002", 400L, "0-2-7", "127.0.0.1:3307", 2L, Map.of(),
-                FileChecksums.ALGORITHM, FileChecksums.scan(d, done -> { }), source, stale, why, null).write(d);
+        Manifest.Builder m = Manifest.builder().format(source == null ? 1 : Manifest.FORMAT).instance("db1").id(id)
+                .type("full").engine(new BackupRecord.Engine("mariadb-backup", "10.11")).startedAt(T)
+                .finishedAt(T.plusSeconds(5)).lsns(new BackupRecord.Lsns(0L, 10L))
+                .coordinates(new Coordinates("mysql-bin.000002", 400L, "0-2-7"))
+                .server(new BackupRecord.Source("127.0.0.1:3307", 2L))
+                .files(FileChecksums.ALGORITHM, FileChecksums.scan(d, done -> { })).replicaSource(source);
+        if (stale != null) {
+            m.stale(stale, why);
+        }
+        m.build().write(d);
     }
 
     @Test

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 
-import org.backupscheduler.catalog.Coordinates;
 import org.junit.jupiter.api.Test;
 
 /** {@code xtrabackup_slave_info}: the primary's coordinates in a replica's backup. */

@@ -7,14 +7,15 @@ import java.time.Instant;
 import org.backupscheduler.catalog.BackupRecord;
 import org.backupscheduler.catalog.BackupStatus;
 import org.backupscheduler.catalog.BackupType;
-import org.backupscheduler.catalog.Coordinates;
+import org.backupscheduler.engine.Coordinates;
 import org.junit.jupiter.api.Test;
 
 /** An INVALID backup removed by retention still counts as INVALID in the report's findings. */
 class ExpiredHistoryTest {
     private static BackupRecord row(BackupStatus status, String reason) {
-        return new BackupRecord("db1", "x", BackupType.FULL, null, status, Instant.EPOCH, Instant.EPOCH, 1L, 1, "t",
-                "v", 0L, 1L, Coordinates.NONE, "h", 1L, "/p", reason);
+        return new BackupRecord("db1", "x", BackupType.FULL, null, status, Instant.EPOCH, Instant.EPOCH,
+                new BackupRecord.Contents(1L, 1), new BackupRecord.Engine("t", "v"), new BackupRecord.Lsns(0L, 1L),
+                Coordinates.NONE, new BackupRecord.Source("h", 1L), "/p", reason);
     }
 
     @Test

@@ -16,9 +16,9 @@ import org.backupscheduler.catalog.BackupRecord;
 import org.backupscheduler.catalog.BackupStatus;
 import org.backupscheduler.catalog.BackupType;
 import org.backupscheduler.catalog.Catalog;
-import org.backupscheduler.catalog.Coordinates;
 import org.backupscheduler.catalog.LockActions;
 import org.backupscheduler.catalog.VerificationRecord;
+import org.backupscheduler.engine.Coordinates;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -58,8 +58,10 @@ class ReportBuilderTest {
         Instant start = DAY1.plus(Duration.ofHours(hourFromDay1)).plus(Duration.ofMinutes(minute));
         String id = String.format("b%03d-%02d", hourFromDay1, minute);
         return new BackupRecord("db1", id, BackupType.FULL, null, s, start,
-                took == null ? null : start.plusSeconds(took), size, 10, "mariabackup", "10.11", 1L, 2L,
-                new Coordinates(null, null, null), "localhost:3306", 1L, "/repo/db1/" + id, reason);
+                took == null ? null : start.plusSeconds(took), new BackupRecord.Contents(size, 10),
+                new BackupRecord.Engine("mariabackup", "10.11"), new BackupRecord.Lsns(1L, 2L),
+                new Coordinates(null, null, null), new BackupRecord.Source("localhost:3306", 1L), "/repo/db1/" + id,
+                reason);
     }
 
     /** The report of {@code rows} alone: the builder finds the newest VERIFIED among them itself. */

@@ -17,8 +17,8 @@ import org.backupscheduler.catalog.BackupRecord;
 import org.backupscheduler.catalog.BackupStatus;
 import org.backupscheduler.catalog.BackupType;
 import org.backupscheduler.catalog.Catalog;
-import org.backupscheduler.catalog.Coordinates;
 import org.backupscheduler.catalog.ProcessIdentity;
+import org.backupscheduler.engine.Coordinates;
 import org.backupscheduler.testing.TestSetup;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,8 +42,10 @@ class ReportCommandTest {
 
     private static BackupRecord row(Instant start, BackupStatus s, String reason) {
         String id = "r" + start.getEpochSecond();
-        return new BackupRecord("db1", id, BackupType.FULL, null, s, start, start.plusSeconds(30), 4096L, 3,
-                "mariabackup", "10.11", 1L, 2L, Coordinates.NONE, "127.0.0.1:1", 1L, "/repo/db1/" + id, reason);
+        return new BackupRecord("db1", id, BackupType.FULL, null, s, start, start.plusSeconds(30),
+                new BackupRecord.Contents(4096L, 3), new BackupRecord.Engine("mariabackup", "10.11"),
+                new BackupRecord.Lsns(1L, 2L), Coordinates.NONE, new BackupRecord.Source("127.0.0.1:1", 1L),
+                "/repo/db1/" + id, reason);
     }
 
     @Test

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.List;
 
-import org.backupscheduler.catalog.Coordinates;
+import org.backupscheduler.engine.Coordinates;
 import org.backupscheduler.engine.Flavor;
 import org.backupscheduler.server.Endpoint;
 import org.junit.jupiter.api.Test;

@@ -11,11 +11,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLSyntaxErrorException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -32,8 +32,8 @@ import org.backupscheduler.catalog.BackupRecord;
 import org.backupscheduler.catalog.BackupStatus;
 import org.backupscheduler.catalog.BackupType;
 import org.backupscheduler.catalog.Catalog;
-import org.backupscheduler.catalog.Coordinates;
 import org.backupscheduler.catalog.ProcessIdentity;
+import org.backupscheduler.engine.Coordinates;
 import org.backupscheduler.sandbox.LongMyisamUpdate;
 import org.backupscheduler.sandbox.SandboxOptions;
 import org.backupscheduler.sandbox.SandboxServer;
@@ -209,9 +209,11 @@ class DaemonIT {
             // The last backup is three hours old: three hourly fires were missed while it was down.
             try (Catalog catalog = Catalog.open("jdbc:h2:file:" + dir.resolve("repo/catalog"), null, null)) {
                 Instant old = Instant.now().minus(Duration.ofHours(3));
-                catalog.backups().insert(new BackupRecord("mis", "20000101-000000F", BackupType.FULL, null,
-                        BackupStatus.VERIFIED, old, old.plusSeconds(60), 1L, 1, "mariabackup", "10.11", 0L, 1L,
-                        Coordinates.NONE, "127.0.0.1", 1L, dir.resolve("repo/mis/20000101-000000F").toString(), null),
+                catalog.backups().insert(BackupRecord.running("mis", "20000101-000000F", BackupType.FULL, null, old,
+                        new BackupRecord.Engine("mariabackup", "10.11"), new BackupRecord.Source("127.0.0.1", null),
+                        dir.resolve("repo/mis/20000101-000000F").toString())
+                        .completed(BackupStatus.VERIFIED, old.plusSeconds(60), new BackupRecord.Contents(1L, 1),
+                                new BackupRecord.Lsns(0L, 1L), Coordinates.NONE, 1L, null),
                         ProcessIdentity.current());
             }
             Process daemon = daemon(config);

@@ -16,10 +16,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.backupscheduler.catalog.BackupRecord;
-import org.backupscheduler.catalog.BackupStatus;
 import org.backupscheduler.catalog.BackupType;
 import org.backupscheduler.catalog.Catalog;
-import org.backupscheduler.catalog.Coordinates;
 import org.backupscheduler.catalog.ProcessIdentity;
 import org.backupscheduler.testing.LoadedPrimary;
 import org.backupscheduler.testing.TestSetup;
@@ -99,9 +97,9 @@ class LeaseIT {
         // lease it stopped renewing. This host cannot see that process; the lease is the evidence.
         Instant started = Instant.now().minus(Duration.ofMinutes(10));
         try (Catalog catalog = Catalog.open("jdbc:h2:file:" + dir.resolve("repo/catalog"), null, null)) {
-            catalog.backups().insert(new BackupRecord("lse", "20000101-000000F", BackupType.FULL, null,
-                    BackupStatus.RUNNING, started, null, null, null, "mariabackup", "10.11", null, null,
-                    Coordinates.NONE, "127.0.0.1", null, "/elsewhere/lse/20000101-000000F", null),
+            catalog.backups().insert(BackupRecord.running("lse", "20000101-000000F", BackupType.FULL, null, started,
+                    new BackupRecord.Engine("mariabackup", "10.11"), new BackupRecord.Source("127.0.0.1", null),
+                    "/elsewhere/lse/20000101-000000F"),
                     new ProcessIdentity("db-other.example", 4242, started.toEpochMilli()));
             try (var c = catalog.connection(); PreparedStatement ps = c.prepareStatement(
                     "INSERT INTO leases VALUES ('lse', 'gone', 'db-other.example', 4242, ?, ?, ?)")) {

@@ -22,7 +22,6 @@ import org.backupscheduler.catalog.BackupRecord;
 import org.backupscheduler.catalog.BackupStatus;
 import org.backupscheduler.catalog.BackupType;
 import org.backupscheduler.catalog.Catalog;
-import org.backupscheduler.catalog.Coordinates;
 import org.backupscheduler.catalog.ProcessIdentity;
 import org.backupscheduler.config.BackupConfig;
 import org.backupscheduler.config.ConfigLoader;
@@ -183,8 +182,11 @@ class RetentionIT {
 
     private static BackupRecord row(String instance, String id, BackupType type, BackupStatus status, Instant at,
                                     Path path) {
-        return new BackupRecord(instance, id, type, null, status, at, at, 1L, 1, "mysqlhotcopy", null, null, null,
-                Coordinates.NONE, null, null, path.toString(), "crafted by the test");
+        BackupRecord legacy = BackupRecord.legacy(instance, id, status, at, new BackupRecord.Contents(1L, 1),
+                path.toString(), "crafted by the test");
+        return type == BackupType.LEGACY ? legacy
+                : BackupRecord.running(instance, id, type, null, at, legacy.engine(), null, path.toString())
+                        .withStatus(status, "crafted by the test").withFinishedAt(at);
     }
 
     /** A pin whose owner is a process of this host that has exited. */

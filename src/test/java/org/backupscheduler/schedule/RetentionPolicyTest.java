@@ -14,8 +14,8 @@ import java.util.TreeSet;
 import org.backupscheduler.catalog.BackupRecord;
 import org.backupscheduler.catalog.BackupStatus;
 import org.backupscheduler.catalog.BackupType;
-import org.backupscheduler.catalog.Coordinates;
 import org.backupscheduler.config.RetentionConfig;
+import org.backupscheduler.engine.Coordinates;
 import org.junit.jupiter.api.Test;
 
 class RetentionPolicyTest {
@@ -24,8 +24,10 @@ class RetentionPolicyTest {
     private final List<BackupRecord> all = new ArrayList<>();
 
     private BackupRecord add(String id, Duration after, BackupStatus status, BackupType type, String parent) {
-        BackupRecord b = new BackupRecord("db1", id, type, parent, status, T0.plus(after), T0.plus(after).plusSeconds(60),
-                1L, 1, "mariabackup", "10.11", 0L, 1L, Coordinates.NONE, "h:3306", 1L, "/repo/db1/" + id, null);
+        BackupRecord b = new BackupRecord("db1", id, type, parent, status, T0.plus(after),
+                T0.plus(after).plusSeconds(60), new BackupRecord.Contents(1L, 1),
+                new BackupRecord.Engine("mariabackup", "10.11"), new BackupRecord.Lsns(0L, 1L), Coordinates.NONE,
+                new BackupRecord.Source("h:3306", 1L), "/repo/db1/" + id, null);
         all.add(b);
         return b;
     }

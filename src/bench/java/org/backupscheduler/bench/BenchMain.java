@@ -1,6 +1,5 @@
-package org.backupscheduler.cli;
+package org.backupscheduler.bench;
 
-import org.backupscheduler.bench.Benchmark;
 
 /** Entry point of {@code bench/run}: the benchmark harness, not part of the CLI's commands. */
 public final class BenchMain {

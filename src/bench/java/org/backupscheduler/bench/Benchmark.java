@@ -24,12 +24,12 @@ import org.backupscheduler.catalog.BackupRecord;
 import org.backupscheduler.catalog.BackupStatus;
 import org.backupscheduler.catalog.BackupType;
 import org.backupscheduler.catalog.Catalog;
-import org.backupscheduler.catalog.Coordinates;
 import org.backupscheduler.catalog.ProcessIdentity;
 import org.backupscheduler.cli.Main;
 import org.backupscheduler.config.BackupConfig;
 import org.backupscheduler.config.ConfigLoader;
 import org.backupscheduler.engine.BackupRequest;
+import org.backupscheduler.engine.Coordinates;
 import org.backupscheduler.engine.CredentialsFile;
 import org.backupscheduler.engine.EngineCommands;
 import org.backupscheduler.engine.EngineLocator;
@@ -73,7 +73,7 @@ public final class Benchmark {
         }
     }
 
-    /** Parses the options and runs; returns the exit code (cli.BenchMain exits with it). */
+    /** Parses the options and runs; returns the exit code (BenchMain exits with it). */
     public static int run(String[] args) throws Exception {
         Benchmark b = new Benchmark();
         for (int i = 0; i < args.length; i++) {
@@ -358,16 +358,20 @@ public final class Benchmark {
             // Ten thousand hourly runs per instance, ending now: the report's year-long window is full.
             Instant start = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.HOURS).minus(Duration.ofHours(10_000));
             List<BackupRecord> batch = new ArrayList<>();
+            var engine = new BackupRecord.Engine("mariabackup", "10.11");
+            var source = new BackupRecord.Source("127.0.0.1:3307", null);
             int total = 0;
             for (int inst = 0; inst < 10 && total < 100_000; inst++) {
                 String instance = inst == 0 ? "bench" : "bench-" + inst;
                 for (int h = 0; h < 10_000; h++) {
                     Instant at = start.plus(Duration.ofHours(h));
                     String id = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC).format(at);
-                    batch.add(new BackupRecord(instance, id, BackupType.FULL, null, BackupStatus.VERIFIED, at,
-                            at.plusSeconds(30), 1_100_000_000L, 420, "mariabackup", "10.11", 1000L + h, 2000L + h,
-                            new Coordinates("mysql-bin.000001", 4L + h, "0-1-" + h), "127.0.0.1:3307", 1L,
-                            repo.resolve(instance).resolve(id).toString(), null));
+                    batch.add(BackupRecord.running(instance, id, BackupType.FULL, null, at, engine, source,
+                            repo.resolve(instance).resolve(id).toString())
+                            .completed(BackupStatus.VERIFIED, at.plusSeconds(30),
+                                    new BackupRecord.Contents(1_100_000_000L, 420),
+                                    new BackupRecord.Lsns(1000L + h, 2000L + h),
+                                    new Coordinates("mysql-bin.000001", 4L + h, "0-1-" + h), 1L, null));
                     total++;
                     if (batch.size() == 5000) {
                         catalog.backups().insertBatch(batch, owner);

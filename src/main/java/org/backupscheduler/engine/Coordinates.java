@@ -1,4 +1,4 @@
-package org.backupscheduler.catalog;
+package org.backupscheduler.engine;
 
 /** A binlog position a backup is consistent with: file and offset, and the GTID state when known. */
 public record Coordinates(String binlogFile, Long binlogPosition, String gtid) {

@@ -1,4 +1,4 @@
-package org.backupscheduler.restore;
+package org.backupscheduler.replication;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -11,10 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import org.backupscheduler.catalog.Coordinates;
-import org.backupscheduler.replication.Freshness;
-import org.backupscheduler.replication.ReplicationState;
-import org.backupscheduler.replication.ReplicationStates;
+import org.backupscheduler.engine.Coordinates;
 import org.backupscheduler.server.Endpoint;
 import org.backupscheduler.server.ServerConnections;
 

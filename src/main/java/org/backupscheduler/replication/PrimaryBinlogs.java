@@ -1,4 +1,4 @@
-package org.backupscheduler.restore;
+package org.backupscheduler.replication;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -10,7 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.backupscheduler.catalog.Coordinates;
+import org.backupscheduler.engine.Coordinates;
 
 /**
  * Which binlogs the primary still has, and whether a position is among them: a replica whose
@@ -72,7 +72,7 @@ public record PrimaryBinlogs(List<String> files, String oldestGtidState) {
     }
 
     /** "0-1-100,1-2-7" → {0: 100, 1: 7} (the server id does not order events). */
-    static Map<String, Long> seqByDomain(String gtids) {
+    public static Map<String, Long> seqByDomain(String gtids) {
         Map<String, Long> m = new HashMap<>();
         for (String g : gtids.split(",")) {
             String[] parts = g.strip().split("-");
