@@ -84,7 +84,8 @@ public final class BackupPins {
                 pin.close();
                 throw new UserError("backup " + b.id() + " was " + (status == null ? "removed from the catalog"
                         : "expired by retention") + " just before the " + purpose + " could pin it; nothing was "
-                        + "changed", "run the " + purpose + " again: it picks a backup that is still there",
+                        + "changed", "'backup list' shows the backups still there; run the " + purpose
+                        + " again on one of them",
                         UserError.FAILED);
             }
         }
