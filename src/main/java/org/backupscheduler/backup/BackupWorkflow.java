@@ -180,7 +180,7 @@ public final class BackupWorkflow {
         AtomicReference<String> giveUp = new AtomicReference<>();
         // [compress] engine.compress: zstd streams the engine's output into one compressed file.
         StreamedBackup streamed = null;
-        try (CredentialsFile credentials = CredentialsFile.write(source)) {
+        try (CredentialsFile credentials = CredentialsFile.write(source, tool.flavor())) {
             EngineRun runner;
             if (config.engine().compress() == EngineConfig.Compression.ZSTD) {
                 streamed = StreamedBackup.of(tool, request, credentials, dir, engineLog,

@@ -3,6 +3,8 @@ package org.backupscheduler.catalog;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Properties;
 
 import org.backupscheduler.UserError;
@@ -28,8 +30,19 @@ public final class Catalog implements AutoCloseable {
 
     /** Opens the catalog at {@code url}, creating and migrating its schema when needed. */
     public static Catalog open(String url, String user, String password) {
+        return open(url, user, password, new Properties());
+    }
+
+    /**
+     * As {@link #open(String, String, String)}, with Connector/J properties for a server catalog
+     * ({@code catalog.tls}, from server.ServerConnections#tlsProperties); an H2 file takes none.
+     */
+    public static Catalog open(String url, String user, String password, Properties serverProperties) {
         String effective = effectiveUrl(url);
         Properties credentials = new Properties();
+        if (!isH2(url)) {
+            credentials.putAll(serverProperties);
+        }
         credentials.setProperty("user", user == null ? (isH2(url) ? "sa" : "root") : user);
         credentials.setProperty("password", password == null ? "" : password);
         for (int attempt = 1; ; attempt++) {
@@ -40,6 +53,7 @@ public final class Catalog implements AutoCloseable {
                 // connections would break when that short process exits.
                 keeper = isH2(url) ? DriverManager.getConnection(effective, credentials) : null;
                 Flyway.configure()
+                        .jdbcProperties(jdbcProperties(credentials))
                         .dataSource(effective, credentials.getProperty("user"), credentials.getProperty("password"))
                         .locations("classpath:db/migration")
                         .load()
@@ -61,6 +75,14 @@ public final class Catalog implements AutoCloseable {
     }
 
     private static final int H2_BUSY_ATTEMPTS = 20;
+
+    /** What Flyway passes to the driver besides user and password (TLS of a server catalog). */
+    private static Map<String, String> jdbcProperties(Properties credentials) {
+        Map<String, String> props = new HashMap<>();
+        credentials.stringPropertyNames().stream().filter(k -> !k.equals("user") && !k.equals("password"))
+                .forEach(k -> props.put(k, credentials.getProperty(k)));
+        return props;
+    }
 
     private static void closeQuietly(Connection c) {
         if (c != null) {

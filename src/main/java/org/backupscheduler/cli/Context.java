@@ -9,10 +9,11 @@ import org.backupscheduler.catalog.Catalog;
 import org.backupscheduler.config.BackupConfig;
 import org.backupscheduler.config.ConfigLoader;
 import org.backupscheduler.config.Secrets;
-import org.backupscheduler.config.SourceConfig;
 import org.backupscheduler.engine.EngineLocator;
 import org.backupscheduler.engine.EngineTool;
 import org.backupscheduler.server.Endpoint;
+import org.backupscheduler.server.Endpoints;
+import org.backupscheduler.server.ServerConnections;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -57,16 +58,15 @@ final class Context implements AutoCloseable {
         if (catalog == null) {
             BackupConfig c = config();
             String password = Secrets.fromEnvironment().password("catalog", c.catalog().passwordFile(), null);
-            catalog = Catalog.open(c.catalogUrl(), c.catalog().user(), password);
+            catalog = Catalog.open(c.catalogUrl(), c.catalog().user(), password,
+                    ServerConnections.tlsProperties(c.catalog().tls()));
             OrphanRuns.recover(catalog.backups(), c.instance());
         }
         return catalog;
     }
 
     Endpoint source() {
-        SourceConfig s = config().source();
-        String password = Secrets.fromEnvironment().password("source", s.passwordFile(), s.passwordEnv());
-        return new Endpoint(s.host(), s.port(), s.socket(), s.user(), password);
+        return Endpoints.source(config().source(), Secrets.fromEnvironment());
     }
 
     EngineTool engine() {

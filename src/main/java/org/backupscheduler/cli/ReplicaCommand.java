@@ -11,6 +11,7 @@ import org.backupscheduler.config.ReplicaConfig;
 import org.backupscheduler.config.Secrets;
 import org.backupscheduler.replication.ReplicaHealth;
 import org.backupscheduler.server.Endpoint;
+import org.backupscheduler.server.Endpoints;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -55,11 +56,8 @@ final class ReplicaCommand {
                         continue;
                     }
                     ReplicaConfig r = e.getValue();
-                    Endpoint replica = new Endpoint(r.host(), r.port(), r.socket(), r.user(),
-                            secrets.password("replicas." + e.getKey(), r.passwordFile(), r.passwordEnv()));
-                    Endpoint primary = r.primary() == null ? null : new Endpoint(r.primary().host(), r.primary().port(),
-                            null, r.primary().user(), secrets.password("replicas." + e.getKey() + ".primary",
-                            r.primary().passwordFile(), r.primary().passwordEnv()));
+                    Endpoint replica = Endpoints.replica(e.getKey(), r, secrets);
+                    Endpoint primary = Endpoints.primary(e.getKey(), r, secrets);
                     if (primary == null) {
                         throw new UserError("replicas." + e.getKey() + ".primary is missing",
                                 "add it: the check asks the primary which binlogs it still has", UserError.USAGE);

@@ -1,9 +1,13 @@
 package org.backupscheduler.cli;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 
 import org.backupscheduler.UserError;
+import org.backupscheduler.backup.RepositoryLayout;
 import org.backupscheduler.catalog.BackupRecord;
 import org.backupscheduler.catalog.Catalog;
 import org.backupscheduler.catalog.BackupStatus;
@@ -59,6 +63,10 @@ final class RunCommand implements Callable<Integer> {
                 if (b.sizeBytes() == null && b.reason() != null && b.reason().startsWith("replica ")) {
                     ctx.err().println("HINT: no engine ran; repair the replica's replication (SHOW SLAVE STATUS) "
                             + "or rebuild it (docs/runbook-replica-rebuild.md), see docs/replica-source.md");
+                } else if (!engineLogWritten(b)) {
+                    // Refused before the engine started (the source unreachable): there is no log to read.
+                    ctx.err().println("HINT: no engine ran; check source: (host and port or socket, user, password, "
+                            + "tls) in " + ctx.configPath() + " against the server, then run again");
                 } else {
                     ctx.err().println("HINT: the engine's log is " + b.path() + "/backup.log; "
                             + "'backup show " + b.id() + "' has the details");
@@ -84,6 +92,14 @@ final class RunCommand implements Callable<Integer> {
                 }
                 return 0;
             }
+        }
+    }
+
+    private static boolean engineLogWritten(BackupRecord b) {
+        try {
+            return b.path() != null && Files.size(Path.of(b.path(), RepositoryLayout.LOG)) > 0;
+        } catch (IOException e) {
+            return false;
         }
     }
 

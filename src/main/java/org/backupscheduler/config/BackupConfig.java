@@ -13,7 +13,7 @@ public record BackupConfig(String instance, Path repository, CatalogConfig catal
                            MetricsConfig metrics) {
 
     public BackupConfig {
-        catalog = catalog != null ? catalog : new CatalogConfig(null, null, null);
+        catalog = catalog != null ? catalog : new CatalogConfig(null, null, null, null);
         engine = engine != null ? engine : new EngineConfig(null, null, null, null, null);
         schedule = schedule != null ? schedule : new ScheduleConfig(null, null, null);
         verify = verify != null ? verify : new VerifyConfig(null, null);

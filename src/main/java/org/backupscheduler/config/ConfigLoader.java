@@ -129,6 +129,24 @@ public final class ConfigLoader {
             }
             require(r.user(), "replicas." + name + ".user", file);
         });
+        tls(c, file);
+    }
+
+    /** Every tls: section: modes, files and key permissions (TlsFiles), before anything connects. */
+    private static void tls(BackupConfig c, Path file) {
+        TlsFiles.check("source.tls", c.source().tls(), file);
+        c.replicas().forEach((name, r) -> {
+            TlsFiles.check("replicas." + name + ".tls", r.tls(), file);
+            if (r.primary() != null) {
+                TlsFiles.check("replicas." + name + ".primary.tls", r.primary().tls(), file);
+            }
+        });
+        if (!c.catalog().tls().equals(TlsConfig.DEFAULT) && c.catalogUrl().startsWith("jdbc:h2:")) {
+            throw new ConfigException("catalog.tls is set but the catalog is an H2 file (" + c.catalogUrl()
+                    + "), which has no connection to encrypt, in " + file,
+                    "remove catalog.tls, or set catalog.url to a MySQL/MariaDB catalog (jdbc:mysql://HOST:PORT/DB)");
+        }
+        TlsFiles.check("catalog.tls", c.catalog().tls(), file);
     }
 
     /**

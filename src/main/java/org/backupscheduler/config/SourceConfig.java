@@ -6,7 +6,7 @@ import java.time.Duration;
 /** {@code source:}: the server to back up. */
 public record SourceConfig(String host, Integer port, String socket, String user, Path passwordFile,
                            String passwordEnv, Path datadir, Role role, Duration maxLag, OnStale onStale,
-                           Boolean safeSlaveBackup) {
+                           Boolean safeSlaveBackup, TlsConfig tls) {
 
     public SourceConfig {
         port = port != null ? port : 3306;
@@ -15,6 +15,7 @@ public record SourceConfig(String host, Integer port, String socket, String user
         onStale = onStale != null ? onStale : OnStale.FAIL;
         // Opt-in: --safe-slave-backup stops the SQL thread while temporary tables are open.
         safeSlaveBackup = safeSlaveBackup != null ? safeSlaveBackup : Boolean.FALSE;
+        tls = tls != null ? tls : TlsConfig.DEFAULT;
     }
 
     public enum Role implements ConfigEnum { DETECT("detect"), PRIMARY("primary"), REPLICA("replica");

@@ -9,6 +9,7 @@ import org.backupscheduler.config.ReplicaConfig;
 import org.backupscheduler.config.Secrets;
 import org.backupscheduler.replication.ReplicaHealth;
 import org.backupscheduler.server.Endpoint;
+import org.backupscheduler.server.Endpoints;
 
 /**
  * The configured replicas ({@code replicas.*}) as they are when the report is made, one line each,
@@ -34,14 +35,11 @@ public final class ConfiguredReplicas {
             String where = name + " (" + (r.host() == null ? r.socket() : r.host() + ":" + r.port()) + ")";
             String line;
             try {
-                Endpoint replica = new Endpoint(r.host(), r.port(), r.socket(), r.user(),
-                        secrets.password("replicas." + name, r.passwordFile(), r.passwordEnv()));
+                Endpoint replica = Endpoints.replica(name, r, secrets);
                 if (r.primary() == null) {
                     line = where + ": not checked: replicas." + name + ".primary is not configured";
                 } else {
-                    Endpoint primary = new Endpoint(r.primary().host(), r.primary().port(), null, r.primary().user(),
-                            secrets.password("replicas." + name + ".primary", r.primary().passwordFile(),
-                                    r.primary().passwordEnv()));
+                    Endpoint primary = Endpoints.primary(name, r, secrets);
                     ReplicaHealth h = ReplicaHealth.check(name, replica, primary, maxLag);
                     healthy += h.healthy() ? 1 : 0;
                     line = describe(where, h);

@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,11 +15,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import org.backupscheduler.config.TlsConfig;
 import org.backupscheduler.engine.Coordinates;
 import org.backupscheduler.engine.EngineTool;
 import org.backupscheduler.replication.PrimaryBinlogs;
 import org.backupscheduler.replication.ReplicationState;
 import org.backupscheduler.replication.ReplicationStates;
+import org.backupscheduler.server.Endpoint;
 import org.backupscheduler.server.ServerConnections;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,7 +78,8 @@ final class ReplicaAttachment {
 
     /** Points the replica at the primary from the backup's coordinates (GTID where there is one). */
     void attach(RestorePlan plan, Coordinates until) throws SQLException {
-        List<SqlStep> sql = ReplicationSql.attach(tool.flavor(), plan.from(), plan.primary(), until);
+        Endpoint primary = replicationTls(plan);
+        List<SqlStep> sql = ReplicationSql.attach(tool.flavor(), plan.from(), primary, until);
         try (Connection c = ServerConnections.open(plan.admin())) {
             for (SqlStep step : sql) {
                 log.info("replica {}: {}", plan.replicaName(), step.sql());
@@ -91,6 +96,27 @@ final class ReplicaAttachment {
                 }
             }
         }
+    }
+
+    /**
+     * The primary as the replica will reach it. {@code preferred} has no replication equivalent:
+     * it becomes TLS when the primary offers it (our own preferred connection to it tells), so
+     * the replication password does not travel in clear when it need not.
+     */
+    private static Endpoint replicationTls(RestorePlan plan) throws SQLException {
+        Endpoint primary = plan.primary();
+        if (primary.tls().mode() != TlsConfig.Mode.PREFERRED) {
+            return primary;
+        }
+        boolean offered;
+        try (Connection c = ServerConnections.open(primary); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SHOW SESSION STATUS LIKE 'Ssl_cipher'")) {
+            offered = rs.next() && rs.getString(2) != null && !rs.getString(2).isEmpty();
+        }
+        log.info("replica {}: the primary {} TLS: replicating {} (replicas.{}.primary.tls.mode preferred)",
+                plan.replicaName(), offered ? "offers" : "does not offer", offered ? "over TLS" : "in plain",
+                plan.replicaName());
+        return primary.withTls(primary.tls().withMode(offered ? TlsConfig.Mode.REQUIRED : TlsConfig.Mode.DISABLED));
     }
 
     /**

@@ -36,6 +36,7 @@ import org.backupscheduler.engine.ProcessRunner;
 import org.backupscheduler.replication.PrimaryBinlogs;
 import org.backupscheduler.replication.ReplicationState;
 import org.backupscheduler.server.Endpoint;
+import org.backupscheduler.server.Endpoints;
 import org.backupscheduler.server.ServerConnections;
 import org.backupscheduler.verify.PrepareCheck;
 import org.backupscheduler.verify.Scratch;
@@ -85,11 +86,8 @@ public final class Restorer {
                     + "its primary", "add replicas." + name + ".primary (host, port, user, password-file)",
                     UserError.USAGE);
         }
-        Endpoint admin = new Endpoint(r.host(), r.port(), r.socket(), r.user(),
-                secrets.password("replicas." + name, r.passwordFile(), r.passwordEnv()));
-        ReplicaConfig.PrimaryConfig p = r.primary();
-        Endpoint primary = new Endpoint(p.host(), p.port(), null, p.user(),
-                secrets.password("replicas." + name + ".primary", p.passwordFile(), p.passwordEnv()));
+        Endpoint admin = Endpoints.replica(name, r, secrets);
+        Endpoint primary = Endpoints.primary(name, r, secrets);
         boolean running = ServerWait.isUp(admin);
         DatadirResolver.Resolved datadir = DatadirResolver.resolve(name, r, admin);
         SelfRestoreGuard.check(name, admin, datadir.datadir(), primary, source(), config.source().role());
@@ -157,9 +155,7 @@ public final class Restorer {
     }
 
     private Endpoint source() {
-        var s = config.source();
-        return new Endpoint(s.host(), s.port(), s.socket(), s.user(),
-                secrets.password("source", s.passwordFile(), s.passwordEnv()));
+        return Endpoints.source(config.source(), secrets);
     }
 
     /**

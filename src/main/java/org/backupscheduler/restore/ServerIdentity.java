@@ -17,9 +17,9 @@ import org.backupscheduler.server.ServerConnections;
  */
 record ServerIdentity(String hostname, int port, Path datadir, long serverId) {
 
-    /** What the server answers, or empty when it cannot be asked (down, no host, refused). */
+    /** What the server answers, or empty when it cannot be asked (down, refused). */
     static Optional<ServerIdentity> read(Endpoint e) {
-        if (e == null || e.host() == null) {
+        if (e == null) {
             return Optional.empty();
         }
         try (Connection c = ServerConnections.open(e); Statement st = c.createStatement();

@@ -3,9 +3,17 @@ package org.backupscheduler.sandbox;
 import java.nio.file.Path;
 import java.util.List;
 
-/** How a sandbox server is set up: a primary logs binlogs (ROW); a replica has a relay log. */
+/**
+ * How a sandbox server is set up: a primary logs binlogs (ROW); a replica has a relay log; with
+ * {@code tls}, TCP logins must use TLS.
+ */
 public record SandboxOptions(String name, int serverId, boolean binlog, boolean replica,
-                             String bufferPool, Path parent, List<String> extraLines) {
+                             String bufferPool, Path parent, List<String> extraLines, SandboxTls tls) {
+
+    public SandboxOptions(String name, int serverId, boolean binlog, boolean replica, String bufferPool, Path parent,
+                          List<String> extraLines) {
+        this(name, serverId, binlog, replica, bufferPool, parent, extraLines, null);
+    }
 
     public static SandboxOptions primary(String name) {
         return new SandboxOptions(name, 1, true, false, "128M", Path.of("/tmp"), List.of());
@@ -25,10 +33,14 @@ public record SandboxOptions(String name, int serverId, boolean binlog, boolean 
     }
 
     public SandboxOptions withExtraLines(List<String> lines) {
-        return new SandboxOptions(name, serverId, binlog, replica, bufferPool, parent, lines);
+        return new SandboxOptions(name, serverId, binlog, replica, bufferPool, parent, lines, tls);
     }
 
     public SandboxOptions under(Path newParent) {
-        return new SandboxOptions(name, serverId, binlog, replica, bufferPool, newParent, extraLines);
+        return new SandboxOptions(name, serverId, binlog, replica, bufferPool, newParent, extraLines, tls);
+    }
+
+    public SandboxOptions withTls(SandboxTls newTls) {
+        return new SandboxOptions(name, serverId, binlog, replica, bufferPool, parent, extraLines, newTls);
     }
 }

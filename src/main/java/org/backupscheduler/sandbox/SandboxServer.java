@@ -111,6 +111,12 @@ public final class SandboxServer implements AutoCloseable {
             lines.add("relay-log=" + datadir.resolve("relay-bin"));
             lines.add("read-only=0");
         }
+        if (options.tls() != null) {
+            lines.add("ssl-ca=" + options.tls().caFile());
+            lines.add("ssl-cert=" + options.tls().certFile());
+            lines.add("ssl-key=" + options.tls().keyFile());
+            lines.add("require-secure-transport=ON");
+        }
         lines.addAll(options.extraLines());
         lines.add("");
         lines.add("[client]");
@@ -202,7 +208,8 @@ public final class SandboxServer implements AutoCloseable {
         props.setProperty("password", "");
         props.setProperty("connectTimeout", "2000");
         props.setProperty("allowPublicKeyRetrieval", "true");
-        props.setProperty("useSSL", "false");
+        // A TLS sandbox refuses plain TCP logins; its own certificate is not what root's check is about.
+        props.setProperty("sslMode", options.tls() != null ? "REQUIRED" : "DISABLED");
         return DriverManager.getConnection("jdbc:mysql://127.0.0.1:" + port + "/", props);
     }
 

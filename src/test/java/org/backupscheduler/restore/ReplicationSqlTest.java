@@ -2,9 +2,13 @@ package org.backupscheduler.restore;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
 
 import java.util.List;
 
+import org.backupscheduler.config.TlsConfig;
 import org.backupscheduler.engine.Coordinates;
 import org.backupscheduler.engine.Flavor;
 import org.backupscheduler.server.Endpoint;
@@ -56,6 +60,43 @@ class ReplicationSqlTest {
         assertEquals("CHANGE REPLICATION SOURCE TO SOURCE_HOST = ?, SOURCE_PORT = ?, SOURCE_USER = ?, "
                 + "SOURCE_PASSWORD = ?, SOURCE_LOG_FILE = ?, SOURCE_LOG_POS = ?", steps.get(2).sql());
         assertEquals("START REPLICA", steps.get(3).sql());
+    }
+
+    @Test
+    void mariadbVerifyCaBindsTheFilesAndChecksNoHostName() {
+        Endpoint primary = PRIMARY.withTls(new TlsConfig(TlsConfig.Mode.VERIFY_CA, Path.of("/etc/bs/ca.pem"),
+                Path.of("/etc/bs/client.pem"), Path.of("/etc/bs/client.key")));
+        List<SqlStep> steps = ReplicationSql.attach(Flavor.MARIABACKUP, new Coordinates("mysql-bin.000002", 486L,
+                "0-1-1508"), primary, null);
+        assertEquals("CHANGE MASTER TO MASTER_HOST = ?, MASTER_PORT = ?, MASTER_USER = ?, MASTER_PASSWORD = ?, "
+                + "MASTER_USE_GTID = slave_pos, MASTER_SSL = 1, MASTER_SSL_CA = ?, MASTER_SSL_VERIFY_SERVER_CERT = 0, "
+                + "MASTER_SSL_CERT = ?, MASTER_SSL_KEY = ?", steps.get(3).sql());
+        assertEquals(List.of("10.0.0.1", 3306, "repl", "s3cret'pw", "/etc/bs/ca.pem", "/etc/bs/client.pem",
+                "/etc/bs/client.key"), steps.get(3).params());
+    }
+
+    @Test
+    void mariadbRequiredAndDisabled() {
+        Coordinates from = new Coordinates("mysql-bin.000002", 486L, null);
+        String required = ReplicationSql.attach(Flavor.MARIABACKUP, from, PRIMARY.withTls(
+                new TlsConfig(TlsConfig.Mode.REQUIRED, null, null, null)), null).get(2).sql();
+        assertTrue(required.endsWith("MASTER_USE_GTID = no, MASTER_SSL = 1, MASTER_SSL_VERIFY_SERVER_CERT = 0"),
+                required);
+        String disabled = ReplicationSql.attach(Flavor.MARIABACKUP, from, PRIMARY.withTls(
+                new TlsConfig(TlsConfig.Mode.DISABLED, null, null, null)), null).get(2).sql();
+        assertTrue(disabled.endsWith("MASTER_USE_GTID = no, MASTER_SSL = 0"), disabled);
+    }
+
+    @Test
+    void mysqlVerifyIdentityUsesSourceSsl() {
+        Endpoint primary = PRIMARY.withTls(new TlsConfig(TlsConfig.Mode.VERIFY_IDENTITY, Path.of("/etc/bs/ca.pem"),
+                null, null));
+        List<SqlStep> steps = ReplicationSql.attach(Flavor.XTRABACKUP, new Coordinates("binlog.000002", 1232L, null),
+                primary, null);
+        assertEquals("CHANGE REPLICATION SOURCE TO SOURCE_HOST = ?, SOURCE_PORT = ?, SOURCE_USER = ?, "
+                + "SOURCE_PASSWORD = ?, SOURCE_LOG_FILE = ?, SOURCE_LOG_POS = ?, SOURCE_SSL = 1, SOURCE_SSL_CA = ?, "
+                + "SOURCE_SSL_VERIFY_SERVER_CERT = 1", steps.get(2).sql());
+        assertEquals("/etc/bs/ca.pem", steps.get(2).params().get(6));
     }
 
     @Test
