@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -96,9 +97,12 @@ public final class BackupWorkflow {
         try {
             return new BackupOutcome(copy(running, dir, parent), note);
         } catch (RuntimeException | IOException e) {
-            // Whatever went wrong, the row must not stay RUNNING.
-            BackupRecord failed = running.withStatus(BackupStatus.FAILED, "backup-scheduler error: " + e.getMessage());
-            backups.update(finished(failed));
+            // Whatever went wrong, the row must not stay RUNNING; on a full disk it can only be
+            // written once the partial copy is gone.
+            String freed = RepositorySpace.saysFull(e) ? removePartialCopy(running) : "";
+            BackupRecord failed = running.withStatus(BackupStatus.FAILED, "backup-scheduler error: " + e.getMessage()
+                    + freed);
+            record(finished(failed));
             RepositoryLayout.markFailed(dir, failed.reason());
             throw e;
         } finally {
@@ -157,6 +161,12 @@ public final class BackupWorkflow {
         Path datadir = config.source().datadir() != null ? config.source().datadir() : facts.datadir();
         log.info("backing up {} ({}{}) from datadir {} with {}", source.address(), facts.version(),
                 inspection.replica() ? ", a replica" : "", datadir, tool);
+        // A copy that cannot fit is refused now: a disk filled to the last byte takes the catalog with it.
+        Optional<String> noRoom = RepositorySpace.refusal(config.instanceDir(), datadir, backups, config.instance(),
+                running.type(), config.engine().compress() == EngineConfig.Compression.ZSTD);
+        if (noRoom.isPresent()) {
+            return fail(running, noRoom.get());
+        }
 
         // 2. Run the engine: credentials in a 0600 file, its own log beside the backup.
         Path data = RepositoryLayout.dataDir(dir);
@@ -192,9 +202,12 @@ public final class BackupWorkflow {
             }
         }
         if (!result.succeeded()) {
+            // A full disk first: until the partial copy is gone, nothing more can be written, the
+            // catalog's row included when the catalog shares the disk.
+            String freed = RepositorySpace.saysFull(result.logTail()) ? removePartialCopy(running) : "";
             backups.sources().record(running.instance(), running.id(), inspection.toSourceState(null));
             Manifest.Source.of(inspection.toSourceState(null)).writeBeside(dir);
-            String reason = result.describe();
+            String reason = result.describe() + freed;
             if (giveUp.get() != null) {
                 List<Long> killed = StuckSessions.kill(source, backups.lockActions(), running, "gave up on a lock");
                 reason = giveUp.get() + (killed.isEmpty() ? "" : "; ended the backup's server sessions " + killed);
@@ -258,12 +271,45 @@ public final class BackupWorkflow {
         }
     }
 
+    /**
+     * After a full disk: removes what the run wrote except its backup.log, so the disk is usable
+     * again (by the catalog first of all); returns what to add to the reason.
+     */
+    private String removePartialCopy(BackupRecord running) {
+        try {
+            long freed = OwnedFolders.deletePartialData(config.instanceDir(), running.id());
+            log.warn("the repository's disk is full: removed the partial copy of {} ({})", running.id(),
+                    RepositorySpace.mib(freed));
+            // The embedded catalog may share the disk and have failed a write meanwhile.
+            backups.reopenEmbeddedStore();
+            return "; the partial copy (" + RepositorySpace.mib(freed) + ") was removed to free the disk, its "
+                    + "backup.log kept";
+        } catch (IOException e) {
+            log.error("the repository's disk is full and the partial copy of {} could not be removed: {}",
+                    running.id(), e.getMessage());
+            return "; the partial copy could not be removed (" + e.getMessage() + ")";
+        }
+    }
+
     private BackupRecord fail(BackupRecord running, String reason) {
         log.error("backup {} FAILED: {}", running.id(), reason);
         BackupRecord failed = finished(running.withStatus(BackupStatus.FAILED, reason));
-        backups.update(failed);
+        record(failed);
         RepositoryLayout.markFailed(Path.of(running.path()), reason);
         return failed;
+    }
+
+    /**
+     * Writes a failed run's final row. After a full disk the catalog may have lost its last
+     * writes (see {@link Backups#reopenEmbeddedStore}), the RUNNING row among them: then it is
+     * written anew.
+     */
+    private void record(BackupRecord failed) {
+        if (backups.find(failed.instance(), failed.id()).isPresent()) {
+            backups.update(failed);
+        } else {
+            backups.insertIfNew(failed, ProcessIdentity.current());
+        }
     }
 
     private BackupRecord finished(BackupRecord b) {

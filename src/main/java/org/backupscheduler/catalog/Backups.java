@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -37,6 +38,33 @@ public final class Backups {
     /** Every restore and its steps. */
     public Restores restores() {
         return new Restores(catalog);
+    }
+
+    /** Backups being read right now, which retention keeps. */
+    public BackupPins pins() {
+        return new BackupPins(catalog);
+    }
+
+    /**
+     * After the disk under an embedded (H2) catalog was full: a store that failed a write goes on
+     * taking changes it never writes (measured: rows updated once the disk had room again were
+     * gone when the file was next opened). Closing it makes the next connection open the file
+     * again as it was last written, and writes land again. Nothing for a server catalog.
+     */
+    public void reopenEmbeddedStore() {
+        if (!catalog.isEmbedded()) {
+            return;
+        }
+        // SHUTDOWN writes what it can first; a store whose writes fail refuses it (its own write
+        // error), and only SHUTDOWN IMMEDIATELY, which writes nothing, closes it.
+        for (String shutdown : List.of("SHUTDOWN", "SHUTDOWN IMMEDIATELY")) {
+            try (Connection c = catalog.connection(); Statement s = c.createStatement()) {
+                s.execute(shutdown);
+                return;
+            } catch (SQLException e) {
+                // try the next way; a store closed by neither fails the next write, which says why
+            }
+        }
     }
 
     /** Every verification run of each backup, kept as history. */

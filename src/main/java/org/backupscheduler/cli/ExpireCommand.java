@@ -16,8 +16,9 @@ import picocli.CommandLine.Spec;
 /** {@code backup expire}: apply retention now (it also runs after every backup). */
 @Command(name = "expire", mixinStandardHelpOptions = true,
         description = {"Remove backups outside retention (retention.hourly/daily/weekly).",
-            "Never the newest VERIFIED backup, a parent an incremental needs, or a running one;",
-            "removed backups stay in the catalog as EXPIRED with the date."},
+            "Never the newest retention.min-verified VERIFIED backups, a pinned one (being restored",
+            "or verified), a parent an incremental needs, or a running one; removed backups stay in",
+            "the catalog as EXPIRED with the date. Imported hotcopy folders only lose their row."},
         footer = {"%nExamples:", "  bin/backup expire --dry-run", "  bin/backup expire", ""})
 final class ExpireCommand implements Callable<Integer> {
     @Spec

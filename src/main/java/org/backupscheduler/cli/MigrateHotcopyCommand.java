@@ -57,6 +57,8 @@ final class MigrateHotcopyCommand implements Callable<Integer> {
     /** Exit 3 when a folder is INVALID: the user must know before trusting the old copies. */
     private int importFolders() {
         try (Context ctx = Context.of(spec)) {
+            // Before the catalog is opened: a refused import leaves no trace, not even a new catalog.
+            LegacyImport.refuseOverlap(importDir, ctx.config().repository());
             LegacyImport legacy = new LegacyImport(ctx.catalog().backups(), ctx.config().instance(),
                     ctx.config().instanceDir());
             int invalid = 0;

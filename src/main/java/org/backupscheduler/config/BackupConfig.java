@@ -17,7 +17,7 @@ public record BackupConfig(String instance, Path repository, CatalogConfig catal
         engine = engine != null ? engine : new EngineConfig(null, null, null, null, null);
         schedule = schedule != null ? schedule : new ScheduleConfig(null, null, null);
         verify = verify != null ? verify : new VerifyConfig(null, null);
-        retention = retention != null ? retention : new RetentionConfig(null, null, null);
+        retention = retention != null ? retention : new RetentionConfig(null, null, null, null);
         locks = locks != null ? locks : new LocksConfig(null, null, null, null, null, null, null, null, null);
         replicas = replicas != null ? Map.copyOf(replicas) : Map.of();
         metrics = metrics != null ? metrics : new MetricsConfig(null);

@@ -109,9 +109,10 @@ public final class ConfigLoader {
                     "set source.host (and port) or source.socket");
         }
         positive(c.engine().parallel(), "engine.parallel", file);
-        if (c.retention().hourly() < 0 || c.retention().daily() < 0 || c.retention().weekly() < 0) {
+        if (c.retention().hourly() < 0 || c.retention().daily() < 0 || c.retention().weekly() < 0
+                || c.retention().minVerified() < 0) {
             throw new ConfigException("retention counts must not be negative in " + file,
-                    "set retention.hourly, daily and weekly to 0 or more");
+                    "set retention.hourly, daily, weekly and min-verified to 0 or more");
         }
         regex(c.locks().matchInfo(), "locks.match-info", file);
         for (String section : new String[] {"match", "ignore"}) {

@@ -42,6 +42,7 @@ public final class LegacyImport {
             throw new UserError("import folder " + dir + " not found", "pass the target folder of mysqlhotcopy "
                     + "(the last argument of its crontab line)", UserError.USAGE);
         }
+        refuseOverlap(dir, instanceDir.getParent());
         List<Imported> result = new ArrayList<>();
         try {
             for (Path folder : folders(dir)) {
@@ -51,6 +52,38 @@ public final class LegacyImport {
             throw new UncheckedIOException(e);
         }
         return result;
+    }
+
+    /**
+     * The repository holds our own backups and the catalog: cataloged as hotcopies, they would
+     * become LEGACY or INVALID rows of folders we did not make (the instance folder itself, with
+     * the repository as the import folder). And a hotcopy folder inside the repository could be
+     * taken for ours. So the import folder must be outside the repository, and not hold it.
+     */
+    public static void refuseOverlap(Path dir, Path repository) {
+        Path d = real(dir);
+        Path r = real(repository);
+        String how = d.equals(r) ? "is the repository" : d.startsWith(r) ? "is inside the repository " + r
+                : r.startsWith(d) ? "holds the repository " + r : null;
+        if (how != null) {
+            throw new UserError("import folder " + dir + " " + how + ": its folders are this tool's backups, not "
+                    + "hotcopies; nothing was imported", "pass the folder mysqlhotcopy copied into (the last "
+                    + "argument of its crontab line), outside the repository", UserError.USAGE);
+        }
+    }
+
+    /** The path with links resolved as far as it exists (the repository may not exist yet). */
+    private static Path real(Path p) {
+        Path abs = p.toAbsolutePath().normalize();
+        Path existing = abs;
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        try {
+            return existing == null ? abs : existing.toRealPath().resolve(existing.relativize(abs));
+        } catch (IOException e) {
+            return abs;
+        }
     }
 
     /** Each sub-folder is one database copy; a folder holding table files itself is one too. */

@@ -22,6 +22,7 @@ import java.util.Optional;
 
 import org.backupscheduler.UserError;
 import org.backupscheduler.backup.RepositoryLayout;
+import org.backupscheduler.catalog.BackupPins;
 import org.backupscheduler.catalog.BackupRecord;
 import org.backupscheduler.catalog.Backups;
 import org.backupscheduler.config.BackupConfig;
@@ -227,6 +228,15 @@ public final class Restorer {
     public RestoreOutcome restore(String replicaName, String backupId, LocalDateTime until, boolean dryRun)
             throws IOException, InterruptedException {
         RestorePlan plan = plan(replicaName, backupId, until);
+        // The chain is pinned before anything changes and until the restore ends: the hourly run's
+        // retention must not delete it under the prepare, after the old datadir was moved aside.
+        try (BackupPins.Pin pin = backups.pins().hold(config.instance(), plan.choice().chain(), "restore")) {
+            return restore(plan, until, dryRun);
+        }
+    }
+
+    private RestoreOutcome restore(RestorePlan plan, LocalDateTime until, boolean dryRun)
+            throws IOException, InterruptedException {
         print(plan);
         if (dryRun) {
             out.println("dry run: nothing was changed");

@@ -23,6 +23,9 @@ import org.backupscheduler.config.RetentionConfig;
  * <ul>
  * <li>the newest VERIFIED backup, and the newest VERIFIED backup of each of the newest
  * {@code hourly} hours, {@code daily} days and {@code weekly} ISO weeks that have one;
+ * <li>the newest {@code min-verified} VERIFIED backups, whatever the buckets say: a restore that
+ * finds the newest damaged needs another to fall back on;
+ * <li>every pinned backup: a restore, a verification or the drill is reading it;
  * <li>every backup a kept incremental needs (its parents, up to the full);
  * <li>anything RUNNING, and anything newer than the newest VERIFIED backup (not yet judged);
  * <li>rows without a folder to remove: EXPIRED, SKIPPED, LEGACY.
@@ -44,11 +47,14 @@ public final class RetentionPolicy {
 
     /** The backups to expire, with why each is not kept; {@code all} newest first. */
     public Map<BackupRecord, String> toExpire(List<BackupRecord> all) {
+        return toExpire(all, Set.of());
+    }
+
+    /** As {@link #toExpire(List)}, keeping the {@code pinned} ids (and what they need) too. */
+    public Map<BackupRecord, String> toExpire(List<BackupRecord> all, Set<String> pinned) {
         List<BackupRecord> verified = all.stream().filter(b -> b.status() == BackupStatus.VERIFIED).toList();
-        Set<String> keep = new LinkedHashSet<>();
-        if (!verified.isEmpty()) {
-            keep.add(verified.get(0).id());
-        }
+        Set<String> keep = new LinkedHashSet<>(pinned);
+        verified.stream().limit(Math.max(1, config.minVerified())).forEach(b -> keep.add(b.id()));
         keepNewestPer(verified, config.hourly(), t -> t.truncatedTo(ChronoUnit.HOURS).toString(), keep);
         keepNewestPer(verified, config.daily(), t -> t.toLocalDate().toString(), keep);
         keepNewestPer(verified, config.weekly(),
@@ -74,7 +80,7 @@ public final class RetentionPolicy {
             }
             expire.put(b, b.status() == BackupStatus.VERIFIED
                     ? "outside retention (hourly " + config.hourly() + ", daily " + config.daily() + ", weekly "
-                    + config.weekly() + ")"
+                    + config.weekly() + ", min-verified " + config.minVerified() + ")"
                     : b.status() + " and older than the newest VERIFIED backup " + newestVerified.id());
         }
         return expire;

@@ -13,6 +13,7 @@ import java.util.Set;
 
 import org.backupscheduler.UserError;
 import org.backupscheduler.backup.Manifest;
+import org.backupscheduler.catalog.BackupPins;
 import org.backupscheduler.catalog.BackupRecord;
 import org.backupscheduler.catalog.BackupStatus;
 import org.backupscheduler.catalog.Backups;
@@ -65,7 +66,10 @@ public final class Verifier {
         }
         Set<Level> levels = requested.isEmpty() ? EnumSet.noneOf(Level.class) : EnumSet.copyOf(requested);
         MDC.put("backup", backup.id());
-        try {
+        // Pinned while it is read (the drill reads it for minutes): retention keeps it meanwhile,
+        // and its parents with it.
+        String purpose = levels.contains(Level.DEEP) ? "restore drill" : "verification";
+        try (BackupPins.Pin pin = backups.pins().hold(backup.instance(), List.of(backup), purpose)) {
             List<LevelResult> results = run(backup, levels);
             BackupRecord after = settle(backup, levels, results);
             return new VerificationOutcome(backup, after, results);
@@ -125,7 +129,7 @@ public final class Verifier {
             results.add(r);
             return results;
         }
-        try (Scratch scratch = Scratch.create(config.instanceDir(), backup.id())) {
+        try (Scratch scratch = Scratch.create(config.instanceDir(), backup, chain)) {
             log.info("preparing a scratch copy of {} (chain of {})", backup.id(), chain.size());
             String problem = PrepareCheck.prepare(tool, chain, scratch, config.schedule().runTimeout());
             LevelResult prepared = result(Level.PREPARE, problem == null ? List.of() : List.of(problem), start);

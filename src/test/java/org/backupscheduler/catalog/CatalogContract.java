@@ -2,12 +2,19 @@ package org.backupscheduler.catalog;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
 
+import org.backupscheduler.UserError;
 import org.backupscheduler.engine.Coordinates;
 
 /**
@@ -53,5 +60,54 @@ final class CatalogContract {
         assertEquals(List.of(orphan.id(), running.id()), newestFirst.stream().map(BackupRecord::id).toList());
         assertEquals(List.of(running.id()), backups.list("db1", 10, 1).stream().map(BackupRecord::id).toList());
         assertEquals(List.of(), backups.list("other", 10, 0));
+
+        checkPins(catalog, completed, failed);
+    }
+
+    /**
+     * A reader's pin counts while its process lives and goes when released; the pin of a process
+     * that died counts for nothing and is cleared; a backup expired before the pin is refused.
+     */
+    private static void checkPins(Catalog catalog, BackupRecord verified, BackupRecord expiring) {
+        BackupPins pins = catalog.backups().pins();
+        try (BackupPins.Pin pin = pins.hold("db1", List.of(verified), "restore")) {
+            assertEquals(List.of(verified.id()), List.copyOf(pins.active("db1").keySet()));
+            String holder = pins.active("db1").get(verified.id());
+            assertTrue(holder.startsWith("restore (pid " + ProcessHandle.current().pid() + " on "
+                    + ProcessIdentity.hostName() + ", since "), holder);
+        }
+        assertEquals(Map.of(), pins.active("db1"), "released");
+
+        try (Connection c = catalog.connection(); PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO backup_pins (instance, pin_id, backup_id, purpose, owner_host, owner_pid, "
+                        + "owner_started_at, pinned_at, expires_at) VALUES ('db1', 'dead', ?, 'restore', ?, ?, 1, 1, ?)")) {
+            ps.setString(1, verified.id());
+            ps.setString(2, ProcessIdentity.hostName());
+            ps.setLong(3, Integer.MAX_VALUE - 1); // never a live pid
+            ps.setLong(4, System.currentTimeMillis() + 3_600_000);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new AssertionError(e);
+        }
+        assertEquals(Map.of(), pins.active("db1"), "a dead reader's pin counts for nothing");
+        assertEquals(0, count(catalog, "SELECT COUNT(*) FROM backup_pins"), "and is cleared");
+
+        catalog.backups().update(expiring.withStatus(BackupStatus.EXPIRED, "expired by the test"));
+        UserError refused = assertThrows(UserError.class, () -> pins.hold("db1", List.of(verified, expiring),
+                "restore"));
+        assertEquals("backup " + expiring.id() + " was expired by retention just before the restore could pin it; "
+                + "nothing was changed", refused.getMessage());
+        assertEquals(UserError.FAILED, refused.exitCode());
+        assertEquals(0, count(catalog, "SELECT COUNT(*) FROM backup_pins"), "its pin is not left behind");
+    }
+
+    private static long count(Catalog catalog, String sql) {
+        try (Connection c = catalog.connection(); PreparedStatement ps = c.prepareStatement(sql);
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            throw new AssertionError(e);
+        }
     }
 }

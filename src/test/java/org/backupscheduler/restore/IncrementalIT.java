@@ -33,7 +33,7 @@ class IncrementalIT {
             pair.primary().execute("CREATE TABLE shop.marks (name VARCHAR(32) PRIMARY KEY) ENGINE=InnoDB");
             Path replPw = TestSetup.passwordFile(dir, "repl.pw", ReplicationPair.REPL_PASSWORD);
             Path config = TestSetup.config(dir, pair.primary(), TestSetup.passwordFile(dir, "pw",
-                    TestSetup.BACKUP_PASSWORD), "retention: {hourly: 1, daily: 0, weekly: 0}\n"
+                    TestSetup.BACKUP_PASSWORD), "retention: {hourly: 1, daily: 0, weekly: 0, min-verified: 1}\n"
                     + pair.replicaConfigYaml("r1", replPw, "datadir: " + pair.replica().datadir()));
 
             assertEquals(0, TestSetup.cli("--config", config.toString(), "run").exitCode());

@@ -124,7 +124,7 @@ class LeaseIT {
 
     @Test
     void retentionExpiresOlderBackupsAndKeepsTheNewest() throws Exception {
-        Path config = config("retention: {hourly: 1, daily: 0, weekly: 0}");
+        Path config = config("retention: {hourly: 1, daily: 0, weekly: 0, min-verified: 1}");
         for (int i = 0; i < 3; i++) {
             assertEquals(0, TestSetup.cli("--config", config.toString(), "run").exitCode());
         }

@@ -32,11 +32,16 @@ class RetentionPolicyTest {
         return b;
     }
 
+    /** With min-verified 1: the buckets alone (and the newest VERIFIED backup). */
     private Set<String> expired(int hourly, int daily, int weekly) {
+        return expired(new RetentionConfig(hourly, daily, weekly, 1), Set.of());
+    }
+
+    private Set<String> expired(RetentionConfig config, Set<String> pinned) {
         List<BackupRecord> newestFirst = all.stream().sorted(Comparator.comparing(BackupRecord::startedAt).reversed())
                 .toList();
-        return new TreeSet<>(new RetentionPolicy(new RetentionConfig(hourly, daily, weekly), ZoneOffset.UTC)
-                .toExpire(newestFirst).keySet().stream().map(BackupRecord::id).toList());
+        return new TreeSet<>(new RetentionPolicy(config, ZoneOffset.UTC)
+                .toExpire(newestFirst, pinned).keySet().stream().map(BackupRecord::id).toList());
     }
 
     @Test
@@ -89,5 +94,37 @@ class RetentionPolicyTest {
         add("f1", Duration.ZERO, BackupStatus.FAILED, BackupType.FULL, null);
         add("c1", Duration.ofHours(1), BackupStatus.COMPLETED, BackupType.FULL, null);
         assertEquals(Set.of(), expired(0, 0, 0));
+    }
+
+    @Test
+    void aSecondBackupInTheHourDoesNotExpireTheFirstWhileMinVerifiedNeedsIt() {
+        add("first", Duration.ZERO, BackupStatus.VERIFIED, BackupType.FULL, null);
+        add("second", Duration.ofMinutes(20), BackupStatus.VERIFIED, BackupType.FULL, null);
+        assertEquals(Set.of("first"), expired(1, 0, 0), "the buckets alone keep one an hour");
+        assertEquals(Set.of(), expired(new RetentionConfig(1, 0, 0, null), Set.of()), "min-verified 2 by default");
+
+        add("third", Duration.ofMinutes(40), BackupStatus.VERIFIED, BackupType.FULL, null);
+        assertEquals(Set.of("first"), expired(new RetentionConfig(1, 0, 0, null), Set.of()),
+                "a minimum, not a reason to keep everything");
+    }
+
+    @Test
+    void minVerifiedCountsOnlyVerifiedBackupsAndKeepsTheirChains() {
+        add("full", Duration.ZERO, BackupStatus.VERIFIED, BackupType.FULL, null);
+        add("inc", Duration.ofMinutes(10), BackupStatus.VERIFIED, BackupType.INCREMENTAL, "full");
+        add("invalid", Duration.ofMinutes(20), BackupStatus.INVALID, BackupType.FULL, null);
+        add("newest", Duration.ofMinutes(30), BackupStatus.VERIFIED, BackupType.FULL, null);
+        assertEquals(Set.of("invalid"), expired(new RetentionConfig(0, 0, 0, 2), Set.of()),
+                "the second VERIFIED is inc, and inc needs full");
+    }
+
+    @Test
+    void aPinnedBackupAndWhatItNeedsAreKept() {
+        add("full", Duration.ZERO, BackupStatus.VERIFIED, BackupType.FULL, null);
+        add("inc", Duration.ofMinutes(10), BackupStatus.VERIFIED, BackupType.INCREMENTAL, "full");
+        add("other", Duration.ofMinutes(20), BackupStatus.VERIFIED, BackupType.FULL, null);
+        add("newest", Duration.ofHours(5), BackupStatus.VERIFIED, BackupType.FULL, null);
+        assertEquals(Set.of("full", "inc", "other"), expired(new RetentionConfig(0, 0, 0, 1), Set.of()));
+        assertEquals(Set.of("other"), expired(new RetentionConfig(0, 0, 0, 1), Set.of("inc")));
     }
 }

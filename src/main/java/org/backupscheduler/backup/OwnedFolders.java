@@ -1,0 +1,187 @@
+package org.backupscheduler.backup;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import org.apache.commons.io.file.PathUtils;
+import org.backupscheduler.migrate.LegacyMarker;
+import org.backupscheduler.storage.PrivateFiles;
+
+/**
+ * The one place production code deletes a tree, and it deletes only what this tool made.
+ * Two kinds of folder qualify, each proven ours by where it is and what it carries:
+ * <ul>
+ * <li>a <b>backup folder</b>: exactly {@code <instanceDir>/<id>} for a catalog row's id — a real
+ * folder (not a link) whose real parent is the instance folder and whose name is the id — holding
+ * one of our marks: {@code manifest.json} (a finished backup), {@code backup.log} (created before
+ * the engine starts), the {@code FAILED} marker (a run that ended before that), or
+ * {@code legacy.json} (our record of an imported hotcopy folder, which itself lives elsewhere).
+ * An empty folder qualifies too: it holds nothing to lose. Not the marks alone: a row's path can
+ * be anything (a moved repository, an old import), so the path is never taken from the row.
+ * <li>a <b>scratch folder</b> made by {@link #makeScratch}: 0700, with a marker inside naming
+ * the folder's own path, so neither a copied marker nor a folder renamed into its place counts.
+ * </ul>
+ * Neither may look like a datadir at its top ({@code ibdata1}, {@code aria_log_control},
+ * {@code mysql/}): whatever went wrong before, a server's files are never deleted here.
+ */
+public final class OwnedFolders {
+    /** Inside each scratch folder; its content is the folder's absolute path. */
+    public static final String SCRATCH_MARKER = ".backup-scheduler-scratch";
+    private static final Pattern PLAIN_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
+    private static final List<String> BACKUP_MARKS = List.of(RepositoryLayout.MANIFEST, RepositoryLayout.LOG,
+            RepositoryLayout.FAILED_MARKER, LegacyMarker.FILE);
+    private static final List<String> DATADIR_SIGNS = List.of("ibdata1", "aria_log_control", "mysql");
+    /** What is left of a run whose data was removed: its log says what happened, the marker what it is. */
+    private static final Set<String> KEPT_OF_A_RUN = Set.of(RepositoryLayout.LOG, RepositoryLayout.FAILED_MARKER);
+
+    private OwnedFolders() {
+    }
+
+    /** A folder this class refused to delete, and why. */
+    public static final class Refused extends IOException {
+        Refused(Path dir, String why) {
+            super("not deleting " + dir + ": " + why);
+        }
+    }
+
+    /**
+     * Deletes the backup folder {@code <instanceDir>/<id>}; false when there is none.
+     *
+     * @throws Refused when the folder is there but not provably one of our backup folders
+     */
+    public static boolean deleteBackup(Path instanceDir, String id) throws IOException {
+        Path dir = backupFolder(instanceDir, id);
+        if (dir == null) {
+            return false;
+        }
+        PathUtils.deleteDirectory(dir); // links inside are removed, never followed
+        return true;
+    }
+
+    /**
+     * Deletes what a run wrote into {@code <instanceDir>/<id>} except its log and FAILED marker:
+     * after a full disk, the partial copy goes so the disk is usable again, and the log stays
+     * to say why. Returns the bytes freed (0 when there is no folder).
+     */
+    public static long deletePartialData(Path instanceDir, String id) throws IOException {
+        Path dir = backupFolder(instanceDir, id);
+        if (dir == null) {
+            return 0;
+        }
+        long freed = 0;
+        try (var children = Files.list(dir)) {
+            for (Path child : children.toList()) {
+                if (KEPT_OF_A_RUN.contains(child.getFileName().toString())) {
+                    continue;
+                }
+                freed += sizeOf(child);
+                if (Files.isDirectory(child, LinkOption.NOFOLLOW_LINKS)) {
+                    PathUtils.deleteDirectory(child);
+                } else {
+                    Files.delete(child);
+                }
+            }
+        }
+        return freed;
+    }
+
+    /** Creates the scratch folder {@code dir} (0700, must not exist) with our marker inside. */
+    public static void makeScratch(Path dir) throws IOException {
+        Path parent = dir.toAbsolutePath().getParent();
+        if (parent != null && !Files.isDirectory(parent)) {
+            PrivateFiles.createDir(parent);
+        }
+        if (!PrivateFiles.createDirExclusively(dir)) {
+            throw new IOException(dir + " already exists");
+        }
+        Path marker = dir.resolve(SCRATCH_MARKER);
+        PrivateFiles.createFile(marker);
+        Files.writeString(marker, dir.toAbsolutePath().normalize().toString());
+    }
+
+    /**
+     * Deletes a scratch folder made by {@link #makeScratch}; nothing when it is gone.
+     *
+     * @throws Refused when {@code dir} is there but not provably a scratch folder of ours
+     */
+    public static void deleteScratch(Path dir) throws IOException {
+        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+            throw new Refused(dir, "not a folder (a link or a file)");
+        }
+        String mode = PosixFilePermissions.toString(Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS));
+        if (!mode.equals("rwx------")) {
+            throw new Refused(dir, "mode " + mode + ", and our scratch folders are rwx------ (0700)");
+        }
+        Path marker = dir.resolve(SCRATCH_MARKER);
+        String expected = dir.toAbsolutePath().normalize().toString();
+        if (!Files.isRegularFile(marker, LinkOption.NOFOLLOW_LINKS)
+                || !expected.equals(Files.readString(marker, StandardCharsets.UTF_8).strip())) {
+            throw new Refused(dir, "it has no " + SCRATCH_MARKER + " naming this folder, so it is no scratch "
+                    + "folder of ours");
+        }
+        refuseDatadir(dir);
+        PathUtils.deleteDirectory(dir);
+    }
+
+    /** The proven backup folder of {@code id}, or null when there is none. */
+    private static Path backupFolder(Path instanceDir, String id) throws IOException {
+        if (id == null || !PLAIN_NAME.matcher(id).matches()) {
+            throw new Refused(instanceDir.resolve(String.valueOf(id)), "'" + id + "' is not a backup id");
+        }
+        Path dir = instanceDir.resolve(id);
+        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+            return null;
+        }
+        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+            throw new Refused(dir, "not a folder (a link or a file)");
+        }
+        Path real = dir.toRealPath();
+        if (!instanceDir.toRealPath().equals(real.getParent()) || !id.equals(real.getFileName().toString())) {
+            throw new Refused(dir, "it is not the folder " + id + " directly inside " + instanceDir);
+        }
+        refuseDatadir(dir);
+        boolean marked = BACKUP_MARKS.stream().anyMatch(m -> Files.exists(dir.resolve(m), LinkOption.NOFOLLOW_LINKS));
+        if (!marked && !isEmpty(dir)) {
+            throw new Refused(dir, "it carries none of our marks (" + String.join(", ", BACKUP_MARKS) + ")");
+        }
+        return dir;
+    }
+
+    private static void refuseDatadir(Path dir) throws Refused {
+        for (String sign : DATADIR_SIGNS) {
+            if (Files.exists(dir.resolve(sign), LinkOption.NOFOLLOW_LINKS)) {
+                throw new Refused(dir, "it holds " + sign + " at its top, as a datadir does");
+            }
+        }
+    }
+
+    private static boolean isEmpty(Path dir) throws IOException {
+        try (var children = Files.list(dir)) {
+            return children.findAny().isEmpty();
+        }
+    }
+
+    private static long sizeOf(Path p) {
+        try (var walk = Files.walk(p)) {
+            return walk.filter(f -> Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)).mapToLong(f -> {
+                try {
+                    return Files.size(f);
+                } catch (IOException e) {
+                    return 0;
+                }
+            }).sum();
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return 0;
+        }
+    }
+}
