@@ -2,9 +2,9 @@ package org.backupscheduler.verify;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.security.SecureRandom;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -16,12 +16,11 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-import org.apache.commons.io.file.PathUtils;
+import org.backupscheduler.backup.OwnedFolders;
 import org.backupscheduler.engine.ProcessResult;
 import org.backupscheduler.engine.ProcessRunner;
 import org.backupscheduler.server.Endpoint;
 import org.backupscheduler.server.ServerConnections;
-import org.backupscheduler.storage.PrivateFiles;
 
 /**
  * The restore drill's throw-away server on a prepared copy of a backup: a full copy of
@@ -36,6 +35,7 @@ import org.backupscheduler.storage.PrivateFiles;
 final class DrillServer implements AutoCloseable {
     /** {@code sun_path} holds 108 bytes with its terminating NUL. */
     private static final int MAX_SOCKET_PATH = 107;
+    private static final SecureRandom RANDOM = new SecureRandom();
     private static final Duration READY = Duration.ofMinutes(5);
     private static final Duration SHUTDOWN = Duration.ofMinutes(2);
 
@@ -64,7 +64,7 @@ final class DrillServer implements AutoCloseable {
                     home.resolve("mariadbd.out"), deadline);
             server = new DrillServer(home, runner, CompletableFuture.supplyAsync(() -> run(runner), DrillServer::thread));
         } catch (IOException | RuntimeException e) {
-            PathUtils.deleteDirectory(home);
+            OwnedFolders.deleteScratch(home);
             throw e;
         }
         try {
@@ -91,14 +91,18 @@ final class DrillServer implements AutoCloseable {
         t.start();
     }
 
-    /** A 0700 folder under the temp directory, short enough for a socket path inside it. */
+    /**
+     * A scratch folder of ours (0700, marked, so only {@link OwnedFolders} removes it) under the
+     * temp directory, short enough for a socket path inside it.
+     */
     private static Path privateHome() throws IOException {
-        Path home = Files.createTempDirectory("bs-drill-", PosixFilePermissions.asFileAttribute(PrivateFiles.DIR_MODE));
+        Path home = Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath()
+                .resolve("bs-drill-" + Long.toUnsignedString(RANDOM.nextLong(), 36));
         if (home.resolve("mysqld.sock").toString().length() > MAX_SOCKET_PATH) {
-            PathUtils.deleteDirectory(home);
             throw new IOException("the temp directory " + home.getParent() + " is too deep for a socket path ("
                     + MAX_SOCKET_PATH + " characters at most); set java.io.tmpdir (-Djava.io.tmpdir=/tmp)");
         }
+        OwnedFolders.makeScratch(home);
         return home;
     }
 
@@ -200,7 +204,7 @@ final class DrillServer implements AutoCloseable {
     @Override
     public void close() throws IOException {
         stop();
-        PathUtils.deleteDirectory(home);
+        OwnedFolders.deleteScratch(home);
     }
 
     private static void sleep(long ms) {
