@@ -26,6 +26,7 @@ import com.fasterxml.jackson.databind.deser.BeanDeserializerModifier;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
@@ -59,6 +60,12 @@ public final class ConfigLoader {
         BackupConfig config;
         try {
             config = mapper().readValue(file.toFile(), BackupConfig.class);
+        } catch (ValueInstantiationException e) {
+            if (e.getCause() instanceof ConfigValueException bad) {
+                throw bad.in(file);
+            }
+            throw new ConfigException("bad value for " + keyOf(e) + " in " + file + ": " + e.getOriginalMessage(),
+                    "fix " + keyOf(e) + " (docs/configuration.md)");
         } catch (UnrecognizedPropertyException e) {
             String known = e.getKnownPropertyIds() == null ? "" : e.getKnownPropertyIds().stream()
                     .map(Object::toString).sorted().collect(Collectors.joining(", "));

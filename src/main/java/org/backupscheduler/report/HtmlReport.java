@@ -40,7 +40,7 @@ public final class HtmlReport {
             h.append("</ul>");
         }
         h.append("</section>\n<section id=\"rpo\"><h2>Recovery point</h2><p>Schedule <code>")
-                .append(esc(r.schedule())).append("</code>; the newest verified backup may be ")
+                .append(esc(r.schedule().toString())).append("</code>; the newest verified backup may be ")
                 .append(Ages.human(r.allowedAge())).append(" old. Newest VERIFIED: ");
         BackupRecord v = r.newestVerified();
         h.append(v == null ? "<span class=\"bad\">none</span>" : esc(v.id()) + ", "

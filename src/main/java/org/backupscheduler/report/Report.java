@@ -8,9 +8,10 @@ import java.util.Map;
 
 import org.backupscheduler.catalog.BackupRecord;
 import org.backupscheduler.catalog.BackupStatus;
+import org.backupscheduler.config.Schedule;
 
 /** Everything one report shows for one instance; the three formats only render this. */
-public record Report(String instance, Instant generatedAt, int days, String schedule, Duration allowedAge,
+public record Report(String instance, Instant generatedAt, int days, Schedule schedule, Duration allowedAge,
                      BackupRecord newestVerified, List<DayRow> grid, List<Point> points, List<BackupRecord> problems,
                      Map<BackupStatus, Long> retention, SectionData lockActions, SectionData restoreDrills,
                      SectionData replicaHealth, List<String> findings) {

@@ -12,23 +12,25 @@ import java.util.Map;
 
 import org.backupscheduler.catalog.BackupRecord;
 import org.backupscheduler.catalog.BackupStatus;
+import org.backupscheduler.config.Schedule;
 
 /**
  * Builds a {@link Report} from catalog rows and the schedule: pure, no I/O, so tests can hand it a
- * catalog with known gaps and check every cell. All times are UTC.
+ * catalog with known gaps and check every cell. The grid's hours are UTC; the schedule says when a
+ * run is due in its own zone ({@code schedule.time-zone}), the same {@link Schedule} the daemon fires.
  */
 public final class ReportBuilder {
     /** An INVALID backup that started within this long before the report is a problem. */
     static final Duration RECENT = Duration.ofHours(24);
 
     private final String instance;
-    private final ExpectedRuns schedule;
+    private final Schedule schedule;
     private final Duration runTimeout;
     private SectionSource lockActions = SectionSource.NOT_RECORDED;
     private SectionSource restoreDrills = SectionSource.NOT_RECORDED;
     private SectionSource replicaHealth = SectionSource.NOT_RECORDED;
 
-    public ReportBuilder(String instance, ExpectedRuns schedule, Duration runTimeout) {
+    public ReportBuilder(String instance, Schedule schedule, Duration runTimeout) {
         this.instance = instance;
         this.schedule = schedule;
         this.runTimeout = runTimeout;
@@ -111,7 +113,7 @@ public final class ReportBuilder {
             Duration age = Duration.between(newestVerified.startedAt(), now);
             if (age.compareTo(allowed) > 0) {
                 findings.add("newest VERIFIED backup " + newestVerified.id() + " is " + Ages.human(age)
-                        + " old; the schedule '" + schedule.schedule() + "' allows " + Ages.human(allowed));
+                        + " old; the schedule '" + schedule.expression() + "' allows " + Ages.human(allowed));
             }
         }
         for (BackupRecord b : sorted) {
@@ -123,7 +125,7 @@ public final class ReportBuilder {
         }
         Map<BackupStatus, Long> counts = new EnumMap<>(BackupStatus.class);
         counts.putAll(retention);
-        return new Report(instance, now, days, schedule.schedule(), allowed, newestVerified, grid, points,
+        return new Report(instance, now, days, schedule, allowed, newestVerified, grid, points,
                 problems, counts, lockActions.read(instance, from, now), restoreDrills.read(instance, from, now),
                 replicaHealth.read(instance, from, now), findings);
     }

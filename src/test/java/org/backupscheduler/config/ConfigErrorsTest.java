@@ -69,6 +69,9 @@ class ConfigErrorsTest {
         "number expected | engine:\\n  parallel: many | engine.parallel",
         "zero parallel | engine:\\n  parallel: 0 | engine.parallel",
         "bad regex | locks:\\n  match-info: '([' | locks.match-info",
+        "bad full schedule | schedule:\\n  full: every hour | bad value 'every hour' for schedule.full",
+        "bad incremental | schedule:\\n  incremental: '61 * * * *' | schedule.incremental",
+        "bad time zone | schedule:\\n  time-zone: Mars/Olympus | bad value 'Mars/Olympus' for schedule.time-zone",
     })
     void badValueNamesTheKey(String name, String extra, String key) throws IOException {
         Path config = write(base(goodPasswordFile()) + extra.replace("\\n", "\n") + "\n");

@@ -40,7 +40,7 @@ class HotcopyConverterTest {
         assertEquals("root", c.source().user());
         assertEquals("/run/mysqld/mysqld.sock", c.source().socket());
         assertEquals(Path.of("/etc/backup-scheduler/source.password"), c.source().passwordFile());
-        assertEquals("@hourly", c.schedule().full());
+        assertEquals("@hourly", c.schedule().full().expression());
     }
 
     @Test
@@ -91,7 +91,7 @@ class HotcopyConverterTest {
         BackupConfig c = ConfigLoader.load(file);
         assertEquals("/run/mysqld/mysqld.sock", c.source().socket());
         assertEquals("backup", c.source().user());
-        assertEquals("30 2 * * 1-5", c.schedule().full());
+        assertEquals("30 2 * * 1-5", c.schedule().full().expression());
         assertEquals(Path.of("/srv/backup-scheduler"), c.repository());
         assertEquals(24, c.retention().hourly());
         assertEquals(4, c.retention().weekly());
