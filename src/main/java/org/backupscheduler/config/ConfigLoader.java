@@ -51,7 +51,23 @@ public final class ConfigLoader {
         return fromEnv != null && !fromEnv.isBlank() ? Path.of(fromEnv) : DEFAULT_PATH;
     }
 
+    /** What every command reads: {@link #parse} and the passwords the config names, from {@code env}. */
+    public static BackupConfig load(Path file, Map<String, String> env) {
+        BackupConfig config = parse(file);
+        ConfigChecks.passwords(config, new Secrets(env));
+        return config;
+    }
+
+    /** {@link #load(Path, Map)} with this process's environment. */
     public static BackupConfig load(Path file) {
+        return load(file, System.getenv());
+    }
+
+    /**
+     * The file alone: every key and value, the schedules, the TLS files; not the passwords it
+     * names (a config written by {@code migrate hotcopy} before its password file exists).
+     */
+    public static BackupConfig parse(Path file) {
         if (!Files.isRegularFile(file)) {
             throw new ConfigException("config file " + file + " not found",
                     "pass --config FILE, set " + ENV_VAR + ", or run 'backup init' to write a starter config");
@@ -93,6 +109,7 @@ public final class ConfigLoader {
             throw new ConfigException("config file " + file + " is empty", "run 'backup init' for a starter config");
         }
         validate(config, file);
+        ConfigChecks.values(config, file);
         ConfigTrust.checkEngineArgs(config.engine().extraArgs(), file);
         return config;
     }

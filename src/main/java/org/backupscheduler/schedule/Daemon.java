@@ -89,7 +89,7 @@ public final class Daemon implements AutoCloseable {
         // The same allowed age as the report's: the longest gap of the schedule, plus the timeout.
         Duration allowed = full.longestGap(clock.instant()).plus(config.schedule().runTimeout());
         Health health = new Health(catalog.backups(), config.instance(), allowed, clock, config.metrics().details());
-        http = MetricsServer.start(config.metrics().listen(), metrics, health::check);
+        http = MetricsServer.start(config.metrics(), metrics, health::check);
         log.info("serving /metrics and /health on {}", config.metrics().listen());
 
         scheduler = new StdSchedulerFactory(JobStore.properties(config.instance(), catalog)).getScheduler();

@@ -78,6 +78,54 @@ class ConfigErrorsTest {
         assertUsageError(TestSetup.cli("--config", config.toString(), "run"), key);
     }
 
+    /**
+     * What only some commands used to read (the drill's schedule in the daemon, a replica's
+     * password in restore) is refused by every command, before it does anything.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "drill schedule | verify:\\n  deep: 'at noon' | bad value 'at noon' for verify.deep",
+        "verification level | verify:\\n  after-backup: [structure, cheksum] | bad value 'cheksum' for verify.after-backup",
+        "metrics address | metrics:\\n  listen: localhost | bad value 'localhost' for metrics.listen",
+        "metrics port | metrics:\\n  listen: '127.0.0.1:99999' | metrics.listen",
+        "replica port | REPLICA  port: 70000 | bad value '70000' for replicas.r1.port",
+        "replica password file | REPLICA  password-file: MISSING | replicas.r1.password-file",
+        "replica password variable | REPLICA  password-env: BS_TEST_UNSET_PASSWORD | replicas.r1.password-env names BS_TEST_UNSET_PASSWORD",
+        "primary without host | REPLICA  primary: {user: repl} | replicas.r1.primary.host",
+        "primary password file | REPLICA  primary: {host: 10.0.0.1, user: repl, password-file: MISSING} | replicas.r1.primary.password-file",
+        "catalog password file | catalog:\\n  password-file: MISSING | catalog.password-file",
+        "file and variable | SOURCE  password-env: HOME | source.password-file and source.password-env are both set",
+    })
+    void everyValueIsCheckedByEveryCommand(String name, String extra, String mustMention) throws IOException {
+        // SOURCE: more keys of source:, REPLICA: a replica r1 with this key, else a section of its own
+        String yaml = extra.replace("\\n", "\n").replace("MISSING", dir.resolve("missing.password").toString());
+        String base = base(goodPasswordFile());
+        if (yaml.startsWith("SOURCE")) {
+            base = base + yaml.substring("SOURCE".length()) + "\n";
+        } else if (yaml.startsWith("REPLICA")) {
+            base = base + "replicas:\n  r1:\n    host: 10.0.0.2\n    user: backup\n  "
+                    + yaml.substring("REPLICA".length()) + "\n";
+        } else {
+            base = base + yaml + "\n";
+        }
+        Path config = write(base);
+        for (String[] command : new String[][] {{"list"}, {"run"}, {"report"}, {"check"}, {"daemon"},
+                {"show", "x"}, {"verify", "--latest"}, {"restore", "--latest", "--dry-run"}, {"expire"},
+                {"locks", "watch", "--once"}, {"replica", "check"}, {"catalog", "rebuild"}}) {
+            String[] argv = new String[command.length + 2];
+            argv[0] = "--config";
+            argv[1] = config.toString();
+            System.arraycopy(command, 0, argv, 2, command.length);
+            assertUsageError(TestSetup.cli(argv), mustMention);
+        }
+    }
+
+    @Test
+    void theLevelsOfTheConfigAreTheVerifiersLevels() {
+        assertEquals(java.util.Arrays.stream(org.backupscheduler.verify.Level.values())
+                .map(org.backupscheduler.verify.Level::word).toList(), ConfigChecks.LEVELS);
+    }
+
     @Test
     void missingRequiredKey() throws IOException {
         Path config = write(base(goodPasswordFile()).replace("  user: backup\n", ""));
@@ -138,7 +186,7 @@ class ConfigErrorsTest {
 
     @Test
     void sampleConfigIsValid() {
-        BackupConfig c = ConfigLoader.load(Path.of("config/backup.yml"));
+        BackupConfig c = ConfigLoader.parse(Path.of("config/backup.yml"));
         assertEquals("db1", c.instance());
         assertTrue(c.engine().logCopyInterval().compareTo(Duration.ofSeconds(1)) < 0);
     }
