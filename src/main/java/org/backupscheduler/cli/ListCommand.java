@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
+import org.backupscheduler.Bytes;
 import org.backupscheduler.catalog.BackupRecord;
 import org.backupscheduler.catalog.BackupSources;
 import org.backupscheduler.catalog.Backups;
@@ -73,7 +74,7 @@ final class ListCommand implements Callable<Integer> {
         }
         String line = String.format("%-18s %-5s %-9s %-19s %6s %9s  %s", b.id(), b.type().word().substring(0,
                 Math.min(4, b.type().word().length())), b.status(), LOCAL.format(b.startedAt()), took,
-                Sizes.human(b.sizeBytes()), detail.replace('\n', ' '));
+                Bytes.human(b.sizeBytes()), detail.replace('\n', ' '));
         return line.length() <= 100 ? line : line.substring(0, 97) + "...";
     }
 

@@ -3,6 +3,7 @@ package org.backupscheduler.report;
 import java.util.List;
 import java.util.Map;
 
+import org.backupscheduler.Bytes;
 import org.backupscheduler.catalog.BackupRecord;
 import org.backupscheduler.catalog.BackupStatus;
 
