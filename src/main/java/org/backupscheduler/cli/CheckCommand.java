@@ -51,7 +51,7 @@ final class CheckCommand implements Callable<Integer> {
                 i.details().forEach(d -> ctx.out().println("    " + d));
                 i.fix().forEach(f -> ctx.out().println("    fix: " + f));
             }
-            return items.stream().allMatch(CheckItem::ok) ? 0 : UserError.PROBLEMS;
+            return items.stream().allMatch(CheckItem::ok) ? UserError.OK : UserError.PROBLEMS;
         }
     }
 

@@ -91,7 +91,7 @@ final class RunCommand implements Callable<Integer> {
                             + "--latest never chooses a STALE backup");
                     return UserError.PROBLEMS;
                 }
-                return 0;
+                return UserError.OK;
             }
         }
     }

@@ -6,6 +6,7 @@ import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 
+import org.backupscheduler.UserError;
 import org.backupscheduler.catalog.BackupRecord;
 import org.backupscheduler.catalog.BackupStatus;
 import org.backupscheduler.config.Schedule;
@@ -36,6 +37,6 @@ public record Report(String instance, Instant generatedAt, int days, Schedule sc
 
     /** 0 when all is well, 3 (PROBLEMS) when {@link #findings} is not empty. */
     public int exitCode() {
-        return findings.isEmpty() ? 0 : 3;
+        return findings.isEmpty() ? UserError.OK : UserError.PROBLEMS;
     }
 }

@@ -9,9 +9,11 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import org.backupscheduler.catalog.BackupRecord;
 import org.backupscheduler.catalog.BackupStatus;
+import org.backupscheduler.catalog.ExpiredReason;
 import org.backupscheduler.config.Schedule;
 
 /**
@@ -56,23 +58,22 @@ public final class ReportBuilder {
         return now.truncatedTo(ChronoUnit.DAYS).minus(Duration.ofDays(days - 1L));
     }
 
-    /**
-     * The status a backup had before retention expired it ("was INVALID: ..." at the start of the
-     * reason the expirer writes), else its status.
-     */
+    /** The status a backup had before retention expired it (its {@link ExpiredReason}), else its status. */
     static BackupStatus statusBeforeRetention(BackupRecord b) {
-        if (b.status() != BackupStatus.EXPIRED || b.reason() == null) {
-            return b.status();
-        }
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^was ([A-Z]+)\\b").matcher(b.reason());
-        if (m.find()) {
-            try {
-                return BackupStatus.valueOf(m.group(1));
-            } catch (IllegalArgumentException e) {
-                return b.status();
-            }
-        }
-        return b.status();
+        return b.status() != BackupStatus.EXPIRED ? b.status()
+                : ExpiredReason.parse(b.reason()).map(ExpiredReason::was).orElse(b.status());
+    }
+
+    /**
+     * Why a backup is INVALID, said once: an expired one gives the reason it had before retention
+     * took it, and then that retention did ("backup x is INVALID: ...; expired since by retention").
+     */
+    static String invalidFinding(BackupRecord b) {
+        Optional<ExpiredReason> expired = b.status() == BackupStatus.EXPIRED ? ExpiredReason.parse(b.reason())
+                : Optional.empty();
+        String reason = expired.isPresent() ? expired.get().reason() : b.reason();
+        return "backup " + b.id() + " is INVALID: " + (reason == null ? "no reason recorded" : reason)
+                + (expired.isPresent() ? "; expired since by retention" : "");
     }
 
     /**
@@ -119,8 +120,7 @@ public final class ReportBuilder {
         for (BackupRecord b : sorted) {
             // Retention may already have removed it: the finding stays, the DBA must still hear of it.
             if (statusBeforeRetention(b) == BackupStatus.INVALID && !b.startedAt().isBefore(now.minus(RECENT))) {
-                findings.add("backup " + b.id() + " is INVALID: " + (b.reason() == null ? "no reason recorded"
-                        : b.reason()));
+                findings.add(invalidFinding(b));
             }
         }
         Map<BackupStatus, Long> counts = new EnumMap<>(BackupStatus.class);
