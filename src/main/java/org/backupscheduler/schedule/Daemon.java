@@ -237,7 +237,7 @@ public final class Daemon implements AutoCloseable {
                     r.backup().status() + (r.backup().reason() == null ? "" : ": " + r.backup().reason()));
         } catch (IOException | RuntimeException e) {
             metrics.run(BackupStatus.FAILED);
-            log.error("scheduled {} run ({} at {}) failed: {}", type.word(), trigger, fire, e.getMessage());
+            DaemonLogging.failure(log, "scheduled " + type.word() + " run (" + trigger + " at " + fire + ")", e);
         } finally {
             if (first) {
                 runStartedAt.compareAndSet(now, null);
@@ -265,7 +265,7 @@ public final class Daemon implements AutoCloseable {
             }
             log.info("restore drill on {}: {}", verified.get(0).id(), outcome.after().status());
         } catch (IOException | RuntimeException e) {
-            log.error("restore drill failed: {}", e.getMessage());
+            DaemonLogging.failure(log, "restore drill", e);
         }
     }
 
@@ -276,7 +276,12 @@ public final class Daemon implements AutoCloseable {
             pass.run(c, null).stream().filter(o -> o.decision().acts())
                     .forEach(o -> metrics.lockAction(o.decision().kind().name()));
         } catch (SQLException | RuntimeException e) {
-            log.warn("lock policy pass failed: {}", e.getMessage());
+            // Every locks.interval while the source is down: a warning, unless it is a bug.
+            if (DaemonLogging.expected(e)) {
+                log.warn("lock policy pass failed: {}", e.getMessage());
+            } else {
+                DaemonLogging.failure(log, "lock policy pass", e);
+            }
         }
     }
 
