@@ -169,6 +169,17 @@ public final class Schedule {
 
     private static final int MAX_FIRES = 20_000;
 
+    /** Equal when written the same and read in the same zone. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Schedule s && s.expression.equals(expression) && s.zone.equals(zone);
+    }
+
+    @Override
+    public int hashCode() {
+        return expression.hashCode() * 31 + zone.hashCode();
+    }
+
     /** "0 2 * * * (Europe/Berlin)": the expression and the zone it is read in. */
     @Override
     public String toString() {

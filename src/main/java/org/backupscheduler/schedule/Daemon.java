@@ -45,6 +45,7 @@ import org.quartz.SchedulerException;
 import org.quartz.SimpleScheduleBuilder;
 import org.quartz.Trigger;
 import org.quartz.TriggerBuilder;
+import org.quartz.TriggerKey;
 import org.quartz.impl.StdSchedulerFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -107,6 +108,7 @@ public final class Daemon implements AutoCloseable {
                 scheduler.deleteJob(new JobKey(name)); // switched off in the config since the last start
             }
         }
+        dropOldTriggers(jobs);
         scheduler.scheduleJobs(jobs, true);
         missedFire(full).ifPresent(this::catchUp);
         scheduler.start();
@@ -135,6 +137,25 @@ public final class Daemon implements AutoCloseable {
     }
 
     private static final List<String> JOBS = List.of("full", "incremental", "drill", "locks");
+
+    /**
+     * Replacing a job keeps its triggers: a schedule that was two Quartz expressions at the last
+     * start ("full-2", cron's day-of-month or day-of-week) and is one now would go on firing.
+     * Catch-up triggers have other names and stay.
+     */
+    private void dropOldTriggers(Map<JobDetail, Set<? extends Trigger>> jobs) throws SchedulerException {
+        for (Map.Entry<JobDetail, Set<? extends Trigger>> job : jobs.entrySet()) {
+            String name = job.getKey().getKey().getName();
+            Set<TriggerKey> keep = new java.util.HashSet<>();
+            job.getValue().forEach(t -> keep.add(t.getKey()));
+            for (Trigger old : scheduler.getTriggersOfJob(job.getKey().getKey())) {
+                if (old.getKey().getName().matches(java.util.regex.Pattern.quote(name) + "(-\\d+)?")
+                        && !keep.contains(old.getKey())) {
+                    scheduler.unscheduleJob(old.getKey());
+                }
+            }
+        }
+    }
 
     private static JobBuilder job(Class<? extends Job> type, String name) {
         return JobBuilder.newJob(type).withIdentity(name).storeDurably();
