@@ -6,7 +6,7 @@ import java.util.List;
 /**
  * What the YAML's types cannot check, checked as the config is read so that every command
  * refuses a bad config before it does anything: the restore drill's schedule, the verification
- * levels, the metrics address, ports, each replica's primary, and every password the config
+ * levels, the metrics address, ports, datadirs, each replica's primary and option file, and every password the config
  * names (its file or variable is read and the value dropped: a command that needs it later
  * will not fail half-way).
  */
@@ -29,8 +29,17 @@ final class ConfigChecks {
                 }
             }
             port("source.port", c.source().port());
+            absolute("source.datadir", c.source().datadir());
             c.replicas().forEach((name, r) -> {
                 port("replicas." + name + ".port", r.port());
+                // A restore moves the datadir aside: never one resolved against whatever folder the command ran in.
+                absolute("replicas." + name + ".datadir", r.datadir());
+                absolute("replicas." + name + ".defaults-file", r.defaultsFile());
+                if (r.defaultsFile() != null && !java.nio.file.Files.isReadable(r.defaultsFile())) {
+                    throw new ConfigValueException("replicas." + name + ".defaults-file", r.defaultsFile().toString(),
+                            "no readable file there", "give the replica's option file (such as /etc/mysql/my.cnf), "
+                                    + "or remove the key");
+                }
                 if (r.primary() != null) {
                     String key = "replicas." + name + ".primary";
                     required(r.primary().host(), key + ".host", file);
@@ -58,6 +67,12 @@ final class ConfigChecks {
             }
         });
         secrets.password("catalog", c.catalog().passwordFile(), null);
+    }
+
+    private static void absolute(String key, Path path) {
+        if (path != null && !path.isAbsolute()) {
+            throw new ConfigValueException(key, path.toString(), "must be an absolute path", "write the full path");
+        }
     }
 
     private static void port(String key, int port) {

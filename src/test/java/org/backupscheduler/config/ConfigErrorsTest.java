@@ -89,6 +89,8 @@ class ConfigErrorsTest {
         "metrics address | metrics:\\n  listen: localhost | bad value 'localhost' for metrics.listen",
         "metrics port | metrics:\\n  listen: '127.0.0.1:99999' | metrics.listen",
         "replica port | REPLICA  port: 70000 | bad value '70000' for replicas.r1.port",
+        "relative replica datadir | REPLICA  datadir: var/lib/mysql | bad value 'var/lib/mysql' for replicas.r1.datadir",
+        "replica option file | REPLICA  defaults-file: MISSING | replicas.r1.defaults-file",
         "replica password file | REPLICA  password-file: MISSING | replicas.r1.password-file",
         "replica password variable | REPLICA  password-env: BS_TEST_UNSET_PASSWORD | replicas.r1.password-env names BS_TEST_UNSET_PASSWORD",
         "primary without host | REPLICA  primary: {user: repl} | replicas.r1.primary.host",
