@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
-import org.backupscheduler.UserError;
 import org.backupscheduler.Bytes;
+import org.backupscheduler.UserError;
 import org.backupscheduler.catalog.BackupRecord;
 import org.backupscheduler.catalog.BackupSources;
 import org.backupscheduler.catalog.Backups;
