@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 
+import org.backupscheduler.Bytes;
 import org.backupscheduler.catalog.BackupRecord;
 import org.backupscheduler.catalog.BackupStatus;
 import org.backupscheduler.catalog.BackupType;
@@ -279,10 +280,10 @@ public final class BackupWorkflow {
         try {
             long freed = OwnedFolders.deletePartialData(config.instanceDir(), running.id());
             log.warn("the repository's disk is full: removed the partial copy of {} ({})", running.id(),
-                    RepositorySpace.mib(freed));
+                    Bytes.human(freed));
             // The embedded catalog may share the disk and have failed a write meanwhile.
             backups.reopenEmbeddedStore();
-            return "; the partial copy (" + RepositorySpace.mib(freed) + ") was removed to free the disk, its "
+            return "; the partial copy (" + Bytes.human(freed) + ") was removed to free the disk, its "
                     + "backup.log kept";
         } catch (IOException e) {
             log.error("the repository's disk is full and the partial copy of {} could not be removed: {}",

@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.util.List;
 import java.util.concurrent.Callable;
 
+import org.backupscheduler.UserError;
 import org.backupscheduler.config.BackupConfig;
 import org.backupscheduler.config.LocksConfig;
 import org.backupscheduler.locks.LockPass;
@@ -65,7 +66,7 @@ final class LocksCommand {
                         Thread.sleep(locks.interval().toMillis());
                     }
                 } while (!once);
-                return 0;
+                return UserError.OK;
             }
         }
     }
