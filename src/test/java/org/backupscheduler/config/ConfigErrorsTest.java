@@ -69,6 +69,7 @@ class ConfigErrorsTest {
         "number expected | engine:\\n  parallel: many | engine.parallel",
         "zero parallel | engine:\\n  parallel: 0 | engine.parallel",
         "bad regex | locks:\\n  match-info: '([' | locks.match-info",
+        "zero max-kills | locks:\\n  max-kills: 0 | locks.max-kills",
     })
     void badValueNamesTheKey(String name, String extra, String key) throws IOException {
         Path config = write(base(goodPasswordFile()) + extra.replace("\\n", "\n") + "\n");
@@ -138,5 +139,6 @@ class ConfigErrorsTest {
         BackupConfig c = ConfigLoader.load(Path.of("config/backup.yml"));
         assertEquals("db1", c.instance());
         assertTrue(c.engine().logCopyInterval().compareTo(Duration.ofSeconds(1)) < 0);
+        assertEquals(3, c.locks().maxKills());
     }
 }

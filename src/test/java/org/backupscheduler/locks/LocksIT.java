@@ -28,6 +28,8 @@ import org.backupscheduler.sandbox.LongMyisamUpdate;
 import org.backupscheduler.sandbox.SandboxOptions;
 import org.backupscheduler.sandbox.SandboxServer;
 import org.backupscheduler.sandbox.SqlValues;
+import org.backupscheduler.server.Endpoint;
+import org.backupscheduler.server.ServerConnections;
 import org.backupscheduler.testing.TestSetup;
 import org.backupscheduler.testing.TestSetup.Result;
 import org.backupscheduler.testing.Workload;
@@ -201,6 +203,52 @@ class LocksIT {
     }
 
     @Test
+    void aStuckFtwrlOfTheBackupAccountWithNoRunInProgressIsEndedByKillWaiters() throws Exception {
+        Path config = config("kill-waiters");
+        long blocker = startBlocker();
+        // An old hotcopy job still scheduled during the migration, connecting as the backup account:
+        // no run of ours is in progress, so its FTWRL is nobody's backup — a stuck request like any other.
+        AtomicReference<String> requestError = new AtomicReference<>();
+        Endpoint backupAccount = new Endpoint("127.0.0.1", server.port(), null, TestSetup.BACKUP_USER,
+                TestSetup.BACKUP_PASSWORD);
+        long request = startSession(background, () -> ServerConnections.open(backupAccount), st -> {
+            try {
+                st.execute("FLUSH TABLES WITH READ LOCK");
+                requestError.set("granted");
+            } catch (SQLException e) {
+                requestError.set(e.getErrorCode() + " " + e.getMessage());
+            }
+        });
+        CompletableFuture<Void> victim = CompletableFuture.runAsync(() -> insertOrder("behind-the-old-job"));
+        ServerProcesslist.await(server, Duration.ofSeconds(30),
+                "the backup account's FTWRL waiting past the threshold, a writer queued behind it",
+                rows -> rows.stream().anyMatch(r -> r.id() == request && TestSetup.BACKUP_USER.equals(r.user())
+                        && r.is("Waiting for backup lock", "FLUSH TABLES WITH READ LOCK")
+                        && r.time() >= THRESHOLD.toSeconds())
+                        && rows.stream().anyMatch(r -> r.is("Waiting for backup lock", "INSERT INTO shop.orders")));
+
+        Result watch = TestSetup.cli("--config", config.toString(), "locks", "watch", "--once");
+
+        assertEquals(0, watch.exitCode(), watch.toString());
+        assertTrue(watch.out().contains("KILL_QUERY session " + request), watch.out());
+        victim.get(30, TimeUnit.SECONDS); // the writer behind it went through
+        ServerProcesslist.await(server, Duration.ofSeconds(30), "the old job's FTWRL ended",
+                rows -> !rows.stream().anyMatch(r -> r.id() == request && r.info() != null));
+        for (int i = 0; i < 100 && requestError.get() == null; i++) {
+            Thread.sleep(100);
+        }
+        assertTrue(requestError.get() != null && requestError.get().startsWith("1317"), "the request ended: "
+                + requestError.get());
+        assertTrue(ServerProcesslist.has(ServerProcesslist.rows(server), blocker), "kill-waiters left the blocker");
+        LockActions.Row row = audit().stream().filter(r -> r.action().startsWith("KILL")).findFirst()
+                .orElseThrow(() -> new AssertionError(audit().toString()));
+        assertEquals(request, row.sessionId());
+        assertEquals(TestSetup.BACKUP_USER, row.user());
+        assertEquals("KILL QUERY", row.action());
+        assertTrue(row.rule().startsWith("kill-waiters: "), row.rule());
+    }
+
+    @Test
     void printKillsNothingRecordsTheWouldBeKillAndTheBackupGivesUpInsteadOfQueueing() throws Exception {
         Path config = config("print");
         long blocker = startBlocker();
@@ -352,9 +400,19 @@ class LocksIT {
 
     /** Runs {@code work} on a new root session in the background; returns its connection id. */
     private static long startSession(List<CompletableFuture<?>> background, SessionWork work) throws Exception {
+        return startSession(background, server::connect, work);
+    }
+
+    private interface Login {
+        java.sql.Connection open() throws SQLException;
+    }
+
+    /** Runs {@code work} on a new session opened by {@code login} in the background; returns its connection id. */
+    private static long startSession(List<CompletableFuture<?>> background, Login login, SessionWork work)
+            throws Exception {
         CompletableFuture<Long> id = new CompletableFuture<>();
         background.add(CompletableFuture.runAsync(() -> {
-            try (var c = server.connect(); var st = c.createStatement()) {
+            try (var c = login.open(); var st = c.createStatement()) {
                 try (var rs = st.executeQuery("SELECT CONNECTION_ID()")) {
                     rs.next();
                     id.complete(rs.getLong(1));
