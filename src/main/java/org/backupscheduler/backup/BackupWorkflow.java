@@ -219,7 +219,7 @@ public final class BackupWorkflow {
                 runner.cancel();
             })) {
                 runSessions = locks.run();
-                publish(running, runSessions);
+                publish(running, runSessions.afterId());
                 engine = runner;
                 if (cancelled.get() != null) {
                     return fail(running, cancelled.get() + "; the engine was not started");
@@ -228,6 +228,7 @@ public final class BackupWorkflow {
                 result = withProgress(datadir, s != null ? s::bytesStreamed : () -> DirectorySize.of(data), runner);
             } finally {
                 engine = null;
+                publish(running, null); // the watcher stops with the engine: another process's pass may look again
             }
         }
         if (!result.succeeded()) {
@@ -289,11 +290,14 @@ public final class BackupWorkflow {
         return completed;
     }
 
-    /** The run's sessions in its lease row, for the lock policy of other processes; best effort. */
-    private void publish(BackupRecord running, RunSessions sessions) {
+    /**
+     * The run's sessions in its lease row while its lock watcher runs ({@code sessionsAfter}; null
+     * once it stopped), for the lock policy of other processes; best effort.
+     */
+    private void publish(BackupRecord running, Long sessionsAfter) {
         try {
             if (!backups.leases().publishRun(running.instance(), ProcessIdentity.current(), running.id(),
-                    sessions.afterId())) {
+                    sessionsAfter)) {
                 log.debug("no lease of this process to publish the run's sessions in (a run without GuardedRun)");
             }
         } catch (RuntimeException e) {

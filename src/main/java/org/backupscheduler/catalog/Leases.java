@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -20,19 +21,34 @@ public final class Leases {
         this.catalog = catalog;
     }
 
-    /** A live lease (not expired on the catalog's clock) and what its run published. */
+    /**
+     * A live lease (not expired on the catalog's clock) and what its run published: while
+     * {@code sessionsAfter} is set, the run's lock watcher is at work (its engine runs).
+     */
     public record Held(String host, long pid, Instant expiresAt, String backupId, Long sessionsAfter) {
         public String describe() {
             return "pid " + pid + " on " + host + (backupId == null ? "" : ", backup " + backupId);
         }
+
+        /** Whether the holder's run is watching the source's locks itself now. */
+        public boolean watching() {
+            return sessionsAfter != null;
+        }
     }
 
-    /** Publishes the run's backup and sessions in the lease this process holds; false if it holds none. */
-    public boolean publishRun(String instance, ProcessIdentity holder, String backupId, long sessionsAfter) {
+    /**
+     * Publishes the run's backup and sessions in the lease this process holds, or with
+     * {@code sessionsAfter} null that its watcher stopped (the engine ended); false if it holds none.
+     */
+    public boolean publishRun(String instance, ProcessIdentity holder, String backupId, Long sessionsAfter) {
         try (Connection c = catalog.connection(); PreparedStatement ps = c.prepareStatement(
                 "UPDATE leases SET backup_id=?, sessions_after=? WHERE instance=? AND host=? AND pid=?")) {
             ps.setString(1, backupId);
-            ps.setLong(2, sessionsAfter);
+            if (sessionsAfter == null) {
+                ps.setNull(2, Types.BIGINT);
+            } else {
+                ps.setLong(2, sessionsAfter);
+            }
             ps.setString(3, instance);
             ps.setString(4, holder.host());
             ps.setLong(5, holder.pid());
@@ -53,8 +69,9 @@ public final class Leases {
                     return Optional.empty();
                 }
                 long after = rs.getLong(5);
+                Long sessionsAfter = rs.wasNull() ? null : after;
                 return Optional.of(new Held(rs.getString(1), rs.getLong(2), Instant.ofEpochMilli(rs.getLong(3)),
-                        rs.getString(4), rs.wasNull() ? null : after));
+                        rs.getString(4), sessionsAfter));
             }
         } catch (SQLException e) {
             throw new CatalogException("read the lease of " + instance, e);

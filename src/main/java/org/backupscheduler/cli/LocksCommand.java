@@ -55,9 +55,9 @@ final class LocksCommand {
                 do {
                     // A run in progress has its own watcher: one watcher per instance at a time. A
                     // dry run only looks, so it may, knowing which sessions are that run's.
-                    Optional<Leases.Held> held = leases.held(config.instance());
-                    RunSessions run = held.map(h -> h.sessionsAfter() == null ? new RunSessions(source.user(), 0)
-                            : new RunSessions(source.user(), h.sessionsAfter())).orElse(RunSessions.NONE);
+                    Optional<Leases.Held> held = leases.held(config.instance()).filter(Leases.Held::watching);
+                    RunSessions run = held.map(h -> new RunSessions(source.user(), h.sessionsAfter()))
+                            .orElse(RunSessions.NONE);
                     if (held.isPresent() && !dryRun) {
                         ctx.out().println("a run holds the lease of " + config.instance() + " (" + held.get().describe()
                                 + "): its own lock watcher handles locks until it ends; nothing done");

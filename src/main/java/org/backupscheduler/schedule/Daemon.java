@@ -261,10 +261,11 @@ public final class Daemon implements AutoCloseable {
     }
 
     /**
-     * The lock policy between runs. While a run holds the instance's lease (this daemon's or any
-     * other process's, on this host or another), that run's own watcher is the one at work: a
-     * second pass here would decide on the same pile-up and double its kills. One watcher per
-     * instance at a time.
+     * The lock policy between runs. While a run holds the instance's lease with its engine going
+     * (this daemon's or any other process's, on this host or another), that run's own watcher is
+     * the one at work: a second pass here would decide on the same pile-up and double its kills.
+     * One watcher per instance at a time. Before and after its engine (no watcher), and while
+     * {@code expire} holds the lease, this pass watches.
      */
     void runLockPass() {
         Optional<Leases.Held> held;
@@ -274,7 +275,7 @@ public final class Daemon implements AutoCloseable {
             log.warn("lock policy pass skipped: the lease cannot be read: {}", e.getMessage());
             return;
         }
-        if (held.isPresent()) {
+        if (held.isPresent() && held.get().watching()) {
             String holder = held.get().describe();
             if (!holder.equals(deferredTo)) {
                 log.info("lock policy: a run holds the lease of {} ({}); its own watcher handles locks until it ends",

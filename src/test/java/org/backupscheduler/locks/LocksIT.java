@@ -226,7 +226,28 @@ class LocksIT {
                         && r.is("Waiting for backup lock", "FLUSH TABLES WITH READ LOCK")
                         && r.time() >= THRESHOLD.toSeconds())
                         && rows.stream().anyMatch(r -> r.is("Waiting for backup lock", "INSERT INTO shop.orders")));
+        // First, while a run of another host holds the lease with its engine going (its watcher
+        // published the sessions above #request as its own), locks watch leaves locks to that watcher.
+        Files.createDirectories(dir.resolve("repo"));
+        try (Catalog catalog = Catalog.open("jdbc:h2:file:" + dir.resolve("repo/catalog"), null, null);
+             var c = catalog.connection(); var ps = c.prepareStatement("INSERT INTO leases (instance, owner, host, pid, "
+                     + "acquired_at, heartbeat_at, expires_at, backup_id, sessions_after) "
+                     + "VALUES ('lck', 'running', 'db-other.example', 4242, 1, 1, ?, '20261202-120000F', ?)")) {
+            ps.setLong(1, System.currentTimeMillis() + 3_600_000);
+            ps.setLong(2, request);
+            ps.executeUpdate();
+        }
+        Result deferred = TestSetup.cli("--config", config.toString(), "locks", "watch", "--once");
+        assertEquals(0, deferred.exitCode(), deferred.toString());
+        assertEquals("a run holds the lease of lck (pid 4242 on db-other.example, backup 20261202-120000F): its own "
+                + "lock watcher handles locks until it ends; nothing done", deferred.out().strip());
+        assertTrue(ServerProcesslist.has(ServerProcesslist.rows(server), request), "deferred, yet acted");
+        try (Catalog catalog = Catalog.open("jdbc:h2:file:" + dir.resolve("repo/catalog"), null, null);
+             var c = catalog.connection(); var st = c.createStatement()) {
+            st.execute("DELETE FROM leases WHERE instance = 'lck'");
+        }
 
+        // No run in progress now.
         Result watch = TestSetup.cli("--config", config.toString(), "locks", "watch", "--once");
 
         assertEquals(0, watch.exitCode(), watch.toString());

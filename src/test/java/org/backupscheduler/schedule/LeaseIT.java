@@ -225,10 +225,12 @@ class LeaseIT {
         Files.createDirectories(dir.resolve("repo"));
         CompletableFuture<String> request = new CompletableFuture<>();
         try (LongMyisamUpdate update = LongMyisamUpdate.start(PRIMARY.server()); Catalog catalog = openCatalog()) {
-            // A run on another host holds the lease; a hotcopy-style FTWRL is stuck behind the UPDATE.
+            // A run on another host holds the lease, its engine going (its watcher published its
+            // sessions); a hotcopy-style FTWRL is stuck behind the UPDATE.
             try (var conn = catalog.connection(); PreparedStatement ps = conn.prepareStatement(
-                    "INSERT INTO leases (instance, owner, host, pid, acquired_at, heartbeat_at, expires_at) "
-                            + "VALUES ('lse', 'running', 'db-other.example', 4242, 1, 1, ?)")) {
+                    "INSERT INTO leases (instance, owner, host, pid, acquired_at, heartbeat_at, expires_at, backup_id, "
+                            + "sessions_after) VALUES ('lse', 'running', 'db-other.example', 4242, 1, 1, ?, "
+                            + "'20261202-120000F', 1000000)")) {
                 ps.setLong(1, System.currentTimeMillis() + 3_600_000);
                 ps.executeUpdate();
             }
@@ -248,9 +250,10 @@ class LeaseIT {
 
             assertFalse(request.isDone(), "the daemon acted while a run's watcher was in charge: " + request);
             assertEquals(List.of(), catalog.backups().lockActions().list("lse", 10));
-            // The run ended (its lease is gone): the daemon's pass is the watcher again.
+            // The run's engine ended (its watcher with it), the run goes on verifying under its
+            // lease: the daemon's pass is the watcher again.
             try (var conn = catalog.connection(); var st = conn.createStatement()) {
-                st.execute("DELETE FROM leases WHERE instance='lse'");
+                st.execute("UPDATE leases SET sessions_after = NULL WHERE instance='lse'");
             }
 
             daemon.runLockPass();
