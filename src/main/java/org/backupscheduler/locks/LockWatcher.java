@@ -20,10 +20,10 @@ import org.slf4j.LoggerFactory;
  * The policy around a backup run: every {@code locks.interval} while the engine runs. Started
  * right before the engine, it first notes the server's newest connection id: the engine's sessions
  * open after it, and they are the run's ({@link RunSessions}) — no other session of the backup
- * account is. When the
- * backup's own session has waited past the threshold and the policy cannot free it (print mode,
- * a protected blocker, no blocker found), the run gives up — {@code giveUp} gets the reason
- * naming the blocker — instead of queueing behind it, with everyone else queued behind the backup.
+ * account is. When the backup's own session has waited past the threshold and the policy cannot
+ * free it (print mode, a protected blocker, none found, a guess younger than the request,
+ * {@code locks.max-kills} reached), the run gives up — {@code giveUp} gets the reason naming the
+ * blocker — instead of queueing behind it, with everyone else queued behind the backup.
  */
 public final class LockWatcher implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LockWatcher.class);
