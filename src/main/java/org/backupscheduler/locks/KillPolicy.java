@@ -96,7 +96,8 @@ public final class KillPolicy {
         }
         Session blocker = found.get();
         Session request = pileUp.requests().get(0);
-        boolean known = s.lockInfo() && !blocker.heldLocks().isEmpty();
+        // Known only when found by the lock information (not with blocker: oldest-statement).
+        boolean known = byLocks(s) && !blocker.heldLocks().isEmpty();
         String why = waiting + "; blocker is the " + (known ? "lock holder" : "oldest running statement");
         if (!known && blocker.timeSeconds() <= request.timeSeconds()) {
             return new Decision(blocker, Decision.Kind.NONE, "younger-than-request", why + " (guessed); not killed: "
@@ -151,8 +152,7 @@ public final class KillPolicy {
                 .filter(x -> !isBackup(s, x) && !s.ours().contains(x.id()))
                 .filter(x -> x.timeSeconds() >= threshold)
                 .toList();
-        boolean byLocks = config.blocker() != LocksConfig.Blocker.OLDEST_STATEMENT && s.lockInfo();
-        if (byLocks) {
+        if (byLocks(s)) {
             Optional<Session> holder = candidates.stream().filter(x -> !x.heldLocks().isEmpty())
                     .max(Comparator.comparingLong(Session::timeSeconds));
             if (holder.isPresent() || config.blocker() == LocksConfig.Blocker.LOCK_HOLDER) {
@@ -161,6 +161,11 @@ public final class KillPolicy {
         }
         return candidates.stream().filter(x -> "Query".equals(x.command()) || "Execute".equals(x.command()))
                 .filter(x -> x.info() != null).max(Comparator.comparingLong(Session::timeSeconds));
+    }
+
+    /** Whether the blocker is looked for among lock holders: the server reports them and the config allows it. */
+    private boolean byLocks(Snapshot s) {
+        return config.blocker() != LocksConfig.Blocker.OLDEST_STATEMENT && s.lockInfo();
     }
 
     /** A decision to act on {@code x}, unless it is protected or outside locks.match / locks.ignore. */

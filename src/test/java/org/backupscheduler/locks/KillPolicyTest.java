@@ -133,6 +133,10 @@ class KillPolicyTest {
         // A KILL QUERY in another pile-up (for other requests) does not count here.
         List<PriorKill> elsewhere = List.of(new PriorKill(MAINTENANCE.id(), Decision.Kind.KILL_QUERY, List.of(99L)));
         assertEquals(Decision.Kind.KILL_QUERY, policy.decide(fieldReport(false), elsewhere).get(0).kind());
+        // blocker: oldest-statement ignores the lock information: the same session is a guess there too.
+        Decision oldest = new KillPolicy(config(Action.KILL_BLOCKER, Blocker.OLDEST_STATEMENT, List.of(), null, null))
+                .decide(fieldReport(true)).get(0);
+        assertEquals(Decision.Kind.KILL_QUERY, oldest.kind(), oldest.toString());
         // print says which of the two it would do.
         assertTrue(new KillPolicy(config(Action.PRINT)).decide(fieldReport(false)).get(0).why()
                 .startsWith("would KILL QUERY: "));

@@ -153,6 +153,28 @@ class LocksIT {
     }
 
     @Test
+    void aGuessedBlockerIsEndedWithKillQueryFirstAndTheBackupCompletes() throws Exception {
+        // No lock detail used (blocker: oldest-statement): the UPDATE is a guess. It began before the
+        // backup's request queued, so it may be blamed, and it gets KILL QUERY, not KILL.
+        Path config = TestSetup.config(dir, server, TestSetup.passwordFile(dir, "pw", TestSetup.BACKUP_PASSWORD),
+                LOCKS + "kill-blocker\n  blocker: oldest-statement");
+        long blocker = startBlocker();
+
+        Result result = TestSetup.cli("--config", config.toString(), "run");
+
+        assertEquals(0, result.exitCode(), result.toString());
+        assertEquals("VERIFIED", newest(config).get("status"));
+        List<LockActions.Row> acted = audit().stream().filter(r -> r.action().startsWith("KILL")).toList();
+        assertEquals(1, acted.size(), audit().toString());
+        LockActions.Row kill = acted.get(0);
+        assertEquals(blocker, kill.sessionId());
+        assertEquals("KILL QUERY", kill.action());
+        assertEquals("query killed", kill.result());
+        assertTrue(kill.rule().startsWith("kill-blocker: ") && kill.rule().endsWith(
+                "blocker is the oldest running statement (guessed): KILL QUERY first"), kill.rule());
+    }
+
+    @Test
     void killWaitersEndsTheStuckReadLockRequestAndItsVictimsDrainWhileTheBlockerRuns() throws Exception {
         Path config = config("kill-waiters");
         long blocker = startBlocker();
