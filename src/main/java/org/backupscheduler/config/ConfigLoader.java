@@ -135,6 +135,7 @@ public final class ConfigLoader {
             throw new ConfigException("retention counts must not be negative in " + file,
                     "set retention.hourly, daily, weekly and min-verified to 0 or more");
         }
+        positive(c.locks().maxKills(), "locks.max-kills", file);
         regex(c.locks().matchInfo(), "locks.match-info", file);
         for (String section : new String[] {"match", "ignore"}) {
             LocksConfig.SessionFilter f = section.equals("match") ? c.locks().match() : c.locks().ignore();
