@@ -142,6 +142,14 @@ class OpenPgpInteropTest {
     }
 
     @Test
+    void anEmptyStreamIsAMessageToo() throws IOException {
+        byte[] message = encrypt(to(keys.alice), new byte[0]);
+        assertArrayEquals(new byte[0], decrypt(keyring(keys.alice), message));
+        assertArrayEquals(new byte[0], TestKeys.check(keys.gpg(null, "--passphrase-file",
+                keys.alice.passphraseFile().toString(), "--decrypt", file("empty.pgp", message).toString())).out());
+    }
+
+    @Test
     void aKeyringWithoutTheRecipientsKeyNamesBothSides() throws IOException {
         Recipients alice = to(keys.alice);
         byte[] message = encrypt(alice, data(1000));
