@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
 
+import org.backupscheduler.UserError;
 import org.backupscheduler.config.EncryptionConfig;
 import org.backupscheduler.testing.TestKeys;
 import org.backupscheduler.testing.TestKeys.Key;
@@ -160,6 +161,30 @@ class OpenPgpInteropTest {
                 + alice.all().get(0).encryptionKeyId() + "; encryption.secret-key-file holds "
                 + keys.bob.fingerprint() + " (Backup Test bob <bob@backup-scheduler.test>; key ids "), e.getMessage());
         assertTrue(e.hint().contains("gpg --list-secret-keys --keyid-format long"), e.hint());
+
+        UserError told = e.forBackup("20261202-101500F", alice.fingerprints());
+        assertEquals(2, told.exitCode());
+        assertTrue(told.getMessage().startsWith("backup 20261202-101500F is encrypted to " + keys.alice.fingerprint()
+                + " (key id " + alice.all().get(0).encryptionKeyId() + "), but no secret key for it is in "
+                + "encryption.secret-key-file, which holds " + keys.bob.fingerprint() + " ("), told.getMessage());
+        assertEquals("add the secret key of " + keys.alice.fingerprint() + " to encryption.secret-key-file "
+                + "(it may list several files)", told.hint());
+    }
+
+    @Test
+    void aFlippedByteInTheSessionKeyPacketNeverYieldsPlaintext() throws IOException {
+        Recipients alice = to(keys.alice);
+        byte[] message = encrypt(alice, data(50_000));
+        Keyring keyring = keyring(keys.alice);
+        // Packet header (2), version (1), key id (8), algorithm (1), then the ECDH ephemeral point.
+        byte[] keyId = message.clone();
+        keyId[5] ^= 0x01;
+        assertThrows(NoSecretKeyError.class, () -> decrypt(keyring, keyId), "an altered key id names another key");
+        byte[] point = message.clone();
+        point[20] ^= 0x01;
+        IntegrityException e = assertThrows(IntegrityException.class, () -> decrypt(keyring, point));
+        assertTrue(e.getMessage().startsWith("the session key for key " + alice.all().get(0).encryptionKeyId()
+                + " (" + keys.alice.fingerprint() + ") cannot be decrypted: the message is damaged"), e.getMessage());
     }
 
     @Test
