@@ -10,7 +10,8 @@ import java.util.Map;
 public record BackupConfig(String instance, RepositoryConfig repository, CatalogConfig catalog, SourceConfig source,
                            EngineConfig engine, ScheduleConfig schedule, VerifyConfig verify,
                            RetentionConfig retention, LocksConfig locks, Map<String, ReplicaConfig> replicas,
-                           MetricsConfig metrics) {
+                           MetricsConfig metrics,
+                           EncryptionConfig encryption) {
 
     public BackupConfig {
         catalog = catalog != null ? catalog : new CatalogConfig(null, null, null, null);
@@ -21,6 +22,7 @@ public record BackupConfig(String instance, RepositoryConfig repository, Catalog
         locks = locks != null ? locks : new LocksConfig(null, null, null, null, null, null, null, null, null);
         replicas = replicas != null ? Map.copyOf(replicas) : Map.of();
         metrics = metrics != null ? metrics : new MetricsConfig(null);
+        encryption = encryption != null ? encryption : EncryptionConfig.NONE;
     }
 
     /** The restore drill's schedule ({@code verify.deep}, read in {@code schedule.time-zone}); empty when off. */

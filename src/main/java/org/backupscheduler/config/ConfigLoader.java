@@ -154,6 +154,7 @@ public final class ConfigLoader {
             require(r.user(), "replicas." + name + ".user", file);
         });
         tls(c, file);
+        c.encryption().check(file);
     }
 
     /** Every tls: section: modes, files and key permissions (TlsFiles), before anything connects. */
