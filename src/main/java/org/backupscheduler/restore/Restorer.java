@@ -24,6 +24,7 @@ import org.backupscheduler.backup.RepositoryLayout;
 import org.backupscheduler.catalog.BackupPins;
 import org.backupscheduler.catalog.BackupRecord;
 import org.backupscheduler.catalog.Backups;
+import org.backupscheduler.catalog.ProcessIdentity;
 import org.backupscheduler.config.BackupConfig;
 import org.backupscheduler.config.ReplicaConfig;
 import org.backupscheduler.config.Secrets;
@@ -270,7 +271,7 @@ public final class Restorer {
             }
         }
         backups.restores().start(instance, id, plan.replicaName(), plan.backup().id(),
-                until == null ? null : until.toString(), clock.instant());
+                until == null ? null : until.toString(), clock.instant(), ProcessIdentity.current());
         Steps steps = new Steps(instance, id);
         Path workLog = config.instanceDir().resolve(".restore-" + id + ".log");
         RepositoryLayout.createPrivateDir(config.instanceDir());
@@ -300,6 +301,7 @@ public final class Restorer {
                     return "old datadir is now " + asideTarget;
                 });
                 done.aside = asideTarget;
+                backups.restores().movedAside(instance, id, asideTarget.toString());
                 out.println("  the old datadir is kept at " + asideTarget);
             }
             try (Scratch scratch = Scratch.at(work)) {
