@@ -232,6 +232,13 @@ public final class StreamedBackup implements EngineRun {
         return listing.files().values().stream().mapToLong(Long::longValue).sum();
     }
 
+    /** Every file the stream held, with its size and CRC32C as it extracts (empty where unsummed). */
+    public List<Manifest.FileEntry> streamFiles() {
+        return listing.files().entrySet().stream()
+                .map(f -> new Manifest.FileEntry(f.getKey(), f.getValue(), listing.checksums().get(f.getKey())))
+                .toList();
+    }
+
     /** The schemas and tables the stream held, for the manifest. */
     public Map<String, List<String>> inventory() {
         return CompressedLayout.inventory(listing);
