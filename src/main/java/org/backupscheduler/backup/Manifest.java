@@ -225,11 +225,13 @@ public record Manifest(int format, String instance, String id, String type, Stri
             return this;
         }
 
-        /** The stream in the repository: makes this a format-3 manifest. */
+        /** The stream in the repository (null: none): makes this a format-3 manifest. */
         public Builder stream(Stream v) {
-            stream = v;
-            format = STREAM_FORMAT;
-            extractedBytes = v.extractedBytes();
+            if (v != null) {
+                stream = v;
+                format = STREAM_FORMAT;
+                extractedBytes = v.extractedBytes();
+            }
             return this;
         }
 
