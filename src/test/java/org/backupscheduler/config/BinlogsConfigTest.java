@@ -17,8 +17,12 @@ class BinlogsConfigTest {
 
     private BinlogsConfig load(String binlogs) {
         Path file = dir.resolve("backup.yml");
-        ConfigTrust.write(file, String.join("\n", "instance: db1", "repository: " + dir.resolve("repo"), "source:",
-                "  host: 127.0.0.1", "  user: backup", binlogs, ""));
+        try {
+            ConfigTrust.write(file, String.join("\n", "instance: db1", "repository: " + dir.resolve("repo"), "source:",
+                    "  host: 127.0.0.1", "  user: backup", binlogs, ""));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         return ConfigLoader.load(file).binlogs();
     }
 
