@@ -28,18 +28,22 @@ import java.util.zip.CRC32C;
  */
 public record BinlogScan(String name, long validLength, long serverId, List<Gtid> gtidListAtStart,
                          Map<Long, Gtid> firstGtids, Map<Long, Gtid> lastGtids, Instant firstEventTime,
-                         Instant lastEventTime, String rotatesTo, String checksum) {
+                         Instant lastEventTime, String rotatesTo, boolean stopped, String checksum) {
     static final byte[] MAGIC = {(byte) 0xfe, 'b', 'i', 'n'};
     static final int HEADER = 19;
+    static final int STOP_EVENT = 3;
     static final int ROTATE_EVENT = 4;
     static final int FORMAT_DESCRIPTION_EVENT = 15;
     static final int GTID_EVENT = 162;
     static final int GTID_LIST_EVENT = 163;
     private static final int CRC32_ALG = 1;
 
-    /** The file is closed: the server rotated to the next one, so nothing more will be added. */
+    /**
+     * The file is closed: the server rotated to the next one, or shut down (a stop event), so
+     * nothing more will be added. A server that crashed leaves neither; its next file shows it.
+     */
     public boolean closed() {
-        return rotatesTo != null;
+        return rotatesTo != null || stopped;
     }
 
     /** The GTID state at the file's end: the state at its start with its own last GTIDs laid over. */
@@ -144,6 +148,7 @@ public record BinlogScan(String name, long validLength, long serverId, List<Gtid
         private Instant firstTime;
         private Instant lastTime;
         private String rotatesTo;
+        private boolean stopped;
 
         Builder(String name) {
             this.name = name;
@@ -182,6 +187,7 @@ public record BinlogScan(String name, long validLength, long serverId, List<Gtid
                     // A rotate naming this very file is the dump's announcement, not a close.
                     rotatesTo = target.equals(name) ? rotatesTo : target;
                 }
+                case STOP_EVENT -> stopped = true;
                 default -> { }
             }
         }
@@ -190,7 +196,7 @@ public record BinlogScan(String name, long validLength, long serverId, List<Gtid
             gtidList.sort(java.util.Comparator.comparingLong(Gtid::domain).thenComparingLong(Gtid::server));
             return new BinlogScan(name, validLength, serverId, List.copyOf(gtidList),
                     Collections.unmodifiableMap(new TreeMap<>(first)), Collections.unmodifiableMap(new TreeMap<>(last)),
-                    firstTime, lastTime, rotatesTo, checksum);
+                    firstTime, lastTime, rotatesTo, stopped, checksum);
         }
     }
 }
