@@ -70,6 +70,17 @@ public record BinlogStatus(String instance, int files, int sealed, long sizeByte
         return rows.isEmpty() ? null : rows.get(rows.size() - 1);
     }
 
+    /** The GTID state after the newest archived event: the newest file's starting list with its own events over it. */
+    public String newestGtids() {
+        BinlogFileRecord n = newest();
+        if (n == null) {
+            return null;
+        }
+        Map<Long, Gtid> state = BinlogScan.byDomain(Gtid.parseList(n.gtidListStart()));
+        state.putAll(BinlogScan.byDomain(Gtid.parseList(n.lastGtids())));
+        return Gtid.format(state.values());
+    }
+
     public boolean healthy() {
         return gaps.isEmpty();
     }
@@ -89,7 +100,7 @@ public record BinlogStatus(String instance, int files, int sealed, long sizeByte
         m.put("newest_file", n == null ? null : n.fileName());
         m.put("newest_file_sealed", n == null ? null : n.sealed());
         m.put("newest_event_at", n == null || n.lastEventAt() == null ? null : n.lastEventAt().toString());
-        m.put("newest_gtids", n == null ? null : n.lastGtids());
+        m.put("newest_gtids", n == null ? null : newestGtids());
         m.put("recovery_point_seconds", recoveryPoint == null ? null : recoveryPoint.toSeconds());
         List<Map<String, Object>> g = new ArrayList<>();
         for (Gap gap : gaps) {

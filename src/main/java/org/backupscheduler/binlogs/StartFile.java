@@ -26,17 +26,17 @@ final class StartFile {
         }
         String newestSealed = index.stream().filter(BinlogFileRecord::sealed).map(BinlogFileRecord::fileName)
                 .reduce((a, b) -> b).orElse(null);
-        if (newestSealed == null) {
-            return serverLogs.get(0);
+        // Resume with the first file not sealed: after the newest sealed one, or the open file of
+        // an archive that has sealed nothing yet, or (an empty archive) the server's oldest.
+        String wanted = newestSealed != null ? Gap.next(newestSealed)
+                : index.isEmpty() ? serverLogs.get(0) : index.get(0).fileName();
+        if (serverLogs.contains(wanted)) {
+            return wanted;
         }
-        String next = Gap.next(newestSealed);
-        if (serverLogs.contains(next)) {
-            return next;
-        }
-        String later = serverLogs.stream().filter(f -> f.compareTo(newestSealed) > 0).findFirst()
+        String later = serverLogs.stream().filter(f -> f.compareTo(wanted) > 0).findFirst()
                 .orElse(serverLogs.get(serverLogs.size() - 1));
-        log.warn("the server no longer has {} (the file after the newest archived, {}): archiving resumes at {}, "
-                + "and the files between are a gap", next, newestSealed, later);
+        log.warn("the server no longer has {}, the next file to archive: archiving resumes at {}, and what was "
+                + "between is a gap", wanted, later);
         return later;
     }
 }

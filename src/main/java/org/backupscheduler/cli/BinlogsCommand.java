@@ -55,7 +55,7 @@ final class BinlogsCommand {
             ctx.out().printf("archived:        %s .. %s (%d files, %d sealed, %s)%n", o.fileName(), n.fileName(),
                     s.files(), s.sealed(), Sizes.human(s.sizeBytes()));
             ctx.out().printf("oldest event:    %s  GTID %s%n", o.firstEventAt(), o.firstGtids());
-            ctx.out().printf("newest event:    %s  GTID %s%s%n", n.lastEventAt(), n.lastGtids(),
+            ctx.out().printf("newest event:    %s  GTID %s%s%n", n.lastEventAt(), s.newestGtids(),
                     n.sealed() ? "" : " (open file, stored as it grows)");
             ctx.out().printf("recovery point:  %s%n", s.recoveryPoint() == null ? "unknown"
                     : s.recoveryPoint().toSeconds() + " s (age of the newest archived event)");

@@ -229,7 +229,15 @@ class BinlogArchiveIT {
         write(2);
         server.execute("FLUSH BINARY LOGS");
         String purgeTo = serverLogs().get(serverLogs().size() - 1);
-        server.execute("PURGE BINARY LOGS TO '" + purgeTo + "'");
+        // The server keeps a file until its binlog checkpoint is written (after FLUSH, in the background).
+        await("the purge", Duration.ofSeconds(20), () -> {
+            try {
+                server.execute("PURGE BINARY LOGS TO '" + purgeTo + "'");
+                return serverLogs().get(0).equals(purgeTo);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
         write(1);
         server.execute("FLUSH BINARY LOGS");
 
