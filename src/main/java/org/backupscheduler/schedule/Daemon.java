@@ -25,6 +25,9 @@ import org.backupscheduler.engine.EngineTool;
 import org.backupscheduler.locks.LockPass;
 import org.backupscheduler.metrics.BackupMetrics;
 import org.backupscheduler.metrics.Health;
+import org.backupscheduler.binlogs.Archive;
+import org.backupscheduler.binlogs.Archiver;
+import org.backupscheduler.config.BinlogsConfig;
 import org.backupscheduler.metrics.MetricsServer;
 import org.backupscheduler.server.Endpoint;
 import org.backupscheduler.server.ServerConnections;
@@ -70,6 +73,8 @@ public final class Daemon implements AutoCloseable {
     /** Quartz's id of this daemon: host name and start time with a clustered store. */
     private String node;
     private MetricsServer http;
+    /** The binlog archive's follower, when binlogs.archive is on. */
+    private Archiver archiver;
 
     public Daemon(BackupConfig config, Catalog catalog, EngineTool tool, Endpoint source, Clock clock) {
         this.config = config;
@@ -90,6 +95,7 @@ public final class Daemon implements AutoCloseable {
         Health health = new Health(catalog.backups(), config.instance(), allowed, clock, config.metrics().details());
         http = MetricsServer.start(config.metrics().listen(), metrics, health::check);
         log.info("serving /metrics and /health on {}", config.metrics().listen());
+        startArchiver();
 
         scheduler = new StdSchedulerFactory(JobStore.properties(config.instance(), catalog)).getScheduler();
         scheduler.getContext().put(SELF, this);
@@ -131,6 +137,21 @@ public final class Daemon implements AutoCloseable {
                         .repeatSecondlyForever((int) Math.max(1, config.locks().interval().toSeconds()))
                         .withMisfireHandlingInstructionNextWithRemainingCount()).build()));
         return jobs;
+    }
+
+    /** The archive runs beside the schedule: a failure to start it is logged, and backups go on. */
+    private void startArchiver() {
+        if (!config.binlogs().on()) {
+            return;
+        }
+        try {
+            archiver = Archiver.start(Archive.of(config, source, catalog));
+            log.info("binlog archive on ({}): {}", config.binlogs().mode().key(), config.binlogs().mode()
+                    == BinlogsConfig.Mode.STREAM ? "open file stored at least every " + config.binlogs().maxDelay()
+                    : "FLUSH BINARY LOGS every " + config.binlogs().interval());
+        } catch (IOException | RuntimeException e) {
+            log.error("the binlog archive did not start: {}", e.getMessage());
+        }
     }
 
     private static final List<String> JOBS = List.of("full", "incremental", "drill", "locks");
@@ -195,6 +216,9 @@ public final class Daemon implements AutoCloseable {
         } catch (SchedulerException e) {
             log.error("scheduler shutdown: {}", e.getMessage());
         } finally {
+            if (archiver != null) {
+                archiver.close(); // seals what it finished and stores the open file's prefix
+            }
             if (http != null) {
                 http.close();
             }
