@@ -97,10 +97,7 @@ public final class ConfigLoader {
                     + ": it names a folder, so letters, digits, '.', '_' and '-' only", "rename the instance");
         }
         require(c.repository(), "repository", file);
-        if (!c.repository().isAbsolute()) {
-            throw new ConfigException("bad value '" + c.repository() + "' for repository in " + file
-                    + ": must be an absolute path", "write the full path, such as /var/backups/mysql");
-        }
+        c.repository().check(file); // a plain string must be an absolute path; a section, a URL and its driver's keys
         SourceConfig s = c.source();
         require(s, "source", file);
         require(s.user(), "source.user", file);
