@@ -1,5 +1,6 @@
 package org.backupscheduler.binlogs;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 
@@ -7,19 +8,35 @@ import org.backupscheduler.catalog.Catalog;
 import org.backupscheduler.config.BackupConfig;
 import org.backupscheduler.config.BinlogsConfig;
 import org.backupscheduler.server.Endpoint;
+import org.backupscheduler.storage.Storages;
 
 /**
  * One instance's binlog archive: the server it follows, where files are staged (a local folder),
  * the store and the catalog index.
  */
 public record Archive(String instance, Endpoint source, BinlogsConfig config, Path workDir, BinlogStore store,
-                      Catalog catalog, Clock clock) {
-    /** Under the instance folder; a dot folder, so never taken for a backup. */
+                      Catalog catalog, Clock clock) implements AutoCloseable {
+    /** Under a local repository's instance folder; a dot folder, so never taken for a backup. */
     public static final String WORK_DIR = ".binlog-staging";
 
-    public static Archive of(BackupConfig config, Endpoint source, Catalog catalog) {
-        return new Archive(config.instance(), source, config.binlogs(), config.instanceDir().resolve(WORK_DIR),
-                new BinlogStore(config.repository(), config.instance()), catalog, Clock.systemUTC());
+    /** Opens the repository's store; {@link #close()} closes it. */
+    public static Archive of(BackupConfig config, Endpoint source, Catalog catalog) throws IOException {
+        return new Archive(config.instance(), source, config.binlogs(), workDir(config),
+                new BinlogStore(Storages.open(config.repository()), config.instance()), catalog, Clock.systemUTC());
+    }
+
+    /**
+     * The local folder files are staged in: beside the backups in a local repository, else under
+     * repository.scratch (a remote store cannot be written to as a file grows).
+     */
+    static Path workDir(BackupConfig config) {
+        return config.repository().isLocal() ? config.instanceDir().resolve(WORK_DIR)
+                : config.repository().scratch().resolve("bs-binlogs-" + config.instance());
+    }
+
+    @Override
+    public void close() throws IOException {
+        store.close();
     }
 
     Sealing sealing() {

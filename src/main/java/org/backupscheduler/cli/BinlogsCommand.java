@@ -85,8 +85,9 @@ final class BinlogsCommand {
 
         @Override
         public Integer call() throws IOException {
-            try (Context ctx = Context.of(spec)) {
-                Archiver.Pulled p = Archiver.pullOnce(Archive.of(ctx.config(), ctx.source(), ctx.catalog()));
+            try (Context ctx = Context.of(spec);
+                 Archive archive = Archive.of(ctx.config(), ctx.source(), ctx.catalog())) {
+                Archiver.Pulled p = Archiver.pullOnce(archive);
                 ctx.out().println("sealed: " + (p.sealed().isEmpty() ? "none" : String.join(", ", p.sealed())));
                 if (p.open() != null) {
                     ctx.out().println("open file stored so far: " + p.open());

@@ -75,6 +75,7 @@ public final class Daemon implements AutoCloseable {
     private MetricsServer http;
     /** The binlog archive's follower, when binlogs.archive is on. */
     private Archiver archiver;
+    private Archive archive;
 
     public Daemon(BackupConfig config, Catalog catalog, EngineTool tool, Endpoint source, Clock clock) {
         this.config = config;
@@ -145,12 +146,23 @@ public final class Daemon implements AutoCloseable {
             return;
         }
         try {
-            archiver = Archiver.start(Archive.of(config, source, catalog));
+            archive = Archive.of(config, source, catalog);
+            archiver = Archiver.start(archive);
             log.info("binlog archive on ({}): {}", config.binlogs().mode().key(), config.binlogs().mode()
                     == BinlogsConfig.Mode.STREAM ? "open file stored at least every " + config.binlogs().maxDelay()
                     : "FLUSH BINARY LOGS every " + config.binlogs().interval());
         } catch (IOException | RuntimeException e) {
             log.error("the binlog archive did not start: {}", e.getMessage());
+        }
+    }
+
+    private void closeArchive() {
+        if (archive != null) {
+            try {
+                archive.close();
+            } catch (IOException e) {
+                log.warn("closing the binlog archive's store: {}", e.getMessage());
+            }
         }
     }
 
@@ -219,6 +231,7 @@ public final class Daemon implements AutoCloseable {
             if (archiver != null) {
                 archiver.close(); // seals what it finished and stores the open file's prefix
             }
+            closeArchive();
             if (http != null) {
                 http.close();
             }

@@ -153,7 +153,8 @@ class BinlogArchiveIT {
         Endpoint source = new Endpoint("127.0.0.1", server.port(), null, TestSetup.BACKUP_USER,
                 TestSetup.BACKUP_PASSWORD);
         try (Catalog catalog = Catalog.open(c.catalogUrl(), null, null);
-             Archiver archiver = Archiver.start(Archive.of(c, source, catalog))) {
+             Archive archive = Archive.of(c, source, catalog);
+             Archiver archiver = Archiver.start(archive)) {
             List<Long> samples = new ArrayList<>();
             Instant until = Instant.now().plusSeconds(70);
             while (Instant.now().isBefore(until)) {
@@ -189,7 +190,8 @@ class BinlogArchiveIT {
         Endpoint source = new Endpoint("127.0.0.1", server.port(), null, TestSetup.BACKUP_USER,
                 TestSetup.BACKUP_PASSWORD);
         try (Catalog catalog = Catalog.open(c.catalogUrl(), null, null);
-             Archiver archiver = Archiver.start(Archive.of(c, source, catalog))) {
+             Archive archive = Archive.of(c, source, catalog);
+             Archiver archiver = Archiver.start(archive)) {
             write(3);
             server.execute("FLUSH BINARY LOGS");
             write(3);
