@@ -133,6 +133,19 @@ class BinlogArchiveIT {
         assertEquals(List.of(), s.get("gaps"));
         assertEquals(open, s.get("newest_file"));
         assertEquals(SqlGtid.of(server), s.get("newest_gtids"), "the newest archived GTID is the server's");
+
+        // The catalog's index lost: catalog rebuild reads it back from the .json entries in the store.
+        try (Catalog catalog = Catalog.open(ConfigLoader.load(config).catalogUrl(), null, null);
+             Connection c = catalog.connection(); Statement st = c.createStatement()) {
+            st.executeUpdate("DELETE FROM binlog_files");
+        }
+        Result rebuild = TestSetup.cli("--config", config.toString(), "catalog", "rebuild");
+        assertEquals(0, rebuild.exitCode(), rebuild.toString());
+        assertTrue(rebuild.out().contains((logs.size() - 1) + " archived binlog file(s) added"), rebuild.toString());
+        Map<?, ?> rebuilt = status();
+        assertEquals(logs.size() - 1, rebuilt.get("sealed_files"), rebuilt.toString());
+        assertEquals(s.get("oldest_gtids"), rebuilt.get("oldest_gtids"));
+        assertEquals(List.of(), rebuilt.get("gaps"));
     }
 
     @Test
