@@ -167,7 +167,18 @@ public final class Archiver implements AutoCloseable {
                 }
             });
             Duration openEvery = archive.config().maxDelay().minus(TICK);
+            boolean noted = false;
             while (true) {
+                if (!noted && runner.pid() != -1) {
+                    ProcessHandle.of(runner.pid()).ifPresent(p -> {
+                        try {
+                            staging.noteTool(p);
+                        } catch (IOException e) {
+                            log.warn("cannot note {}'s pid: {}", TOOL, e.getMessage());
+                        }
+                    });
+                    noted = true;
+                }
                 try {
                     ProcessResult r = running.get(TICK.toMillis(), TimeUnit.MILLISECONDS);
                     owner.tool = null;

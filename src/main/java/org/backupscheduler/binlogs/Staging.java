@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 import org.backupscheduler.UserError;
 import org.backupscheduler.catalog.BinlogFileRecord;
@@ -58,7 +59,53 @@ final class Staging implements AutoCloseable {
                     + ")", "nothing to do: it archives already; stop the daemon first to run 'binlogs pull --once'",
                     UserError.SKIPPED);
         }
-        return new Staging(workDir, ch, lock, sealing);
+        Staging staging = new Staging(workDir, ch, lock, sealing);
+        staging.endOrphanedTool();
+        return staging;
+    }
+
+    /**
+     * Notes the running tool, so that a later start can end it should this process die first
+     * (SIGKILL leaves the child running, still writing into the staging folder).
+     */
+    void noteTool(ProcessHandle tool) throws IOException {
+        Path file = toolPidFile();
+        Files.deleteIfExists(file);
+        PrivateFiles.createFile(file);
+        Files.writeString(file, tool.pid() + " " + tool.info().startInstant().map(Instant::toEpochMilli).orElse(0L));
+    }
+
+    /**
+     * Ends the tool a dead archiver left running: only the process the pid file names, and only
+     * while it is that same process (same start time, a mariadb-binlog command).
+     */
+    private void endOrphanedTool() throws IOException {
+        Path file = toolPidFile();
+        if (!Files.exists(file)) {
+            return;
+        }
+        String[] parts = Files.readString(file).strip().split(" ");
+        Files.delete(file);
+        Optional<ProcessHandle> p = ProcessHandle.of(Long.parseLong(parts[0]));
+        if (p.isEmpty() || !p.get().isAlive()) {
+            return;
+        }
+        long started = p.get().info().startInstant().map(Instant::toEpochMilli).orElse(-1L);
+        boolean same = started == Long.parseLong(parts[1])
+                && p.get().info().command().map(c -> c.endsWith(Archiver.TOOL)).orElse(false);
+        if (same) {
+            log.warn("ending {} (pid {}) left running by an archiver that died", Archiver.TOOL, parts[0]);
+            p.get().destroyForcibly();
+            try {
+                p.get().onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (Exception e) {
+                throw new IOException(Archiver.TOOL + " pid " + parts[0] + " left by a dead archiver did not end", e);
+            }
+        }
+    }
+
+    private Path toolPidFile() {
+        return files.getParent().resolve("tool.pid");
     }
 
     Path filesDir() {

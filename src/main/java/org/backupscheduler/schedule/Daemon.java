@@ -27,6 +27,7 @@ import org.backupscheduler.metrics.BackupMetrics;
 import org.backupscheduler.metrics.Health;
 import org.backupscheduler.binlogs.Archive;
 import org.backupscheduler.binlogs.Archiver;
+import org.backupscheduler.binlogs.BinlogStatus;
 import org.backupscheduler.config.BinlogsConfig;
 import org.backupscheduler.metrics.MetricsServer;
 import org.backupscheduler.server.Endpoint;
@@ -146,6 +147,7 @@ public final class Daemon implements AutoCloseable {
             return;
         }
         try {
+            metrics.binlogArchive(() -> BinlogStatus.read(catalog, config.instance(), clock.instant()));
             archive = Archive.of(config, source, catalog);
             archiver = Archiver.start(archive);
             log.info("binlog archive on ({}): {}", config.binlogs().mode().key(), config.binlogs().mode()
