@@ -11,7 +11,7 @@ public record BackupConfig(String instance, RepositoryConfig repository, Catalog
                            EngineConfig engine, ScheduleConfig schedule, VerifyConfig verify,
                            RetentionConfig retention, LocksConfig locks, Map<String, ReplicaConfig> replicas,
                            MetricsConfig metrics,
-                           EncryptionConfig encryption, Path stateDir) {
+                           EncryptionConfig encryption, Path stateDir, BinlogsConfig binlogs) {
 
     /** Local state of a host whose repository is elsewhere (docs/storage.md). */
     public static final Path DEFAULT_STATE_DIR = Path.of("/var/lib/backup-scheduler");
@@ -27,6 +27,7 @@ public record BackupConfig(String instance, RepositoryConfig repository, Catalog
         metrics = metrics != null ? metrics : new MetricsConfig(null);
         encryption = encryption != null ? encryption : EncryptionConfig.NONE;
         stateDir = stateDir != null ? stateDir : DEFAULT_STATE_DIR;
+        binlogs = binlogs != null ? binlogs : new BinlogsConfig(null, null, null, null);
     }
 
     /** The restore drill's schedule ({@code verify.deep}, read in {@code schedule.time-zone}); empty when off. */
