@@ -21,14 +21,16 @@ import picocli.CommandLine.Spec;
         footer = {"%nExamples:", "  bin/backup restore --latest --replica replica1 --dry-run",
             "  bin/backup restore --latest --replica replica1",
             "  bin/backup restore --latest --replica replica1 --until '2026-11-24 09:15:00'",
-            "  bin/backup restore --id 20261124-091500F --replica replica1", ""})
+            "  bin/backup restore --id 20261124-091500F --replica replica1",
+            "  bin/backup restore --latest --until '2026-11-24 14:02:00' --to /srv/restore/1402 --serve",
+            "  bin/backup restore --stop /srv/restore/1402", ""})
 final class RestoreCommand implements Callable<Integer> {
     private static final DateTimeFormatter UNTIL = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
     @Spec
     CommandSpec spec;
 
-    @ArgGroup(exclusive = true, multiplicity = "1")
+    @ArgGroup(exclusive = true, multiplicity = "0..1")
     Which which;
 
     static final class Which {
@@ -49,9 +51,30 @@ final class RestoreCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "print the plan and change nothing")
     boolean dryRun;
 
+    @Option(names = "--until-gtid", paramLabel = "GTID",
+            description = "with --to: roll forward up to and including this GTID (such as 0-1-4711)")
+    String untilGtid;
+
+    @Option(names = "--to", paramLabel = "DIR",
+            description = "restore into this new or empty folder instead of a replica; no server is touched")
+    java.nio.file.Path to;
+
+    @Option(names = "--serve", description = "with --to: leave a server running on DIR (socket only, no TCP)")
+    boolean serve;
+
+    @Option(names = "--stop", paramLabel = "DIR", description = "stop the server that --to DIR --serve left running")
+    java.nio.file.Path stop;
+
     @Override
     public Integer call() throws Exception {
+        if (stop != null) {
+            return SideCommands.stop(this, spec.commandLine().getOut());
+        }
+        SideCommands.checkOptions(this);
         LocalDateTime untilTime = parseUntil(until);
+        if (to != null) {
+            return SideCommands.restore(this, untilTime);
+        }
         try (Context ctx = Context.of(spec)) {
             Restorer restorer = new Restorer(ctx.config(), ctx.catalog().backups(), ctx.engine(),
                     Secrets.fromEnvironment(), ctx.out());
