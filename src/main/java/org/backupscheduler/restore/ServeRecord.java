@@ -1,11 +1,14 @@
 package org.backupscheduler.restore;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -62,13 +65,25 @@ record ServeRecord(long pid, long startedAtMillis, String datadir, String socket
         Optional<Instant> started = h.info().startInstant();
         boolean sameStart = started.isPresent() && Duration.between(Instant.ofEpochMilli(startedAtMillis),
                 started.get()).abs().compareTo(SAME_START) < 0;
-        String command = h.info().commandLine().orElse("");
-        if (!sameStart || !command.contains("--datadir=" + datadir)) {
+        List<String> argv = argv(pid);
+        // The whole argument, not a prefix: --datadir=/srv/x must not match --datadir=/srv/x2.
+        if (!sameStart || !argv.contains("--datadir=" + datadir)) {
             throw new IllegalStateException("pid " + pid + " is now another process (started "
                     + started.map(Instant::toString).orElse("at an unknown time") + ", recorded "
-                    + Instant.ofEpochMilli(startedAtMillis) + "; command " + command + ")");
+                    + Instant.ofEpochMilli(startedAtMillis) + "; command " + String.join(" ", argv) + ")");
         }
         return handle;
+    }
+
+    /** The argv of {@code pid}, each argument whole (/proc/PID/cmdline is NUL-separated). */
+    private static List<String> argv(long pid) {
+        try {
+            String cmdline = Files.readString(Path.of("/proc", Long.toString(pid), "cmdline"),
+                    StandardCharsets.UTF_8);
+            return Arrays.asList(cmdline.split("\0"));
+        } catch (IOException e) {
+            return List.of();
+        }
     }
 
     /** Whether {@code pid} has exited and waits to be reaped (state Z in /proc/PID/stat). */

@@ -320,20 +320,21 @@ public final class SideRestore {
          */
         private void rollForward(Path dir) throws IOException, SQLException, InterruptedException {
             SideServer server = steps.run("start-server", () -> SideServer.start(dir, SideServer.Mode.APPLYING));
-            boolean stopped = false;
+            boolean applied = false;
             try {
                 steps.run("apply", () -> {
                     EventReplay.apply(plan.events().events(plan.from(), plan.target()), SideServer.socket(dir), log,
                             config.schedule().runTimeout());
                     return "events after " + plan.from() + " up to " + plan.target().describe() + " applied";
                 });
-                stopped = true;
+                applied = true;
                 steps.run("stop-server", () -> {
                     server.stop();
                     return "stopped cleanly";
                 });
             } finally {
-                if (!stopped) {
+                // A failed apply still stops our server: nothing of ours is left running unrecorded.
+                if (!applied) {
                     try {
                         server.stop();
                     } catch (IOException e) {
@@ -345,7 +346,13 @@ public final class SideRestore {
 
         private String serve(Path dir) throws IOException {
             SideServer server = SideServer.start(dir, SideServer.Mode.SERVING);
-            ServeRecord.of(dir, server.handle()).write();
+            try {
+                ServeRecord.of(dir, server.handle()).write();
+            } catch (IOException | RuntimeException e) {
+                // Without its record --stop could not end it: stop it now.
+                server.stop();
+                throw e;
+            }
             return "served on " + SideServer.socket(dir) + " (pid " + server.pid() + ")";
         }
 

@@ -2,7 +2,6 @@ package org.backupscheduler.restore;
 
 import java.io.File;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -154,10 +153,6 @@ final class SideServer {
 
     private String logTail() {
         return ProcessRunner.tail(datadir.resolve(ERROR_LOG), 8).replace('\n', '|');
-    }
-
-    static boolean exists(Path datadir) {
-        return Files.exists(socket(datadir));
     }
 
     private static void sleep(long ms) {
