@@ -120,6 +120,12 @@ final class SideServer {
                 + logTail());
     }
 
+    /** What the step log prints. */
+    @Override
+    public String toString() {
+        return "answering on " + socket(datadir) + " (pid " + process.pid() + ")";
+    }
+
     long pid() {
         return process.pid();
     }

@@ -111,6 +111,11 @@ class SideRestoreIT {
         assertEquals(0, restore.exitCode(), restore.toString());
         assertTrue(restore.out().contains("restore ") && restore.out().contains(" DONE"), restore.out());
         assertProductionUntouched(serversBefore);
+        assertEquals(List.of("to " + side + " DONE"), restoreRows(config), "the catalog row");
+        try (var files = Files.list(dir)) {
+            assertEquals(List.of(), files.filter(f -> f.getFileName().toString().contains("side-work")).toList(),
+                    "the working copy is gone");
+        }
         // A plain server, started by hand as the runbook says, has the table as it was at the target.
         Path socket = dir.resolve("byhand.sock");
         Process byHand = startByHand(side, socket);
@@ -127,10 +132,12 @@ class SideRestoreIT {
         pair.awaitCaughtUp(Duration.ofSeconds(30));
         Path side = dir.resolve("served");
 
+        // Up to and including the transaction before the DROP.
+        String[] last = SqlValues.single(pair.primary(), "SELECT @@gtid_binlog_pos").split("-");
+        String beforeDrop = last[0] + "-" + last[1] + "-" + (Long.parseLong(last[2]) - 1);
+
         Result restore = TestSetup.cli("--config", config.toString(), "restore", "--latest", "--until-gtid",
-                SqlValues.single(pair.primary(), "SELECT @@gtid_binlog_pos").replaceAll("(\\d+)$", "")
-                        + (Long.parseLong(SqlValues.single(pair.primary(), "SELECT @@gtid_binlog_pos")
-                        .replaceAll(".*-", "")) - 1), "--to", side.toString(), "--serve");
+                beforeDrop, "--to", side.toString(), "--serve");
 
         assertEquals(0, restore.exitCode(), restore.toString());
         ServeRecord record = ServeRecord.read(side).orElseThrow();
@@ -152,6 +159,39 @@ class SideRestoreIT {
         Result again = TestSetup.cli("restore", "--stop", side.toString());
         assertEquals(2, again.exitCode(), again.toString());
         assertTrue(again.err().contains("no side server of ours is recorded in " + side), again.err());
+    }
+
+    @Test
+    void aTargetWhoseBinlogsThePrimaryPurgedIsRefusedBeforeAnythingIsWritten() throws Exception {
+        Path config = config();
+        backup(config);
+        mark("after-backup");
+        pair.primary().execute("FLUSH BINARY LOGS");
+        pair.purgeAllButNewestBinlog();
+        Path side = dir.resolve("side");
+
+        Result restore = TestSetup.cli("--config", config.toString(), "restore", "--latest", "--until",
+                LocalDateTime.now().format(UNTIL), "--to", side.toString());
+
+        assertEquals(1, restore.exitCode(), restore.toString());
+        assertTrue(restore.err().contains("error: the primary no longer has binlog mysql-bin.000001"), restore.err());
+        assertTrue(restore.err().contains("(no roll-forward possible); nothing was written"), restore.err());
+        assertFalse(Files.exists(side), "no folder created");
+        assertEquals(List.of(), restoreRows(config), "a refusal before anything was written leaves no row");
+    }
+
+    /** "replica-column status" of every restore in the catalog. */
+    private static List<String> restoreRows(Path config) throws Exception {
+        var c = org.backupscheduler.config.ConfigLoader.load(config);
+        List<String> rows = new ArrayList<>();
+        try (var catalog = org.backupscheduler.catalog.Catalog.open(c.catalogUrl(), c.catalog().user(), null);
+             var conn = catalog.connection(); var st = conn.createStatement();
+             var rs = st.executeQuery("SELECT replica, status FROM restores ORDER BY started_at")) {
+            while (rs.next()) {
+                rows.add(rs.getString(1) + " " + rs.getString(2));
+            }
+        }
+        return rows;
     }
 
     @Test
