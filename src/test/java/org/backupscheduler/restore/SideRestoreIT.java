@@ -152,6 +152,35 @@ class SideRestoreIT {
     }
 
     @Test
+    void anIncrementalChainIsPreparedIntoTheFolderAndRolledForward() throws Exception {
+        Path config = config();
+        Files.writeString(config, Files.readString(config)
+                + "retention: {hourly: 1, daily: 0, weekly: 0, min-verified: 1}\n");
+        backup(config);
+        mark("between");
+        Result inc = TestSetup.cli("--config", config.toString(), "run", "--type", "incremental");
+        assertEquals(0, inc.exitCode(), inc.toString());
+        mark("before-1");
+        Thread.sleep(1500);
+        LocalDateTime target = LocalDateTime.now().truncatedTo(ChronoUnit.SECONDS);
+        Thread.sleep(1500);
+        mark("after-1");
+        Path side = dir.resolve("side");
+
+        Result restore = TestSetup.cli("--config", config.toString(), "restore", "--latest", "--until",
+                target.format(UNTIL), "--to", side.toString());
+
+        assertEquals(0, restore.exitCode(), restore.toString());
+        assertTrue(restore.out().contains("chain of 2"), restore.out());
+        Path socket = dir.resolve("byhand.sock");
+        Process byHand = startByHand(side, socket);
+        assertEquals(List.of("before-1", "between"), names(socket, "SELECT name FROM shop.marks ORDER BY name"));
+        stop(byHand);
+        assertEquals(0, TestSetup.cli("--config", config.toString(), "verify", "--all").exitCode(),
+                "the stored chain is intact");
+    }
+
+    @Test
     void serveLeavesAServerWhoseDumpLineWorksAndStopEndsIt() throws Exception {
         Path config = config();
         backup(config);
@@ -164,12 +193,13 @@ class SideRestoreIT {
         String[] last = SqlValues.single(pair.primary(), "SELECT @@gtid_binlog_pos").split("-");
         String beforeDrop = last[0] + "-" + last[1] + "-" + (Long.parseLong(last[2]) - 1);
 
-        Result restore = TestSetup.cli("--config", config.toString(), "restore", "--latest", "--until-gtid",
+        // In a JVM of its own, as bin/backup runs it: the served server must outlive the command.
+        Result restore = cliProcess("--config", config.toString(), "restore", "--latest", "--until-gtid",
                 beforeDrop, "--to", side.toString(), "--serve");
 
         assertEquals(0, restore.exitCode(), restore.toString());
         ServeRecord record = ServeRecord.read(side).orElseThrow();
-        assertTrue(ProcessHandle.of(record.pid()).isPresent(), "the side server runs");
+        assertTrue(record.running().isPresent(), "the side server runs after the command exited");
         String dump = restore.out().lines().filter(l -> l.contains("take a table out:")).findFirst().orElseThrow();
         String command = dump.substring(dump.indexOf("mariadb-dump")).replace("DB TABLE > TABLE.sql", "shop marks");
         Process p = new ProcessBuilder("sh", "-c", command).redirectErrorStream(true).start();
@@ -182,7 +212,8 @@ class SideRestoreIT {
 
         assertEquals(0, stop.exitCode(), stop.toString());
         assertTrue(stop.out().contains("stopped the side server (pid " + record.pid() + ")"), stop.out());
-        assertTrue(ProcessHandle.of(record.pid()).map(h -> !h.isAlive()).orElse(true), "the side server ended");
+        assertTrue(ProcessHandle.of(record.pid()).map(h -> !h.isAlive() || ServeRecord.zombie(record.pid()))
+                .orElse(true), "the side server ended");
         assertFalse(Files.exists(side.resolve(SideServer.SOCKET)), "its socket is gone");
         Result again = TestSetup.cli("restore", "--stop", side.toString());
         assertEquals(2, again.exitCode(), again.toString());
@@ -256,6 +287,18 @@ class SideRestoreIT {
         assertTrue(restore.out().contains("no configured server is stopped, moved or re-pointed"), restore.out());
         assertTrue(restore.out().contains("dry run: nothing was written"), restore.out());
         assertFalse(Files.exists(side), "no folder created");
+    }
+
+    /** Runs the CLI in a JVM of its own (this test's classpath), as {@code bin/backup} would. */
+    private Result cliProcess(String... args) throws Exception {
+        List<String> argv = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "org.backupscheduler.cli.Main"));
+        argv.addAll(List.of(args));
+        Path out = dir.resolve("cli.out");
+        Path err = dir.resolve("cli.err");
+        Process p = new ProcessBuilder(argv).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        assertTrue(p.waitFor(5, TimeUnit.MINUTES), "the command ends");
+        return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
     }
 
     /** The primary and the replica run on their own datadirs, nothing moved beside them, replication runs. */
