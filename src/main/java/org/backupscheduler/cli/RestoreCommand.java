@@ -17,13 +17,16 @@ import picocli.CommandLine.Spec;
 /** {@code backup restore}: rebuild a replica from the newest valid backup, to now or to a point in time. */
 @Command(name = "restore", mixinStandardHelpOptions = true,
         description = {"Rebuild a replica from a VERIFIED backup and re-attach replication.",
-            "The old datadir is renamed aside, never deleted; the stored backup is never modified."},
+            "The old datadir is renamed aside, never deleted; the stored backup is never modified.",
+            "With --to DIR: a copy at a point in time in a folder of its own, beside production "
+                + "(docs/runbook-point-in-time.md)."},
         footer = {"%nExamples:", "  bin/backup restore --latest --replica replica1 --dry-run",
             "  bin/backup restore --latest --replica replica1",
             "  bin/backup restore --latest --replica replica1 --until '2026-11-24 09:15:00'",
             "  bin/backup restore --id 20261124-091500F --replica replica1",
-            "  bin/backup restore --latest --until '2026-11-24 14:02:00' --to /srv/restore/1402 --serve",
-            "  bin/backup restore --stop /srv/restore/1402", ""})
+            "  bin/backup restore --latest --until '2026-11-24 14:02:00' --to /srv/r1402",
+            "  bin/backup restore --latest --until-gtid 0-1-4711 --to /srv/r4711 --serve",
+            "  bin/backup restore --stop /srv/r4711", ""})
 final class RestoreCommand implements Callable<Integer> {
     private static final DateTimeFormatter UNTIL = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
@@ -56,7 +59,8 @@ final class RestoreCommand implements Callable<Integer> {
     String untilGtid;
 
     @Option(names = "--to", paramLabel = "DIR",
-            description = "restore into this new or empty folder instead of a replica; no server is touched")
+            description = {"restore into this new or empty folder instead of a replica; no server is touched",
+                "(with --replica NAME: the events are read from that replica's primary)"})
     java.nio.file.Path to;
 
     @Option(names = "--serve", description = "with --to: leave a server running on DIR (socket only, no TCP)")
