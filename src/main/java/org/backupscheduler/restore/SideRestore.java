@@ -23,6 +23,7 @@ import org.backupscheduler.backup.RepositoryLayout;
 import org.backupscheduler.backup.RepositorySpace;
 import org.backupscheduler.catalog.BackupPins;
 import org.backupscheduler.catalog.BackupRecord;
+import org.backupscheduler.catalog.BackupStatus;
 import org.backupscheduler.catalog.Backups;
 import org.backupscheduler.catalog.SourceState;
 import org.backupscheduler.config.BackupConfig;
@@ -33,6 +34,7 @@ import org.backupscheduler.engine.EngineCommands;
 import org.backupscheduler.engine.EngineTool;
 import org.backupscheduler.engine.ProcessResult;
 import org.backupscheduler.engine.ProcessRunner;
+import org.backupscheduler.replication.PrimaryBinlogs;
 import org.backupscheduler.server.Endpoints;
 import org.backupscheduler.storage.PrivateFiles;
 import org.backupscheduler.verify.PrepareCheck;
@@ -47,6 +49,7 @@ import org.backupscheduler.verify.WorkingCopy;
  */
 public final class SideRestore {
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
+    private static final DateTimeFormatter STAMP_SECONDS = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
     /** What the command line asked for; {@code backupId} null means the newest valid backup. */
     public record Request(String backupId, LocalDateTime until, String untilGtid, Path dir, String replica,
@@ -92,8 +95,13 @@ public final class SideRestore {
         RecoveryTarget target = new RecoveryTarget(request.until(), request.untilGtid());
         Instant untilInstant = request.until() == null ? null : request.until().atZone(ZoneId.systemDefault())
                 .toInstant();
+        if (request.untilGtid() != null && request.backupId() == null) {
+            // The newest backup not past the GTID: the choice below then takes it (or an older one).
+            untilInstant = lastFinishedAtOrBefore(request.untilGtid());
+        }
         BackupChoice choice = BackupChoice.choose(config, backups, tool, request.backupId(), untilInstant);
         BackupRecord backup = choice.backup();
+        refusePastTarget(backup, target);
         List<String> notes = new ArrayList<>(choice.notes());
         Coordinates from = Coordinates.NONE;
         EventSource events = null;
@@ -136,6 +144,58 @@ public final class SideRestore {
         steps.add("no configured server is stopped, moved or re-pointed");
         return new SidePlan(dir, new BackupChoice(choice.chain(), notes), from, target, events, request.serve(),
                 steps);
+    }
+
+    /**
+     * When the newest VERIFIED backup at or before GTID {@code gtid} finished; a backup past it
+     * cannot be rolled back to it.
+     */
+    private Instant lastFinishedAtOrBefore(String gtid) {
+        for (BackupRecord b : backups.listByStatus(config.instance(), BackupStatus.VERIFIED)) {
+            Coordinates c = coordinatesOrNone(b);
+            if (c.gtid() != null && !c.gtid().isEmpty() && notAfter(c.gtid(), gtid) && b.finishedAt() != null) {
+                return b.finishedAt();
+            }
+        }
+        throw new UserError("no VERIFIED backup of " + config.instance() + " is at or before GTID " + gtid
+                + "; nothing was written", "'backup list' shows the backups; a target after the oldest one's GTID "
+                + "can be restored", UserError.FAILED);
+    }
+
+    /** A backup chosen by --id must not already hold what came after the target. */
+    private void refusePastTarget(BackupRecord backup, RecoveryTarget target) {
+        String past = null;
+        if (target.time() != null && backup.finishedAt() != null && backup.finishedAt().isAfter(
+                target.time().atZone(ZoneId.systemDefault()).toInstant())) {
+            past = "finished at " + LocalDateTime.ofInstant(backup.finishedAt(), ZoneId.systemDefault())
+                    .format(STAMP_SECONDS);
+        }
+        String gtid = target.gtid() == null ? null : coordinatesOrNone(backup).gtid();
+        if (gtid != null && !gtid.isEmpty() && !notAfter(gtid, target.gtid())) {
+            past = "is at GTID " + gtid;
+        }
+        if (past != null) {
+            throw new UserError("backup " + backup.id() + " " + past + ", after the target " + target.describe()
+                    + ": it cannot be rolled back to it; nothing was written",
+                    "use --latest (the newest backup before the target) or the --id of an older backup",
+                    UserError.USAGE);
+        }
+    }
+
+    private Coordinates coordinatesOrNone(BackupRecord b) {
+        try {
+            return RestoreCoordinates.of(b, backups.sources().find(b.instance(), b.id()));
+        } catch (IllegalStateException e) {
+            return Coordinates.NONE;
+        }
+    }
+
+    /** Per domain of {@code position}, its sequence number is at most the target's (domains the target does not name do not count). */
+    static boolean notAfter(String position, String target) {
+        Map<String, Long> at = PrimaryBinlogs.seqByDomain(position);
+        Map<String, Long> until = PrimaryBinlogs.seqByDomain(target);
+        return at.entrySet().stream().allMatch(e -> !until.containsKey(e.getKey())
+                || e.getValue() <= until.get(e.getKey()));
     }
 
     /** DIR must be new or an empty folder, with room for a socket path inside. */

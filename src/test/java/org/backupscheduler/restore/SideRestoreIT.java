@@ -239,6 +239,28 @@ class SideRestoreIT {
         assertEquals(List.of(), restoreRows(config), "a refusal before anything was written leaves no row");
     }
 
+    @Test
+    void aBackupAlreadyPastTheTargetIsRefusedBeforeAnythingIsWritten() throws Exception {
+        Path config = config();
+        LocalDateTime before = LocalDateTime.now().minusMinutes(5).truncatedTo(ChronoUnit.SECONDS);
+        backup(config);
+        String id = (String) TestSetup.newest(config).get("id");
+        Path side = dir.resolve("side");
+
+        Result byTime = TestSetup.cli("--config", config.toString(), "restore", "--id", id, "--until",
+                before.format(UNTIL), "--to", side.toString());
+        Result byGtid = TestSetup.cli("--config", config.toString(), "restore", "--latest", "--until-gtid", "0-1-1",
+                "--to", side.toString());
+
+        assertEquals(2, byTime.exitCode(), byTime.toString());
+        assertTrue(byTime.err().contains("error: backup " + id + " finished at "), byTime.err());
+        assertTrue(byTime.err().contains(", after the target " + before.format(UNTIL)), byTime.err());
+        assertEquals(1, byGtid.exitCode(), byGtid.toString());
+        assertTrue(byGtid.err().contains("error: no VERIFIED backup of srsp is at or before GTID 0-1-1"),
+                byGtid.err());
+        assertFalse(Files.exists(side), "no folder created");
+    }
+
     /** "replica-column status" of every restore in the catalog. */
     private static List<String> restoreRows(Path config) throws Exception {
         var c = org.backupscheduler.config.ConfigLoader.load(config);
