@@ -92,6 +92,7 @@ public final class SideRestore {
         Path dir = request.dir().toAbsolutePath().normalize();
         // DIR first: a typo'd --to must not cost a re-check of the backups before it is refused.
         refuseUnusable(dir);
+        refuseInsideOurs(dir);
         RecoveryTarget target = new RecoveryTarget(request.until(), request.untilGtid());
         Instant untilInstant = request.until() == null ? null : request.until().atZone(ZoneId.systemDefault())
                 .toInstant();
@@ -196,6 +197,45 @@ public final class SideRestore {
         Map<String, Long> until = PrimaryBinlogs.seqByDomain(target);
         return at.entrySet().stream().allMatch(e -> !until.containsKey(e.getKey())
                 || e.getValue() <= until.get(e.getKey()));
+    }
+
+    /**
+     * DIR must not be inside the repository (a folder there is taken for a backup) nor inside a
+     * configured server's datadir (a folder there is a database of that server).
+     */
+    private void refuseInsideOurs(Path dir) throws IOException {
+        Map<String, Path> ours = new TreeMap<>();
+        ours.put("the repository", config.repository());
+        if (config.source().datadir() != null) {
+            ours.put("source.datadir", config.source().datadir());
+        }
+        config.replicas().forEach((name, r) -> {
+            if (r.datadir() != null) {
+                ours.put("replicas." + name + ".datadir", r.datadir());
+            }
+        });
+        Path real = realOfExisting(dir);
+        for (Map.Entry<String, Path> e : ours.entrySet()) {
+            Path root = realOfExisting(e.getValue().toAbsolutePath().normalize());
+            if (real.startsWith(root)) {
+                throw new UserError("--to " + dir + " is inside " + e.getKey() + " (" + e.getValue()
+                        + "); nothing was written",
+                        "name a folder of its own, outside the repository and every server's datadir",
+                        UserError.USAGE);
+            }
+        }
+    }
+
+    /** The real path of the longest existing prefix of {@code p}, with the rest appended. */
+    private static Path realOfExisting(Path p) throws IOException {
+        Path existing = p;
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        if (existing == null) {
+            return p;
+        }
+        return existing.toRealPath().resolve(existing.relativize(p));
     }
 
     /** DIR must be new or an empty folder, with room for a socket path inside. */

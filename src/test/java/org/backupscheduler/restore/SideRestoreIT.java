@@ -293,6 +293,15 @@ class SideRestoreIT {
         try (var files = Files.list(dir)) {
             assertEquals(List.of(), files.filter(f -> f.getFileName().toString().contains("side-work")).toList());
         }
+
+        // A new folder inside a server's datadir would be a database of that server.
+        Path inside = pair.replica().datadir().resolve("restore1403");
+        Result intoDatadir = TestSetup.cli("--config", config.toString(), "restore", "--latest", "--to",
+                inside.toString());
+        assertEquals(2, intoDatadir.exitCode(), intoDatadir.toString());
+        assertTrue(intoDatadir.err().contains("error: --to " + inside + " is inside replicas.r1.datadir ("
+                + pair.replica().datadir() + "); nothing was written"), intoDatadir.err());
+        assertFalse(Files.exists(inside));
     }
 
     @Test
