@@ -2,10 +2,12 @@ package org.backupscheduler.restore;
 
 import java.io.File;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import org.backupscheduler.engine.ProcessRunner;
@@ -17,6 +19,7 @@ import org.backupscheduler.engine.ProcessRunner;
  * after it) is rolled back when the client disconnects: the copy never holds half of one.
  */
 final class EventReplay {
+    static final String NOT_REACHED = "Did not reach stop position";
     private EventReplay() {
     }
 
@@ -25,14 +28,18 @@ final class EventReplay {
         return List.of("mariadb", "--no-defaults", "--socket=" + socket, "--user=root", "--binary-mode");
     }
 
-    /** Runs {@code events | mariadb}; throws with both tools' exit status and the log's tail when either fails. */
-    static void apply(List<String> events, Path socket, Path log, Duration deadline) throws IOException {
+    /**
+     * Runs {@code events | client} (the client: {@link #client}); throws with both tools' exit
+     * status and the log's tail when either fails, or when the events ended short of the target.
+     */
+    static void apply(List<String> events, List<String> client, Path log, Duration deadline) throws IOException {
         ProcessBuilder reader = new ProcessBuilder(events)
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        ProcessBuilder writer = new ProcessBuilder(client(socket))
+        ProcessBuilder writer = new ProcessBuilder(client)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        long logStart = Files.size(log);
         List<Process> pipe = ProcessBuilder.startPipeline(List.of(reader, writer));
         Instant end = Instant.now().plus(deadline);
         try {
@@ -59,6 +66,15 @@ final class EventReplay {
         if (read != 0) {
             throw new IOException("mariadb-binlog exited " + read + " reading the events; log " + log + ": "
                     + tail(log));
+        }
+        // mariadb-binlog exits 0 when the events end before a GTID stop position, saying so only
+        // on stderr: the copy would silently stop short of the target.
+        String said = Files.readString(log).substring((int) Math.min(logStart, Files.size(log)));
+        Optional<String> shortOf = said.lines().filter(l -> l.contains(NOT_REACHED) || l.startsWith("ERROR:"))
+                .findFirst();
+        if (shortOf.isPresent()) {
+            throw new IOException("the events ended before the target: mariadb-binlog said '" + shortOf.get().strip()
+                    + "'; log " + log);
         }
     }
 

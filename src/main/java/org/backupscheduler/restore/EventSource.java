@@ -22,6 +22,12 @@ interface EventSource extends AutoCloseable {
      */
     String missing(Coordinates from) throws IOException;
 
+    /**
+     * Why {@code target} lies beyond the last event to be had (a GTID the primary never wrote),
+     * or null when it does not. A time after the last event is no error: all events are applied.
+     */
+    String beyond(RecoveryTarget target) throws IOException;
+
     /** The argv of a process printing, as SQL on its stdout, the events after {@code from} up to {@code target}. */
     List<String> events(Coordinates from, RecoveryTarget target) throws IOException;
 

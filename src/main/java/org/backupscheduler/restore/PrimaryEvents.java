@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import org.backupscheduler.UserError;
 import org.backupscheduler.engine.Coordinates;
@@ -43,6 +44,29 @@ final class PrimaryEvents implements EventSource {
                     + primary.user() + ": " + e.getMessage() + "; nothing was written", "check " + configKey
                     + ": its account needs REPLICATION SLAVE, BINLOG MONITOR", UserError.FAILED);
         }
+    }
+
+    @Override
+    public String beyond(RecoveryTarget target) {
+        if (target.gtid() == null) {
+            return null;
+        }
+        String written;
+        try (Connection c = ServerConnections.open(primary); var st = c.createStatement();
+             var rs = st.executeQuery("SELECT @@gtid_binlog_pos")) {
+            written = rs.next() ? rs.getString(1) : null;
+        } catch (SQLException e) {
+            throw new UserError("cannot read @@gtid_binlog_pos of the primary " + primary.address() + ": "
+                    + e.getMessage() + "; nothing was written", "check " + configKey, UserError.FAILED);
+        }
+        Map<String, Long> have = PrimaryBinlogs.seqByDomain(written == null ? "" : written);
+        boolean reached = PrimaryBinlogs.seqByDomain(target.gtid()).entrySet().stream()
+                .allMatch(e -> have.getOrDefault(e.getKey(), -1L) >= e.getValue());
+        if (!reached) {
+            return "the primary " + primary.address() + " has written up to GTID " + written + ", not yet "
+                    + target.gtid();
+        }
+        return null;
     }
 
     /**

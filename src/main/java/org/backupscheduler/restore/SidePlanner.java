@@ -80,6 +80,12 @@ final class SidePlanner {
                         "choose an older target ('backup list' shows the backups) or a newer backup with --id",
                         UserError.FAILED);
             }
+            String beyond = events.beyond(target);
+            if (beyond != null) {
+                events.close();
+                throw new UserError(beyond + ": the target was never reached; nothing was written",
+                        "check the GTID (the runbook shows how to find it in the binlog)", UserError.USAGE);
+            }
             if (request.until() != null && request.until().isAfter(LocalDateTime.now(clock.withZone(ZoneId.systemDefault())))) {
                 notes.add(target.describe() + " is in the future: every event the primary has is applied");
             }

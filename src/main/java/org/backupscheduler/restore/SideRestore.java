@@ -176,7 +176,8 @@ public final class SideRestore {
             boolean applied = false;
             try {
                 steps.run("apply", () -> {
-                    EventReplay.apply(plan.events().events(plan.from(), plan.target()), SideServer.socket(dir), log,
+                    EventReplay.apply(plan.events().events(plan.from(), plan.target()),
+                            EventReplay.client(SideServer.socket(dir)), log,
                             config.schedule().runTimeout());
                     return "events after " + plan.from() + " up to " + plan.target().describe() + " applied";
                 });

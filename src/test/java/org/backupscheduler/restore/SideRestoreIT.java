@@ -240,7 +240,7 @@ class SideRestoreIT {
     }
 
     @Test
-    void aBackupAlreadyPastTheTargetIsRefusedBeforeAnythingIsWritten() throws Exception {
+    void aTargetBeforeTheBackupOrBeyondThePrimaryIsRefusedBeforeAnythingIsWritten() throws Exception {
         Path config = config();
         LocalDateTime before = LocalDateTime.now().minusMinutes(5).truncatedTo(ChronoUnit.SECONDS);
         backup(config);
@@ -258,6 +258,16 @@ class SideRestoreIT {
         assertEquals(1, byGtid.exitCode(), byGtid.toString());
         assertTrue(byGtid.err().contains("error: no VERIFIED backup of srsp is at or before GTID 0-1-1"),
                 byGtid.err());
+        assertFalse(Files.exists(side), "no folder created");
+
+        // A GTID the primary never wrote: mariadb-binlog would read to the end and exit 0.
+        String written = SqlValues.single(pair.primary(), "SELECT @@gtid_binlog_pos");
+        Result never = TestSetup.cli("--config", config.toString(), "restore", "--latest", "--until-gtid",
+                "0-1-999999", "--to", side.toString());
+        assertEquals(2, never.exitCode(), never.toString());
+        assertTrue(never.err().contains("error: the primary 127.0.0.1:" + pair.primary().port() + " has written up "
+                + "to GTID " + written + ", not yet 0-1-999999: the target was never reached; nothing was written"),
+                never.err());
         assertFalse(Files.exists(side), "no folder created");
     }
 
