@@ -221,6 +221,13 @@ class DaemonIT {
                 for (int i = 0; i < 300 && list(config).size() < 2 && daemon.isAlive(); i++) {
                     Thread.sleep(200);
                 }
+                // The catch-up run ends VERIFIED once its after-backup verification is done: wait
+                // for that (it takes long on a loaded machine), then a little more for a backlog run
+                // that must not come.
+                for (int i = 0; i < 600 && daemon.isAlive()
+                        && !"VERIFIED".equals(list(config).get(0).get("status")); i++) {
+                    Thread.sleep(200);
+                }
                 Thread.sleep(5_000);
                 List<Map<String, Object>> rows = list(config);
                 assertEquals(2, rows.size(), "exactly one catch-up run: " + rows + "\n" + read(dir.resolve("daemon.out")));
