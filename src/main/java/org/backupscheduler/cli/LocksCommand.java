@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
+import org.backupscheduler.UserError;
 import org.backupscheduler.catalog.Leases;
 import org.backupscheduler.config.BackupConfig;
 import org.backupscheduler.config.LocksConfig;
@@ -76,7 +77,7 @@ final class LocksCommand {
                         Thread.sleep(locks.interval().toMillis());
                     }
                 } while (!once);
-                return 0;
+                return UserError.OK;
             }
         }
 

@@ -86,7 +86,7 @@ public final class GuardedRun {
                 new Expirer(config, catalog.backups(), clock).expire(false);
             } catch (IOException | RuntimeException e) {
                 // Retention failing must not turn a good backup into a failed run; it is retried next run.
-                log.error("retention could not run: {}", e.getMessage());
+                DaemonLogging.failure(log, "retention", e);
             }
             return new Result(b, outcome.note());
         }
