@@ -7,7 +7,7 @@ import java.util.Map;
  * The whole of {@code config/backup.yml}, typed. Keys are a contract documented in
  * docs/configuration.md; sections left out take the defaults of their compact constructors.
  */
-public record BackupConfig(String instance, Path repository, CatalogConfig catalog, SourceConfig source,
+public record BackupConfig(String instance, RepositoryConfig repository, CatalogConfig catalog, SourceConfig source,
                            EngineConfig engine, ScheduleConfig schedule, VerifyConfig verify,
                            RetentionConfig retention, LocksConfig locks, Map<String, ReplicaConfig> replicas,
                            MetricsConfig metrics,
@@ -16,7 +16,7 @@ public record BackupConfig(String instance, Path repository, CatalogConfig catal
     public BackupConfig {
         catalog = catalog != null ? catalog : new CatalogConfig(null, null, null, null);
         engine = engine != null ? engine : new EngineConfig(null, null, null, null, null);
-        schedule = schedule != null ? schedule : new ScheduleConfig(null, null, null);
+        schedule = schedule != null ? schedule : new ScheduleConfig(null, null, null, null);
         verify = verify != null ? verify : new VerifyConfig(null, null);
         retention = retention != null ? retention : new RetentionConfig(null, null, null, null);
         locks = locks != null ? locks : new LocksConfig(null, null, null, null, null, null, null, null, null);
@@ -25,13 +25,34 @@ public record BackupConfig(String instance, Path repository, CatalogConfig catal
         encryption = encryption != null ? encryption : EncryptionConfig.NONE;
     }
 
-    /** Where this instance's backups live: {@code <repository>/<instance>}. */
-    public Path instanceDir() {
-        return repository.resolve(instance);
+    /** The restore drill's schedule ({@code verify.deep}, read in {@code schedule.time-zone}); empty when off. */
+    public java.util.Optional<Schedule> deepSchedule() {
+        return "off".equalsIgnoreCase(verify.deep().strip()) ? java.util.Optional.empty()
+                : java.util.Optional.of(Schedule.parse("verify.deep", verify.deep(), schedule.timeZone()));
     }
 
-    /** The catalog's JDBC URL: configured, or an H2 file inside the repository. */
+    /** Where this instance's backups live: {@code <repository>/<instance>}. */
+    public Path instanceDir() {
+        return localRepository().resolve(instance);
+    }
+
+    /** The catalog's JDBC URL: configured, or an H2 file inside the (local) repository. */
     public String catalogUrl() {
-        return catalog.url() != null ? catalog.url() : "jdbc:h2:file:" + repository.resolve("catalog").toAbsolutePath();
+        return catalog.url() != null ? catalog.url()
+                : "jdbc:h2:file:" + localRepository().resolve("catalog").toAbsolutePath();
+    }
+
+    /**
+     * The repository's folder. Backups to an s3:// or sftp:// repository are not wired yet
+     * (docs/storage.md): until they are, only {@code repository check} works on one.
+     */
+    public Path localRepository() {
+        Path local = repository.localPath();
+        if (local == null) {
+            throw new ConfigException("repository.url " + repository.url() + " is not a local folder, and this "
+                    + "command works on a local repository only so far",
+                    "use 'backup repository check' on it; back up to a local folder (repository: /path) for now");
+        }
+        return local;
     }
 }
