@@ -6,6 +6,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Date;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -110,6 +111,7 @@ public final class Daemon implements AutoCloseable {
         }
         dropOldTriggers(jobs);
         scheduler.scheduleJobs(jobs, true);
+        logNextFires(jobs);
         missedFire(full).ifPresent(this::catchUp);
         scheduler.start();
     }
@@ -137,6 +139,17 @@ public final class Daemon implements AutoCloseable {
     }
 
     private static final List<String> JOBS = List.of("full", "incremental", "drill", "locks");
+
+    /** When each job fires next, as Quartz's triggers (in the schedule's zone) say: the log shows what was understood. */
+    private void logNextFires(Map<JobDetail, Set<? extends Trigger>> jobs) throws SchedulerException {
+        Date now = Date.from(clock.instant());
+        for (JobDetail job : jobs.keySet()) {
+            Optional<Instant> next = scheduler.getTriggersOfJob(job.getKey()).stream()
+                    .map(t -> t.getFireTimeAfter(now)).filter(java.util.Objects::nonNull).map(Date::toInstant)
+                    .min(Instant::compareTo);
+            log.info("{}: next fire at {}", job.getKey().getName(), next.map(Instant::toString).orElse("never"));
+        }
+    }
 
     /**
      * Replacing a job keeps its triggers: a schedule that was two Quartz expressions at the last
