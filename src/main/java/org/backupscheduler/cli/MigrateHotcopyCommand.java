@@ -58,7 +58,7 @@ final class MigrateHotcopyCommand implements Callable<Integer> {
     private int importFolders() {
         try (Context ctx = Context.of(spec)) {
             // Before the catalog is opened: a refused import leaves no trace, not even a new catalog.
-            LegacyImport.refuseOverlap(importDir, ctx.config().repository());
+            LegacyImport.refuseOverlap(importDir, ctx.config().localRepository());
             LegacyImport legacy = new LegacyImport(ctx.catalog().backups(), ctx.config().instance(),
                     ctx.config().instanceDir());
             int invalid = 0;

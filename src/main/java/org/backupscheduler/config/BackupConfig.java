@@ -7,7 +7,7 @@ import java.util.Map;
  * The whole of {@code config/backup.yml}, typed. Keys are a contract documented in
  * docs/configuration.md; sections left out take the defaults of their compact constructors.
  */
-public record BackupConfig(String instance, Path repository, CatalogConfig catalog, SourceConfig source,
+public record BackupConfig(String instance, RepositoryConfig repository, CatalogConfig catalog, SourceConfig source,
                            EngineConfig engine, ScheduleConfig schedule, VerifyConfig verify,
                            RetentionConfig retention, LocksConfig locks, Map<String, ReplicaConfig> replicas,
                            MetricsConfig metrics) {
@@ -31,11 +31,26 @@ public record BackupConfig(String instance, Path repository, CatalogConfig catal
 
     /** Where this instance's backups live: {@code <repository>/<instance>}. */
     public Path instanceDir() {
-        return repository.resolve(instance);
+        return localRepository().resolve(instance);
     }
 
-    /** The catalog's JDBC URL: configured, or an H2 file inside the repository. */
+    /** The catalog's JDBC URL: configured, or an H2 file inside the (local) repository. */
     public String catalogUrl() {
-        return catalog.url() != null ? catalog.url() : "jdbc:h2:file:" + repository.resolve("catalog").toAbsolutePath();
+        return catalog.url() != null ? catalog.url()
+                : "jdbc:h2:file:" + localRepository().resolve("catalog").toAbsolutePath();
+    }
+
+    /**
+     * The repository's folder. Backups to an s3:// or sftp:// repository are not wired yet
+     * (docs/storage.md): until they are, only {@code repository check} works on one.
+     */
+    public Path localRepository() {
+        Path local = repository.localPath();
+        if (local == null) {
+            throw new ConfigException("repository.url " + repository.url() + " is not a local folder, and this "
+                    + "command works on a local repository only so far",
+                    "use 'backup repository check' on it; back up to a local folder (repository: /path) for now");
+        }
+        return local;
     }
 }

@@ -121,10 +121,7 @@ public final class ConfigLoader {
                     + ": it names a folder, so letters, digits, '.', '_' and '-' only", "rename the instance");
         }
         require(c.repository(), "repository", file);
-        if (!c.repository().isAbsolute()) {
-            throw new ConfigException("bad value '" + c.repository() + "' for repository in " + file
-                    + ": must be an absolute path", "write the full path, such as /var/backups/mysql");
-        }
+        c.repository().check(file); // a plain string must be an absolute path; a section, a URL and its driver's keys
         SourceConfig s = c.source();
         require(s, "source", file);
         require(s.user(), "source.user", file);
@@ -138,6 +135,7 @@ public final class ConfigLoader {
             throw new ConfigException("retention counts must not be negative in " + file,
                     "set retention.hourly, daily, weekly and min-verified to 0 or more");
         }
+        positive(c.locks().maxKills(), "locks.max-kills", file);
         regex(c.locks().matchInfo(), "locks.match-info", file);
         for (String section : new String[] {"match", "ignore"}) {
             LocksConfig.SessionFilter f = section.equals("match") ? c.locks().match() : c.locks().ignore();

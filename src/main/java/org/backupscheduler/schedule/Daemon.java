@@ -22,10 +22,12 @@ import org.backupscheduler.catalog.BackupRecord;
 import org.backupscheduler.catalog.BackupStatus;
 import org.backupscheduler.catalog.BackupType;
 import org.backupscheduler.catalog.Catalog;
+import org.backupscheduler.catalog.Leases;
 import org.backupscheduler.config.BackupConfig;
 import org.backupscheduler.config.Schedule;
 import org.backupscheduler.engine.EngineTool;
 import org.backupscheduler.locks.LockPass;
+import org.backupscheduler.locks.RunSessions;
 import org.backupscheduler.metrics.BackupMetrics;
 import org.backupscheduler.metrics.Health;
 import org.backupscheduler.metrics.MetricsServer;
@@ -303,11 +305,34 @@ public final class Daemon implements AutoCloseable {
         }
     }
 
+    /**
+     * The lock policy between runs. While a run holds the instance's lease with its engine going
+     * (this daemon's or any other process's, on this host or another), that run's own watcher is
+     * the one at work: a second pass here would decide on the same pile-up and double its kills.
+     * One watcher per instance at a time. Before and after its engine (no watcher), and while
+     * {@code expire} holds the lease, this pass watches.
+     */
     void runLockPass() {
-        LockPass pass = new LockPass(config.locks(), catalog.backups().lockActions(), config.instance(),
-                source.user());
+        Optional<Leases.Held> held;
+        try {
+            held = catalog.backups().leases().held(config.instance());
+        } catch (RuntimeException e) {
+            log.warn("lock policy pass skipped: the lease cannot be read: {}", e.getMessage());
+            return;
+        }
+        if (held.isPresent() && held.get().watching()) {
+            String holder = held.get().describe();
+            if (!holder.equals(deferredTo)) {
+                log.info("lock policy: a run holds the lease of {} ({}); its own watcher handles locks until it ends",
+                        config.instance(), holder);
+                deferredTo = holder;
+            }
+            return;
+        }
+        deferredTo = null;
+        LockPass pass = new LockPass(config.locks(), catalog.backups().lockActions(), config.instance());
         try (Connection c = ServerConnections.open(source)) {
-            pass.run(c, null).stream().filter(o -> o.decision().acts())
+            pass.run(c, RunSessions.NONE, null).stream().filter(o -> o.decision().acts())
                     .forEach(o -> metrics.lockAction(o.decision().kind().name()));
         } catch (SQLException | RuntimeException e) {
             // Every locks.interval while the source is down: a warning, unless it is a bug.
@@ -318,6 +343,9 @@ public final class Daemon implements AutoCloseable {
             }
         }
     }
+
+    /** The run the lock pass last deferred to (logged once per run, not every interval). */
+    private volatile String deferredTo;
 
     private static Daemon of(JobExecutionContext context) {
         try {

@@ -72,6 +72,7 @@ class ConfigErrorsTest {
         "bad full schedule | schedule:\\n  full: every hour | bad value 'every hour' for schedule.full",
         "bad incremental | schedule:\\n  incremental: '61 * * * *' | schedule.incremental",
         "bad time zone | schedule:\\n  time-zone: Mars/Olympus | bad value 'Mars/Olympus' for schedule.time-zone",
+        "zero max-kills | locks:\\n  max-kills: 0 | locks.max-kills",
     })
     void badValueNamesTheKey(String name, String extra, String key) throws IOException {
         Path config = write(base(goodPasswordFile()) + extra.replace("\\n", "\n") + "\n");
@@ -191,5 +192,6 @@ class ConfigErrorsTest {
         BackupConfig c = ConfigLoader.parse(Path.of("config/backup.yml"));
         assertEquals("db1", c.instance());
         assertTrue(c.engine().logCopyInterval().compareTo(Duration.ofSeconds(1)) < 0);
+        assertEquals(3, c.locks().maxKills());
     }
 }

@@ -36,7 +36,7 @@ class HotcopyConverterTest {
         Files.writeString(file, yaml);
         BackupConfig c = ConfigLoader.parse(file);
         assertEquals("db1", c.instance());
-        assertEquals(Path.of("/backup/backup-scheduler"), c.repository());
+        assertEquals(Path.of("/backup/backup-scheduler"), c.repository().localPath());
         assertEquals("root", c.source().user());
         assertEquals("/run/mysqld/mysqld.sock", c.source().socket());
         assertEquals(Path.of("/etc/backup-scheduler/source.password"), c.source().passwordFile());
@@ -59,7 +59,7 @@ class HotcopyConverterTest {
         assertEquals("o'brien", c.source().user());
         assertEquals("db-7.example.com", c.source().host());
         assertEquals(3307, c.source().port());
-        assertEquals(Path.of("/srv/its #1/backup-scheduler"), c.repository()); // shell quotes, then a YAML comment char
+        assertEquals(Path.of("/srv/its #1/backup-scheduler"), c.repository().localPath()); // shell quotes, then a YAML comment char
     }
 
     @Test
@@ -92,7 +92,7 @@ class HotcopyConverterTest {
         assertEquals("/run/mysqld/mysqld.sock", c.source().socket());
         assertEquals("backup", c.source().user());
         assertEquals("30 2 * * 1-5", c.schedule().full().expression());
-        assertEquals(Path.of("/srv/backup-scheduler"), c.repository());
+        assertEquals(Path.of("/srv/backup-scheduler"), c.repository().localPath());
         assertEquals(24, c.retention().hourly());
         assertEquals(4, c.retention().weekly());
     }
