@@ -154,6 +154,11 @@ public final class ConfigLoader {
             require(r.user(), "replicas." + name + ".user", file);
         });
         tls(c, file);
+        c.encryption().check(file);
+        if (c.binlogs().maxDelay().toSeconds() < 1 || c.binlogs().interval().toSeconds() < 1) {
+            throw new ConfigException("binlogs.max-delay and binlogs.interval must be 1s or more in " + file,
+                    "set them to durations such as 30s and 1m");
+        }
     }
 
     /** Every tls: section: modes, files and key permissions (TlsFiles), before anything connects. */
