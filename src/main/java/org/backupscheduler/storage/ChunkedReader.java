@@ -64,9 +64,11 @@ public final class ChunkedReader extends InputStream {
         return n;
     }
 
+    /** Stops reading ahead: queued fetches never start, running ones end on their own (never interrupted). */
     @Override
     public void close() {
-        downloads.shutdownNow();
+        ChunkedWriter.cancelQueued(downloads);
+        downloads.shutdown();
     }
 
     /** Moves to the next chunk, keeping {@code readAhead} fetches under way. False at the end. */
@@ -84,7 +86,7 @@ public final class ChunkedReader extends InputStream {
             pos = 0;
             return true;
         } catch (ExecutionException e) {
-            downloads.shutdownNow();
+            close();
             throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -13,6 +13,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.zip.CRC32C;
@@ -120,16 +122,18 @@ public final class ChunkedWriter extends OutputStream {
      */
     public int abort() throws IOException {
         finished = true;
-        uploads.shutdownNow();
-        for (Future<Chunk> f : submitted) {
-            try {
-                f.get();
-            } catch (ExecutionException | java.util.concurrent.CancellationException e) {
-                // failed or never ran: deleted below all the same
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new InterruptedIOException("interrupted while aborting the upload of " + prefix);
+        // Queued uploads never start; the ones under way finish (each is bounded by its retries):
+        // interrupting them would close an SFTP channel under the other users of the store.
+        cancelQueued(uploads);
+        uploads.shutdown();
+        try {
+            if (!uploads.awaitTermination(5, TimeUnit.MINUTES)) {
+                throw new IOException("uploads of " + prefix + " did not stop within 5 minutes; not deleting "
+                        + "its chunks while one may still land");
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while aborting the upload of " + prefix);
         }
         IOException first = null;
         for (int i = 0; i < submitted.size(); i++) {
@@ -150,9 +154,18 @@ public final class ChunkedWriter extends OutputStream {
         return peakBuffers.get();
     }
 
+    /** Ends the upload threads; after finish() or abort() there is nothing left for them. */
     @Override
     public void close() {
-        uploads.shutdownNow();
+        cancelQueued(uploads);
+        uploads.shutdown();
+    }
+
+    /** Cancels tasks not yet started, without interrupting running ones. */
+    static void cancelQueued(ExecutorService pool) {
+        List<Runnable> queued = new ArrayList<>();
+        ((ThreadPoolExecutor) pool).getQueue().drainTo(queued);
+        queued.forEach(r -> ((Future<?>) r).cancel(false));
     }
 
     private void submitCurrent() throws IOException {
@@ -199,7 +212,7 @@ public final class ChunkedWriter extends OutputStream {
                 if (failed != null) {
                     throw new IOException("uploading " + prefix + " failed: " + failed.getMessage(), failed);
                 }
-                b = free.poll(200, java.util.concurrent.TimeUnit.MILLISECONDS);
+                b = free.poll(200, TimeUnit.MILLISECONDS);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
