@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 
+import org.backupscheduler.Bytes;
 import org.backupscheduler.catalog.BackupRecord;
 import org.backupscheduler.catalog.BackupStatus;
 import org.backupscheduler.catalog.BackupType;
@@ -36,6 +37,7 @@ import org.backupscheduler.engine.ProcessResult;
 import org.backupscheduler.engine.ProcessRunner;
 import org.backupscheduler.locks.LockPass;
 import org.backupscheduler.locks.LockWatcher;
+import org.backupscheduler.locks.RunSessions;
 import org.backupscheduler.replication.Freshness;
 import org.backupscheduler.replication.SourceInspection;
 import org.backupscheduler.server.Endpoint;
@@ -58,6 +60,10 @@ public final class BackupWorkflow {
     private final Endpoint source;
     private final ProgressListener progress;
     private final Clock clock;
+    /** Why the run was cancelled from outside (the lease lost), or null. */
+    private final AtomicReference<String> cancelled = new AtomicReference<>();
+    /** The engine while it runs, for {@link #cancel}. */
+    private volatile EngineRun engine;
 
     public BackupWorkflow(BackupConfig config, Backups backups, EngineTool tool, Endpoint source,
                           ProgressListener progress, Clock clock) {
@@ -67,6 +73,19 @@ public final class BackupWorkflow {
         this.source = source;
         this.progress = progress;
         this.clock = clock;
+    }
+
+    /**
+     * Ends the run from another thread (the lease taken over): the engine is ended if it runs, not
+     * started if it has not, and the run is FAILED with {@code reason}. The first reason wins.
+     */
+    public void cancel(String reason) {
+        if (cancelled.compareAndSet(null, reason)) {
+            EngineRun running = engine;
+            if (running != null) {
+                running.cancel();
+            }
+        }
     }
 
     public BackupOutcome run(BackupType requested) throws IOException {
@@ -178,6 +197,7 @@ public final class BackupWorkflow {
                 inspection.replica() && config.source().safeSlaveBackup(), config.engine().extraArgs());
         ProcessResult result;
         AtomicReference<String> giveUp = new AtomicReference<>();
+        RunSessions runSessions = RunSessions.NONE;
         // [compress] engine.compress: zstd streams the engine's output into one compressed file.
         StreamedBackup streamed = null;
         try (CredentialsFile credentials = CredentialsFile.write(source, tool.flavor())) {
@@ -191,14 +211,25 @@ public final class BackupWorkflow {
                 runner = new ProcessRunner(argv, engineLog, config.schedule().runTimeout());
             }
             // The lock policy watches the server while the engine runs: a blocker past the threshold
-            // is handled by policy, and if it cannot be, the run gives up instead of queueing.
-            LockPass pass = new LockPass(config.locks(), backups.lockActions(), config.instance(), source.user());
+            // is handled by policy, and if it cannot be, the run gives up instead of queueing. The
+            // watcher starts first: it notes which server sessions will be the engine's, and the
+            // lease row publishes that for the lock policy of other processes (docs/locks.md, "Ours").
+            LockPass pass = new LockPass(config.locks(), backups.lockActions(), config.instance());
             try (LockWatcher locks = LockWatcher.start(config.locks(), pass, source, running.id(), why -> {
                 giveUp.set(why);
                 runner.cancel();
             })) {
+                runSessions = locks.run();
+                publish(running, runSessions.afterId());
+                engine = runner;
+                if (cancelled.get() != null) {
+                    return fail(running, cancelled.get() + "; the engine was not started");
+                }
                 StreamedBackup s = streamed;
                 result = withProgress(datadir, s != null ? s::bytesStreamed : () -> DirectorySize.of(data), runner);
+            } finally {
+                engine = null;
+                publish(running, null); // the watcher stops with the engine: another process's pass may look again
             }
         }
         if (!result.succeeded()) {
@@ -208,11 +239,18 @@ public final class BackupWorkflow {
             backups.sources().record(running.instance(), running.id(), inspection.toSourceState(null));
             Manifest.Source.of(inspection.toSourceState(null)).writeBeside(dir);
             String reason = result.describe() + freed;
-            if (giveUp.get() != null) {
-                List<Long> killed = StuckSessions.kill(source, backups.lockActions(), running, "gave up on a lock");
+            if (cancelled.get() != null) {
+                List<Long> killed = StuckSessions.kill(source, backups.lockActions(), running, runSessions,
+                        "cancelled");
+                reason = cancelled.get() + "; the engine was ended (" + result.describe() + ")"
+                        + (killed.isEmpty() ? "" : "; ended the backup's server sessions " + killed);
+            } else if (giveUp.get() != null) {
+                List<Long> killed = StuckSessions.kill(source, backups.lockActions(), running, runSessions,
+                        "gave up on a lock");
                 reason = giveUp.get() + (killed.isEmpty() ? "" : "; ended the backup's server sessions " + killed);
             } else if (result.timedOut()) {
-                List<Long> killed = StuckSessions.kill(source, backups.lockActions(), running, "run timeout");
+                List<Long> killed = StuckSessions.kill(source, backups.lockActions(), running, runSessions,
+                        "run timeout");
                 reason = "timeout (schedule.run-timeout " + config.schedule().runTimeout().toSeconds() + "s): " + reason
                         + (killed.isEmpty() ? "" : "; killed its server sessions " + killed);
             }
@@ -253,6 +291,21 @@ public final class BackupWorkflow {
         return completed;
     }
 
+    /**
+     * The run's sessions in its lease row while its lock watcher runs ({@code sessionsAfter}; null
+     * once it stopped), for the lock policy of other processes; best effort.
+     */
+    private void publish(BackupRecord running, Long sessionsAfter) {
+        try {
+            if (!backups.leases().publishRun(running.instance(), ProcessIdentity.current(), running.id(),
+                    sessionsAfter)) {
+                log.debug("no lease of this process to publish the run's sessions in (a run without GuardedRun)");
+            }
+        } catch (RuntimeException e) {
+            log.warn("could not publish the run's sessions in its lease: {}", e.getMessage());
+        }
+    }
+
     /** Runs the engine while a watcher reports how much of the datadir has been copied. */
     private ProcessResult withProgress(Path datadir, LongSupplier copied, EngineRun runner) throws IOException {
         progress.start("backup", DirectorySize.of(datadir));
@@ -279,10 +332,10 @@ public final class BackupWorkflow {
         try {
             long freed = OwnedFolders.deletePartialData(config.instanceDir(), running.id());
             log.warn("the repository's disk is full: removed the partial copy of {} ({})", running.id(),
-                    RepositorySpace.mib(freed));
+                    Bytes.human(freed));
             // The embedded catalog may share the disk and have failed a write meanwhile.
             backups.reopenEmbeddedStore();
-            return "; the partial copy (" + RepositorySpace.mib(freed) + ") was removed to free the disk, its "
+            return "; the partial copy (" + Bytes.human(freed) + ") was removed to free the disk, its "
                     + "backup.log kept";
         } catch (IOException e) {
             log.error("the repository's disk is full and the partial copy of {} could not be removed: {}",

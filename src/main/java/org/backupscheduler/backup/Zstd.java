@@ -28,7 +28,7 @@ public final class Zstd {
             }
         }
         throw new UserError("engine.compress is zstd but no zstd is on PATH",
-                "install it (bin/install-deps, or apt-get install zstd) or set engine.compress: none",
+                "install it (bin/install-deps demo, or apt-get install zstd) or set engine.compress: none",
                 UserError.FAILED);
     }
 

@@ -71,7 +71,7 @@ final class CatalogCommand {
                         + " already there" + (verifier == null ? "; verify.after-backup is empty: rebuilt backups "
                         + "stay COMPLETED until 'backup verify --all'" : "; each added backup was verified again"));
                 ctx.out().println(CatalogRebuild.NOT_RECOVERABLE);
-                return allValid ? 0 : UserError.PROBLEMS;
+                return allValid ? UserError.OK : UserError.PROBLEMS;
             }
         }
     }

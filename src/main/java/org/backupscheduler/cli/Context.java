@@ -47,7 +47,7 @@ final class Context implements AutoCloseable {
 
     BackupConfig config() {
         if (config == null) {
-            config = ConfigLoader.load(configPath());
+            config = ConfigLoader.load(configPath(), System.getenv());
             MDC.put("instance", config.instance());
         }
         return config;

@@ -10,17 +10,25 @@ import java.util.Map;
 public record BackupConfig(String instance, RepositoryConfig repository, CatalogConfig catalog, SourceConfig source,
                            EngineConfig engine, ScheduleConfig schedule, VerifyConfig verify,
                            RetentionConfig retention, LocksConfig locks, Map<String, ReplicaConfig> replicas,
-                           MetricsConfig metrics) {
+                           MetricsConfig metrics,
+                           EncryptionConfig encryption) {
 
     public BackupConfig {
         catalog = catalog != null ? catalog : new CatalogConfig(null, null, null, null);
         engine = engine != null ? engine : new EngineConfig(null, null, null, null, null);
-        schedule = schedule != null ? schedule : new ScheduleConfig(null, null, null);
+        schedule = schedule != null ? schedule : new ScheduleConfig(null, null, null, null);
         verify = verify != null ? verify : new VerifyConfig(null, null);
         retention = retention != null ? retention : new RetentionConfig(null, null, null, null);
         locks = locks != null ? locks : new LocksConfig(null, null, null, null, null, null, null, null, null);
         replicas = replicas != null ? Map.copyOf(replicas) : Map.of();
         metrics = metrics != null ? metrics : new MetricsConfig(null);
+        encryption = encryption != null ? encryption : EncryptionConfig.NONE;
+    }
+
+    /** The restore drill's schedule ({@code verify.deep}, read in {@code schedule.time-zone}); empty when off. */
+    public java.util.Optional<Schedule> deepSchedule() {
+        return "off".equalsIgnoreCase(verify.deep().strip()) ? java.util.Optional.empty()
+                : java.util.Optional.of(Schedule.parse("verify.deep", verify.deep(), schedule.timeZone()));
     }
 
     /** Where this instance's backups live: {@code <repository>/<instance>}. */
