@@ -33,9 +33,28 @@ public record Manifest(int format, String instance, String id, String type, Stri
                        String binlogFile, Long binlogPosition, String gtid, String sourceAddress,
                        Long sourceServerId, Map<String, List<String>> inventory, String checksumAlgorithm,
                        List<FileEntry> files, Source source, Boolean stale, String staleReason,
-                       Long extractedBytes) {
+                       Long extractedBytes, String chunkCodec, List<ChunkEntry> chunks) {
 
     public static final int FORMAT = 2;
+    /**
+     * A backup streamed into a store as chunk objects ({@link ChunkedBackup}): {@code chunks}
+     * lists each with its key, size and CRC32C, {@code chunk_codec} how they were encoded;
+     * {@code files} holds the sizes the stream declared (checksum null: the chunks carry them).
+     */
+    public static final int FORMAT_CHUNKED = 3;
+
+    /** One chunk object of a format-3 backup, as {@link org.backupscheduler.storage.Chunk} records it. */
+    public record ChunkEntry(int index, String key, long size, String crc32c, long plainSize) {
+        public static ChunkEntry of(org.backupscheduler.storage.Chunk c) {
+            return new ChunkEntry(c.index(), c.key(), c.size(), org.backupscheduler.storage.Chunk.hex(c.crc32c()),
+                    c.plainSize());
+        }
+
+        public org.backupscheduler.storage.Chunk toChunk() {
+            return new org.backupscheduler.storage.Chunk(index, key, size, Long.parseUnsignedLong(crc32c.substring(2), 16),
+                    plainSize);
+        }
+    }
 
     /** The source's side of the backup, as {@link SourceState} keeps it in the catalog. */
     public record Source(String role, Long lagSeconds, String replication, String primaryAddress,
@@ -106,6 +125,8 @@ public record Manifest(int format, String instance, String id, String type, Stri
         private Boolean stale;
         private String staleReason;
         private Long extractedBytes;
+        private String chunkCodec;
+        private List<ChunkEntry> chunks;
 
         private Builder() {
         }
@@ -204,11 +225,19 @@ public record Manifest(int format, String instance, String id, String type, Stri
             return this;
         }
 
+        /** Format 3: the chunk objects and their codec. */
+        public Builder chunks(String codec, List<ChunkEntry> v) {
+            format = FORMAT_CHUNKED;
+            chunkCodec = codec;
+            chunks = List.copyOf(v);
+            return this;
+        }
+
         public Manifest build() {
             return new Manifest(format, instance, id, type, parentId, engine.tool(), engine.version(), startedAt,
                     finishedAt, lsns.from(), lsns.to(), coordinates.binlogFile(), coordinates.binlogPosition(),
                     coordinates.gtid(), source.address(), source.serverId(), inventory, checksumAlgorithm, files,
-                    replicaSource, stale, staleReason, extractedBytes);
+                    replicaSource, stale, staleReason, extractedBytes, chunkCodec, chunks);
         }
     }
 
@@ -232,6 +261,20 @@ public record Manifest(int format, String instance, String id, String type, Stri
         RepositoryLayout.createPrivateFile(tmp);
         MAPPER.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), this);
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /**
+     * Puts the manifest as {@code key} in {@code storage}: the commit marker of a streamed backup,
+     * written after every chunk is stored (a put is whole or nothing in every driver).
+     */
+    public void writeTo(org.backupscheduler.storage.Storage storage, String key) throws IOException {
+        storage.put(key, new java.io.ByteArrayInputStream(MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(this)));
+    }
+
+    public static Manifest readFrom(org.backupscheduler.storage.Storage storage, String key) throws IOException {
+        try (java.io.InputStream in = storage.get(key)) {
+            return MAPPER.readValue(in, Manifest.class);
+        }
     }
 
     static final ObjectMapper MAPPER = new ObjectMapper()
