@@ -24,7 +24,7 @@ import org.backupscheduler.storage.ChunkedWriter;
 
 /**
  * A backup streamed straight into a store (format 3): the engine's {@code --stream=mbstream}
- * output is read once, in this process, by the {@link StreamTap} (each file's size, the engine's
+ * output is read once, in this process, by the {@link StreamTap} (each file's size and CRC32C, the engine's
  * own small files that only the stream carries) and cut by a {@link ChunkedWriter} into chunk
  * objects {@code <instance>/<id>/chunks/NNNNNNNN}, uploaded in parallel. No byte of the data
  * touches the local disk: only the engine's {@code --extra-lsndir} (its checkpoints and info, a

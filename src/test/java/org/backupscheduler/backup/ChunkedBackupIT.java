@@ -99,8 +99,9 @@ class ChunkedBackupIT {
         }
 
         Manifest manifest = Manifest.builder().instance("db1").id("B1").type("full")
-                .files("none", run.listing().files().entrySet().stream()
-                        .map(e -> new Manifest.FileEntry(e.getKey(), e.getValue(), null)).toList())
+                .files(FileChecksums.ALGORITHM, run.listing().files().entrySet().stream()
+                        .map(e -> new Manifest.FileEntry(e.getKey(), e.getValue(), run.listing().checksums().get(e.getKey())))
+                        .toList())
                 .inventory(run.inventory()).extractedBytes(run.extractedBytes())
                 .chunks(ChunkCodec.IDENTITY.name(), run.chunks().stream().map(Manifest.ChunkEntry::of).toList())
                 .build();
@@ -125,6 +126,11 @@ class ChunkedBackupIT {
             Path file = extracted.resolve(f.getKey());
             assertTrue(Files.isRegularFile(file), f.getKey());
             assertEquals((long) f.getValue(), Files.size(file), f.getKey());
+        }
+        // Summed once as the stream passed, equal to the sums of the extracted files.
+        assertEquals(run.listing().files().keySet(), run.listing().checksums().keySet());
+        for (Manifest.FileEntry f : back.files()) {
+            assertEquals(FileChecksums.crc32c(extracted.resolve(f.path())), f.checksum(), f.path());
         }
         assertTrue(Files.isRegularFile(extracted.resolve("ibdata1")));
     }

@@ -42,6 +42,25 @@ class StreamTapTest {
         assertEquals(1, listing.captured().size(), "only the files asked for are kept");
     }
 
+    /** Each file's CRC32C as it passed equals the CRC32C of the file mbstream extracts. */
+    @Test
+    void eachFileIsSummedAsItPasses(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        byte[] stream = fixture();
+        StreamListing listing = new StreamTap(p -> false).copy(new ByteArrayInputStream(stream), null);
+        Process x = new ProcessBuilder("mbstream", "-x", "-C", dir.toString()).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("../mbstream.log").normalize().toFile()).start();
+        try (var in = x.getOutputStream()) {
+            in.write(stream);
+        }
+        assertEquals(0, x.waitFor());
+        assertEquals(listing.files().keySet(), listing.checksums().keySet(), "every file summed");
+        for (var e : listing.checksums().entrySet()) {
+            java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+            crc.update(java.nio.file.Files.readAllBytes(dir.resolve(e.getKey())));
+            assertEquals(java.util.HexFormat.of().toHexDigits((int) crc.getValue()), e.getValue(), e.getKey());
+        }
+    }
+
     @Test
     void aStreamCutShortIsRefusedNamingTheFileItEndsIn() throws IOException {
         byte[] stream = fixture();
