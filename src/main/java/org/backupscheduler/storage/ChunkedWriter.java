@@ -1,6 +1,5 @@
 package org.backupscheduler.storage;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
@@ -195,7 +194,7 @@ public final class ChunkedWriter extends OutputStream {
         ChunkCodec.Bytes stored = codec.encode(new ChunkCodec.Bytes(buffer, length));
         CRC32C crc = new CRC32C();
         crc.update(stored.array(), 0, stored.length());
-        options.retries().run(() -> storage.put(key, new ByteArrayInputStream(stored.array(), 0, stored.length())));
+        options.retries().run(() -> storage.put(key, stored.array(), stored.length()));
         return new Chunk(index, key, stored.length(), crc.getValue(), length);
     }
 
