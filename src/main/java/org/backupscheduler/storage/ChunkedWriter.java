@@ -117,7 +117,8 @@ public final class ChunkedWriter extends OutputStream {
 
     /**
      * Stops uploading and deletes every chunk this writer submitted (stored or not: a put that
-     * timed out may still have landed). Returns how many objects it removed or found gone.
+     * timed out may still have landed), and anything else under its {@code chunks/}. Can be
+     * called again (after a store comes back). Returns how many deletes it made.
      */
     public int abort() throws IOException {
         finished = true;
@@ -135,17 +136,30 @@ public final class ChunkedWriter extends OutputStream {
             throw new InterruptedIOException("interrupted while aborting the upload of " + prefix);
         }
         IOException first = null;
+        int removed = 0;
         for (int i = 0; i < submitted.size(); i++) {
             try {
                 storage.delete(Chunk.keyOf(prefix, i));
+                removed++;
             } catch (IOException e) {
                 first = first == null ? e : first;
             }
         }
+        // The chunks/ folder of this prefix is this writer's alone. A store that died in the middle
+        // of a PUT may keep what it had as another name there (S3Proxy's filesystem store leaves
+        // "chunks/00000002-<uuid>", measured): that goes too.
+        try {
+            for (StoredObject left : storage.list(Keys.join(prefix, "chunks/"))) {
+                storage.delete(left.key());
+                removed++;
+            }
+        } catch (IOException e) {
+            first = first == null ? e : first;
+        }
         if (first != null) {
             throw first;
         }
-        return submitted.size();
+        return removed;
     }
 
     /** The most chunk buffers that were in memory at once (never more than parallel + 1). */
