@@ -43,6 +43,10 @@ import org.backupscheduler.replication.SourceInspection;
 import org.backupscheduler.server.Endpoint;
 import org.backupscheduler.server.ServerConnections;
 import org.backupscheduler.server.ServerFacts;
+import org.backupscheduler.storage.Chunk;
+import org.backupscheduler.storage.ChunkCodec;
+import org.backupscheduler.storage.ChunkedWriter;
+import org.backupscheduler.storage.Retries;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -68,6 +72,7 @@ public final class BackupWorkflow {
     public BackupWorkflow(BackupConfig config, Backups backups, EngineTool tool, Endpoint source,
                           ProgressListener progress, Clock clock) {
         this.config = config;
+        RepositoryStores.configure(config.repository());
         this.backups = backups;
         this.tool = tool;
         this.source = source;
@@ -181,7 +186,10 @@ public final class BackupWorkflow {
         log.info("backing up {} ({}{}) from datadir {} with {}", source.address(), facts.version(),
                 inspection.replica() ? ", a replica" : "", datadir, tool);
         // A copy that cannot fit is refused now: a disk filled to the last byte takes the catalog with it.
-        Optional<String> noRoom = RepositorySpace.refusal(config.instanceDir(), datadir, backups, config.instance(),
+        // [stream] into a store off the host, a run holds a few chunks at a time on this disk: the
+        // store's own space is its operator's to watch (repository check says what it knows).
+        Optional<String> noRoom = config.streamsToStore() ? Optional.empty()
+                : RepositorySpace.refusal(config.instanceDir(), datadir, backups, config.instance(),
                 running.type(), config.engine().compress() == EngineConfig.Compression.ZSTD);
         if (noRoom.isPresent()) {
             return fail(running, noRoom.get());
@@ -200,9 +208,18 @@ public final class BackupWorkflow {
         RunSessions runSessions = RunSessions.NONE;
         // [compress] engine.compress: zstd streams the engine's output into one compressed file.
         StreamedBackup streamed = null;
+        // [stream] a repository off the host: the stream is cut into chunk objects as it passes.
+        ChunkedWriter chunks = config.streamsToStore() ? new ChunkedWriter(RepositoryStores.configuredStore(),
+                storePrefix(running), new ChunkedWriter.Options((int) config.repository().chunkSizeBytes(),
+                config.repository().uploadParallel(), Retries.DEFAULT), ChunkCodec.IDENTITY) : null;
         try (CredentialsFile credentials = CredentialsFile.write(source, tool.flavor())) {
             EngineRun runner;
-            if (config.engine().compress() == EngineConfig.Compression.ZSTD) {
+            if (chunks != null) {
+                streamed = StreamedBackup.toSink(tool, request, credentials, dir, chunks,
+                        config.engine().compress() == EngineConfig.Compression.ZSTD, engineLog,
+                        config.schedule().runTimeout(), config.engine().parallel());
+                runner = streamed;
+            } else if (config.engine().compress() == EngineConfig.Compression.ZSTD) {
                 streamed = StreamedBackup.of(tool, request, credentials, dir, engineLog,
                         config.schedule().runTimeout(), config.engine().parallel());
                 runner = streamed;
@@ -223,6 +240,9 @@ public final class BackupWorkflow {
                 publish(running, runSessions.afterId());
                 engine = runner;
                 if (cancelled.get() != null) {
+                    if (chunks != null) {
+                        abortQuietly(chunks);
+                    }
                     return fail(running, cancelled.get() + "; the engine was not started");
                 }
                 StreamedBackup s = streamed;
@@ -230,6 +250,20 @@ public final class BackupWorkflow {
             } finally {
                 engine = null;
                 publish(running, null); // the watcher stops with the engine: another process's pass may look again
+            }
+        }
+        List<Chunk> stored = null;
+        if (chunks != null) {
+            try {
+                if (result.succeeded()) {
+                    stored = chunks.finish();
+                } else {
+                    chunks.abort();
+                }
+            } catch (IOException e) {
+                abortQuietly(chunks);
+                return fail(running, "the stream could not be stored in " + config.repository().url() + ": "
+                        + e.getMessage());
             }
         }
         if (!result.succeeded()) {
@@ -279,8 +313,22 @@ public final class BackupWorkflow {
                 .coordinates(coordinates).server(new BackupRecord.Source(source.address(), facts.serverId()))
                 .inventory(inventory).files(FileChecksums.ALGORITHM, FileChecksums.scan(dir, done -> { }))
                 .replicaSource(Manifest.Source.of(sourceState)).stale(status == BackupStatus.STALE, freshness.reason())
-                .extractedBytes(streamed != null ? streamed.extractedBytes() : null).build();
+                .extractedBytes(streamed != null ? streamed.extractedBytes() : null)
+                .stream(stored == null ? null : new Manifest.Stream(config.repository().url(),
+                        tool.flavor().streamFormat(), config.engine().compress() == EngineConfig.Compression.ZSTD
+                        ? "zstd" : "none", ChunkCodec.IDENTITY.name(), stored, streamed.streamFiles()))
+                .build();
         manifest.write(dir);
+        if (stored != null) {
+            // The small files beside the chunks, then the manifest: its presence in the store is
+            // the commit marker, so a backup without it there never counts.
+            try {
+                StoreCopy.upload(RepositoryStores.configuredStore(), storePrefix(running), dir);
+            } catch (IOException e) {
+                return fail(running, "the backup's files could not be stored in " + config.repository().url() + ": "
+                        + e.getMessage());
+            }
+        }
         backups.sources().record(running.instance(), running.id(), sourceState);
         BackupRecord completed = running.completed(status, finished,
                 new BackupRecord.Contents(manifest.totalBytes(), manifest.files().size()), manifest.lsns(), coordinates,
@@ -289,6 +337,19 @@ public final class BackupWorkflow {
         log.info("backup {} " + status + ": {} files, {} bytes in {}s, binlog {}", running.id(), manifest.files().size(),
                 manifest.totalBytes(), Duration.between(running.startedAt(), finished).toSeconds(), coordinates);
         return completed;
+    }
+
+    /** {@code <instance>/<id>}: where a backup's objects lie in the store. */
+    static String storePrefix(BackupRecord b) {
+        return b.instance() + "/" + b.id();
+    }
+
+    private static void abortQuietly(ChunkedWriter chunks) {
+        try {
+            chunks.abort();
+        } catch (IOException e) {
+            log.warn("could not remove every chunk of a failed run: {}", e.getMessage());
+        }
     }
 
     /**

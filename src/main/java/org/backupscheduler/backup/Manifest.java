@@ -33,26 +33,27 @@ public record Manifest(int format, String instance, String id, String type, Stri
                        String binlogFile, Long binlogPosition, String gtid, String sourceAddress,
                        Long sourceServerId, Map<String, List<String>> inventory, String checksumAlgorithm,
                        List<FileEntry> files, Source source, Boolean stale, String staleReason,
-                       Long extractedBytes, String chunkCodec, List<ChunkEntry> chunks) {
+                       Long extractedBytes, Stream stream) {
 
     public static final int FORMAT = 2;
-    /**
-     * A backup streamed into a store as chunk objects ({@link ChunkedBackup}): {@code chunks}
-     * lists each with its key, size and CRC32C, {@code chunk_codec} how they were encoded;
-     * {@code files} holds the sizes the stream declared (checksum null: the chunks carry them).
-     */
-    public static final int FORMAT_CHUNKED = 3;
+    /** A backup whose engine stream lies in a repository as chunk objects ({@link Stream}). */
+    public static final int STREAM_FORMAT = 3;
 
-    /** One chunk object of a format-3 backup, as {@link org.backupscheduler.storage.Chunk} records it. */
-    public record ChunkEntry(int index, String key, long size, String crc32c, long plainSize) {
-        public static ChunkEntry of(org.backupscheduler.storage.Chunk c) {
-            return new ChunkEntry(c.index(), c.key(), c.size(), org.backupscheduler.storage.Chunk.hex(c.crc32c()),
-                    c.plainSize());
+    /**
+     * Format 3: the engine's stream as it lies in the repository — {@code repository} (its URL, no
+     * secret), the stream's format, how it was compressed, the chunk objects in order (key, stored
+     * size and CRC32C, plain size), and every file the stream holds with its size and CRC32C as it
+     * extracts, summed while the stream passed. {@code files} of the manifest then lists the small
+     * files of the local folder (the engine's metadata) as before.
+     */
+    public record Stream(String repository, String format, String compression, String codec,
+                         List<org.backupscheduler.storage.Chunk> chunks, List<FileEntry> files) {
+        public long storedBytes() {
+            return chunks.stream().mapToLong(org.backupscheduler.storage.Chunk::size).sum();
         }
 
-        public org.backupscheduler.storage.Chunk toChunk() {
-            return new org.backupscheduler.storage.Chunk(index, key, size, Long.parseUnsignedLong(crc32c.substring(2), 16),
-                    plainSize);
+        public long extractedBytes() {
+            return files.stream().mapToLong(FileEntry::size).sum();
         }
     }
 
@@ -125,8 +126,7 @@ public record Manifest(int format, String instance, String id, String type, Stri
         private Boolean stale;
         private String staleReason;
         private Long extractedBytes;
-        private String chunkCodec;
-        private List<ChunkEntry> chunks;
+        private Stream stream;
 
         private Builder() {
         }
@@ -225,11 +225,13 @@ public record Manifest(int format, String instance, String id, String type, Stri
             return this;
         }
 
-        /** Format 3: the chunk objects and their codec. */
-        public Builder chunks(String codec, List<ChunkEntry> v) {
-            format = FORMAT_CHUNKED;
-            chunkCodec = codec;
-            chunks = List.copyOf(v);
+        /** The stream in the repository (null: none): makes this a format-3 manifest. */
+        public Builder stream(Stream v) {
+            if (v != null) {
+                stream = v;
+                format = STREAM_FORMAT;
+                extractedBytes = v.extractedBytes();
+            }
             return this;
         }
 
@@ -237,7 +239,7 @@ public record Manifest(int format, String instance, String id, String type, Stri
             return new Manifest(format, instance, id, type, parentId, engine.tool(), engine.version(), startedAt,
                     finishedAt, lsns.from(), lsns.to(), coordinates.binlogFile(), coordinates.binlogPosition(),
                     coordinates.gtid(), source.address(), source.serverId(), inventory, checksumAlgorithm, files,
-                    replicaSource, stale, staleReason, extractedBytes, chunkCodec, chunks);
+                    replicaSource, stale, staleReason, extractedBytes, stream);
         }
     }
 
@@ -245,8 +247,9 @@ public record Manifest(int format, String instance, String id, String type, Stri
         return new BackupRecord.Lsns(fromLsn, toLsn);
     }
 
+    /** What the backup takes where it lies: its folder's files, and its chunks in the store (format 3). */
     public long totalBytes() {
-        return files.stream().mapToLong(FileEntry::size).sum();
+        return files.stream().mapToLong(FileEntry::size).sum() + (stream == null ? 0 : stream.storedBytes());
     }
 
     public static Manifest read(Path backupDir) throws IOException {
@@ -261,20 +264,6 @@ public record Manifest(int format, String instance, String id, String type, Stri
         RepositoryLayout.createPrivateFile(tmp);
         MAPPER.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), this);
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    }
-
-    /**
-     * Puts the manifest as {@code key} in {@code storage}: the commit marker of a streamed backup,
-     * written after every chunk is stored (a put is whole or nothing in every driver).
-     */
-    public void writeTo(org.backupscheduler.storage.Storage storage, String key) throws IOException {
-        storage.put(key, new java.io.ByteArrayInputStream(MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(this)));
-    }
-
-    public static Manifest readFrom(org.backupscheduler.storage.Storage storage, String key) throws IOException {
-        try (java.io.InputStream in = storage.get(key)) {
-            return MAPPER.readValue(in, Manifest.class);
-        }
     }
 
     static final ObjectMapper MAPPER = new ObjectMapper()

@@ -32,6 +32,10 @@ public final class Zstd {
                 UserError.FAILED);
     }
 
+    public String binary() {
+        return binary.toString();
+    }
+
     public List<String> compress(int threads) {
         return List.of(binary.toString(), "-1", "-T" + threads, "-q", "-c");
     }

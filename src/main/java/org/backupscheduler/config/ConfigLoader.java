@@ -155,6 +155,10 @@ public final class ConfigLoader {
         });
         tls(c, file);
         c.encryption().check(file);
+        if (c.binlogs().maxDelay().toSeconds() < 1 || c.binlogs().interval().toSeconds() < 1) {
+            throw new ConfigException("binlogs.max-delay and binlogs.interval must be 1s or more in " + file,
+                    "set them to durations such as 30s and 1m");
+        }
     }
 
     /** Every tls: section: modes, files and key permissions (TlsFiles), before anything connects. */

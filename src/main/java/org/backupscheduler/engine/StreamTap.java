@@ -10,11 +10,11 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.HexFormat;
 import java.util.function.Predicate;
 import java.util.zip.CRC32C;
 
@@ -22,16 +22,12 @@ import java.util.zip.CRC32C;
  * Reads the engine's stream (xbstream chunks; mbstream is the same format) while passing every
  * byte on unchanged, to learn what the backup holds without extracting it: each file's size, and
  * a copy of the small files asked for (the engine's {@code xtrabackup_binlog_info} exists only
- * inside the stream, not in {@code --extra-lsndir}).
+ * inside the stream, not in {@code --extra-lsndir}), and each file's CRC32C as it will be once
+ * extracted (holes, as zeros, included) — the manifest's checksums without a second read.
  *
  * <p>A chunk: magic {@code XBSTCK01}, flags (1 byte), type (1: 'P' payload, 'S' sparse, 'E' end of
  * file), path length (4, little-endian), path; then for P and S: [S: sparse map entries (4)],
  * payload length (8), payload offset (8), CRC32 (4), [S: map of 8 bytes per entry], payload.
- *
- * <p>Each file's CRC32C is summed as its bytes pass (holes as the zeros they read as), the same
- * checksum {@code FileChecksums} takes of an extracted file: one read of the data, not two. The
- * engine writes each file's chunks in offset order; a file whose chunks come otherwise gets no
- * checksum rather than a wrong one.
  */
 public final class StreamTap {
     private static final byte[] MAGIC = "XBSTCK01".getBytes(StandardCharsets.US_ASCII);
@@ -41,10 +37,10 @@ public final class StreamTap {
     private final Predicate<String> capture;
     private final Map<String, Long> sizes = new TreeMap<>();
     private final Map<String, ByteArrayOutputStream> captured = new HashMap<>();
-    private final Map<String, FileSum> sums = new HashMap<>();
     private final Set<String> open = new LinkedHashSet<>();
+    private final Map<String, FileSum> sums = new HashMap<>();
+    private static final byte[] ZEROS = new byte[1 << 16];
     private final byte[] buffer = new byte[BUFFER];
-    private ByteBuffer lastMap;
     private volatile long bytes;
 
     /** {@code capture} picks the paths (as the stream names them) whose content is kept. */
@@ -82,10 +78,8 @@ public final class StreamTap {
         Map<String, byte[]> contents = new TreeMap<>();
         captured.forEach((path, data) -> contents.put(path, data.toByteArray()));
         Map<String, String> checksums = new TreeMap<>();
-        sizes.forEach((path, size) -> {
-            FileSum sum = sums.computeIfAbsent(path, p -> new FileSum());
+        sums.forEach((path, sum) -> {
             if (sum.inOrder) {
-                sum.zeros(size - sum.next); // a hole at the end reads as zeros too
                 checksums.put(path, HexFormat.of().toHexDigits((int) sum.crc.getValue()));
             }
         });
@@ -100,6 +94,7 @@ public final class StreamTap {
         if (type == 'E') {
             open.remove(path);
             sizes.putIfAbsent(path, 0L);
+            sums.computeIfAbsent(path, p -> new FileSum());
             return;
         }
         if (type != 'P' && type != 'S') {
@@ -109,66 +104,74 @@ public final class StreamTap {
         ByteBuffer fields = read(in, out, 20);
         long length = fields.getLong();
         long offset = fields.getLong();
+        // The payload as runs of (hole before it, bytes of it): one run for 'P', the map's for 'S'.
+        long[] holes = {0};
+        long[] runs = {length};
         long end = offset + length;
         if (mapEntries > 0) {
             // Each entry skips a hole, then places that many payload bytes: the holes add to the size.
             ByteBuffer map = read(in, out, 8 * mapEntries);
-            lastMap = map.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+            holes = new long[mapEntries];
+            runs = new long[mapEntries];
             end = offset;
             for (int i = 0; i < mapEntries; i++) {
-                end += Integer.toUnsignedLong(map.getInt()) + Integer.toUnsignedLong(map.getInt());
+                holes[i] = Integer.toUnsignedLong(map.getInt());
+                runs[i] = Integer.toUnsignedLong(map.getInt());
+                end += holes[i] + runs[i];
             }
         }
         open.add(path);
         sizes.merge(path, end, Math::max);
+        FileSum sum = sums.computeIfAbsent(path, p -> new FileSum());
+        sum.skipTo(offset);
         ByteArrayOutputStream keep = capture.test(path) && end <= CAPTURE_LIMIT
                 ? captured.computeIfAbsent(path, p -> new ByteArrayOutputStream()) : null;
-        FileSum sum = sums.computeIfAbsent(path, p -> new FileSum());
-        if (offset < sum.next) {
-            sum.inOrder = false;
-        }
-        // Segments of this chunk: a plain chunk is one run of payload at its offset; a sparse one
-        // alternates a hole (zeros) and a run of payload, as its map says.
-        long[] holes = {offset - Math.min(offset, sum.next)};
-        long[] runs = {length};
-        if (mapEntries > 0) {
-            ByteBuffer map = lastMap;
-            holes = new long[mapEntries];
-            runs = new long[mapEntries];
-            for (int i = 0; i < mapEntries; i++) {
-                holes[i] = Integer.toUnsignedLong(map.getInt());
-                runs[i] = Integer.toUnsignedLong(map.getInt());
-            }
-            holes[0] += offset - Math.min(offset, sum.next);
-        }
-        for (int seg = 0; seg < runs.length; seg++) {
-            if (sum.inOrder) {
-                sum.zeros(holes[seg]);
-            }
-            for (long left = runs[seg]; left > 0; ) {
+        long payloadLeft = length;
+        for (int r = 0; r < runs.length; r++) {
+            sum.zeros(holes[r]);
+            for (long left = Math.min(runs[r], payloadLeft); left > 0; ) {
                 int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
                 if (n < 0) {
                     throw new EOFException("the stream ends inside a chunk of " + path);
                 }
                 pass(buffer, n, out);
+                sum.update(buffer, n);
                 if (keep != null) {
                     keep.write(buffer, 0, n);
                 }
-                if (sum.inOrder) {
-                    sum.crc.update(buffer, 0, n);
-                    sum.next += n;
-                }
                 left -= n;
+                payloadLeft -= n;
             }
+        }
+        // A map that places fewer bytes than the payload holds: pass the rest on, it is the stream's.
+        for (long left = payloadLeft; left > 0; ) {
+            int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
+            if (n < 0) {
+                throw new EOFException("the stream ends inside a chunk of " + path);
+            }
+            pass(buffer, n, out);
+            sum.inOrder = false;
+            left -= n;
         }
     }
 
-    /** One file's CRC32C so far, and the offset its next byte must have. */
+    /**
+     * One file's CRC32C, fed in the order its bytes lie in the file. The engine writes each file
+     * front to back; a chunk that goes back (not seen with mariabackup) leaves the file without a
+     * stream checksum rather than with a wrong one.
+     */
     private static final class FileSum {
-        private static final byte[] ZEROS = new byte[1 << 16];
         final CRC32C crc = new CRC32C();
         long next;
         boolean inOrder = true;
+
+        void skipTo(long offset) {
+            if (offset < next) {
+                inOrder = false;
+            } else {
+                zeros(offset - next);
+            }
+        }
 
         void zeros(long n) {
             for (long left = n; left > 0; ) {
@@ -176,7 +179,12 @@ public final class StreamTap {
                 crc.update(ZEROS, 0, k);
                 left -= k;
             }
-            next += Math.max(0, n);
+            next += n;
+        }
+
+        void update(byte[] b, int n) {
+            crc.update(b, 0, n);
+            next += n;
         }
     }
 

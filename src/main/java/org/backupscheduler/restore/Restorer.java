@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import org.backupscheduler.backup.RepositoryStores;
 import org.backupscheduler.UserError;
 import org.backupscheduler.backup.RepositoryLayout;
 import org.backupscheduler.catalog.BackupPins;
@@ -70,6 +71,7 @@ public final class Restorer {
     public Restorer(BackupConfig config, Backups backups, EngineTool tool, Secrets secrets, PrintWriter out) {
         this.replication = new ReplicaAttachment(tool, clock);
         this.config = config;
+        RepositoryStores.configure(config.repository());
         this.backups = backups;
         this.tool = tool;
         this.secrets = secrets;

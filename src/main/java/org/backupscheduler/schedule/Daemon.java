@@ -29,6 +29,10 @@ import org.backupscheduler.locks.LockPass;
 import org.backupscheduler.locks.RunSessions;
 import org.backupscheduler.metrics.BackupMetrics;
 import org.backupscheduler.metrics.Health;
+import org.backupscheduler.binlogs.Archive;
+import org.backupscheduler.binlogs.Archiver;
+import org.backupscheduler.binlogs.BinlogStatus;
+import org.backupscheduler.config.BinlogsConfig;
 import org.backupscheduler.metrics.MetricsServer;
 import org.backupscheduler.server.Endpoint;
 import org.backupscheduler.server.ServerConnections;
@@ -75,6 +79,9 @@ public final class Daemon implements AutoCloseable {
     /** Quartz's id of this daemon: host name and start time with a clustered store. */
     private String node;
     private MetricsServer http;
+    /** The binlog archive's follower, when binlogs.archive is on. */
+    private Archiver archiver;
+    private Archive archive;
 
     public Daemon(BackupConfig config, Catalog catalog, EngineTool tool, Endpoint source, Clock clock) {
         this.config = config;
@@ -94,6 +101,7 @@ public final class Daemon implements AutoCloseable {
         Health health = new Health(catalog.backups(), config.instance(), allowed, clock, config.metrics().details());
         http = MetricsServer.start(config.metrics(), metrics, health::check);
         log.info("serving /metrics and /health on {}", config.metrics().listen());
+        startArchiver();
 
         scheduler = new StdSchedulerFactory(JobStore.properties(config.instance(), catalog)).getScheduler();
         scheduler.getContext().put(SELF, this);
@@ -136,6 +144,33 @@ public final class Daemon implements AutoCloseable {
                         .repeatSecondlyForever((int) Math.max(1, config.locks().interval().toSeconds()))
                         .withMisfireHandlingInstructionNextWithRemainingCount()).build()));
         return jobs;
+    }
+
+    /** The archive runs beside the schedule: a failure to start it is logged, and backups go on. */
+    private void startArchiver() {
+        if (!config.binlogs().on()) {
+            return;
+        }
+        try {
+            metrics.binlogArchive(() -> BinlogStatus.read(catalog, config.instance(), clock.instant()));
+            archive = Archive.of(config, source, catalog);
+            archiver = Archiver.start(archive);
+            log.info("binlog archive on ({}): {}", config.binlogs().mode().key(), config.binlogs().mode()
+                    == BinlogsConfig.Mode.STREAM ? "open file stored at least every " + config.binlogs().maxDelay()
+                    : "FLUSH BINARY LOGS every " + config.binlogs().interval());
+        } catch (IOException | RuntimeException e) {
+            log.error("the binlog archive did not start: {}", e.getMessage());
+        }
+    }
+
+    private void closeArchive() {
+        if (archive != null) {
+            try {
+                archive.close();
+            } catch (IOException e) {
+                log.warn("closing the binlog archive's store: {}", e.getMessage());
+            }
+        }
     }
 
     private static final List<String> JOBS = List.of("full", "incremental", "drill", "locks");
@@ -229,6 +264,10 @@ public final class Daemon implements AutoCloseable {
         } catch (SchedulerException e) {
             log.error("scheduler shutdown: {}", e.getMessage());
         } finally {
+            if (archiver != null) {
+                archiver.close(); // seals what it finished and stores the open file's prefix
+            }
+            closeArchive();
             if (http != null) {
                 http.close();
             }
