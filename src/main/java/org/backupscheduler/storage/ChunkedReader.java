@@ -96,14 +96,24 @@ public final class ChunkedReader extends InputStream {
 
     /** One chunk, whole, checked, decoded. */
     private ChunkCodec.Bytes fetch(Chunk c) throws IOException {
-        byte[] stored = retries.run(() -> {
+        // One array of the recorded size, filled in place (readNBytes(int) would gather and copy).
+        byte[] stored = new byte[(int) Math.min(Integer.MAX_VALUE - 8, c.size())];
+        int[] got = new int[1];
+        boolean[] longer = new boolean[1];
+        retries.run(() -> {
             try (InputStream in = storage.get(c.key())) {
-                return in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, c.size() + 1));
+                got[0] = in.readNBytes(stored, 0, stored.length);
+                longer[0] = got[0] == stored.length && in.read() >= 0;
+                return null;
             }
         });
-        if (stored.length != c.size()) {
-            throw new ChunkCorruptException(c.key(), "chunk " + c.key() + " is " + (stored.length > c.size()
-                    ? "longer than" : stored.length + " bytes, not") + " the " + c.size() + " bytes recorded");
+        if (longer[0]) {
+            throw new ChunkCorruptException(c.key(), "chunk " + c.key() + " is longer than the " + c.size()
+                    + " bytes recorded");
+        }
+        if (got[0] != c.size()) {
+            throw new ChunkCorruptException(c.key(), "chunk " + c.key() + " is " + got[0] + " bytes, not the "
+                    + c.size() + " bytes recorded");
         }
         CRC32C crc = new CRC32C();
         crc.update(stored, 0, stored.length);
