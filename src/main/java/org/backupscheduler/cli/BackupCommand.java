@@ -14,7 +14,7 @@ import picocli.CommandLine.ScopeType;
             ShowCommand.class, VerifyCommand.class, RestoreCommand.class, ReplicaCommand.class, BinlogsCommand.class,
             ExpireCommand.class,
             DaemonCommand.class, LocksCommand.class, ReportCommand.class, CatalogCommand.class, MigrateCommand.class,
-            DemoCommand.class,
+            DemoCommand.class, RepositoryCommand.class,
             AutoComplete.GenerateCompletion.class},
         footer = {"%nExamples:", "  bin/backup demo", "  bin/backup --config /etc/backup-scheduler/backup.yml run",
             "  bin/backup list --json"})

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.time.Instant;
 import java.util.concurrent.Callable;
 
+import org.backupscheduler.Bytes;
 import org.backupscheduler.UserError;
 import org.backupscheduler.binlogs.Archive;
 import org.backupscheduler.binlogs.Archiver;
@@ -53,7 +54,7 @@ final class BinlogsCommand {
             BinlogFileRecord o = s.oldest();
             BinlogFileRecord n = s.newest();
             ctx.out().printf("archived:        %s .. %s (%d files, %d sealed, %s)%n", o.fileName(), n.fileName(),
-                    s.files(), s.sealed(), Sizes.human(s.sizeBytes()));
+                    s.files(), s.sealed(), Bytes.human(s.sizeBytes()));
             ctx.out().printf("oldest event:    %s  GTID %s%n", o.firstEventAt(), o.firstGtids());
             ctx.out().printf("newest event:    %s  GTID %s%s%n", n.lastEventAt(), s.newestGtids(),
                     n.sealed() ? "" : " (open file, stored as it grows)");

@@ -85,7 +85,7 @@ final class CatalogCommand {
                         + "stay COMPLETED until 'backup verify --all'" : "; each added backup was verified again"));
                 ctx.out().println(CatalogRebuild.NOT_RECOVERABLE);
                 rebuildBinlogIndex(ctx);
-                return allValid ? 0 : UserError.PROBLEMS;
+                return allValid ? UserError.OK : UserError.PROBLEMS;
             }
         }
     }

@@ -72,7 +72,7 @@ final class ReplicaCommand {
                 } else {
                     results.forEach(h -> print(ctx, h));
                 }
-                return results.stream().allMatch(ReplicaHealth::healthy) ? 0 : UserError.PROBLEMS;
+                return results.stream().allMatch(ReplicaHealth::healthy) ? UserError.OK : UserError.PROBLEMS;
             }
         }
 

@@ -1,7 +1,9 @@
 package org.backupscheduler.storage;
 
 import java.io.IOException;
+import java.nio.file.Files;
 
+import org.backupscheduler.config.ConfigException;
 import org.backupscheduler.config.RepositoryConfig;
 import org.backupscheduler.config.Secrets;
 
@@ -25,6 +27,11 @@ public final class Storages {
         RepositoryConfig.SftpFolder f = (RepositoryConfig.SftpFolder) where;
         RepositoryConfig.Sftp sftp = repo.sftp();
         Secrets.fileSecret("repository.sftp.identity-file", sftp.identityFile()); // exists, and 0600
+        if (!Files.isRegularFile(sftp.knownHosts())) {
+            throw new ConfigException("repository.sftp.known-hosts " + sftp.knownHosts() + " does not exist",
+                    "write the server's host key there: ssh-keyscan -p " + f.port() + " " + f.host() + " > "
+                            + sftp.knownHosts() + " (compare its fingerprint with the server's first)");
+        }
         return SftpStorage.open(new SftpStorage.Target(f.user(), f.host(), f.port(), f.path(), sftp.identityFile(),
                 sftp.knownHosts()));
     }
