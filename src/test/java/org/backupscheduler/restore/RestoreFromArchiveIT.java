@@ -82,6 +82,38 @@ class RestoreFromArchiveIT {
     }
 
     @Test
+    void aSideRestoreReadsTheArchiveWhenThePrimaryPurgedItsBinlogs() throws Exception {
+        Result run = TestSetup.cli("--config", config.toString(), "run");
+        assertEquals(0, run.exitCode(), run.toString());
+        mark("before");
+        Thread.sleep(1500);
+        LocalDateTime target = LocalDateTime.now().truncatedTo(ChronoUnit.SECONDS);
+        Thread.sleep(1500);
+        mark("after");
+        pair.primary().execute("FLUSH BINARY LOGS");
+        assertEquals(0, TestSetup.cli("--config", config.toString(), "binlogs", "pull", "--once").exitCode());
+        pair.purgeAllButNewestBinlog();
+        Path side = dir.resolve("side");
+
+        Result restore = TestSetup.cli("--config", config.toString(), "restore", "--latest", "--until",
+                target.format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")), "--to", side.toString(), "--serve");
+
+        assertEquals(0, restore.exitCode(), restore.toString());
+        assertTrue(restore.out().contains("read from the binlog archive"), restore.toString());
+        try {
+            Process q = new ProcessBuilder("mariadb", "--no-defaults", "--socket=" + side.resolve("mysqld.sock"),
+                    "--user=root", "-N", "-e", "SELECT GROUP_CONCAT(name ORDER BY name) FROM app.marks")
+                    .redirectErrorStream(true).start();
+            String rows = new String(q.getInputStream().readAllBytes()).strip();
+            q.waitFor();
+            assertEquals("before", rows, "the side copy holds the row before the target, not the one after");
+        } finally {
+            Result stop = TestSetup.cli("--config", config.toString(), "restore", "--stop", side.toString());
+            assertEquals(0, stop.exitCode(), stop.toString());
+        }
+    }
+
+    @Test
     void withoutTheArchiveTheRestoreIsRefusedBeforeAnythingChanges() throws Exception {
         Result run = TestSetup.cli("--config", config.toString(), "run");
         assertEquals(0, run.exitCode(), run.toString());
