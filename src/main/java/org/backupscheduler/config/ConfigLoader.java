@@ -13,6 +13,7 @@ import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.DeserializationConfig;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -51,6 +52,14 @@ public final class ConfigLoader {
     }
 
     public static BackupConfig load(Path file) {
+        return load(file, null);
+    }
+
+    /**
+     * {@link #load(Path)} with {@code defaults} (a {@code --config-dir}'s defaults.yml, see
+     * {@link ConfigDir}) merged under the file's own keys; null for none.
+     */
+    static BackupConfig load(Path file, JsonNode defaults) {
         if (!Files.isRegularFile(file)) {
             throw new ConfigException("config file " + file + " not found",
                     "pass --config FILE, set " + ENV_VAR + ", or run 'backup init' to write a starter config");
@@ -58,7 +67,8 @@ public final class ConfigLoader {
         ConfigTrust.checkFile(file);
         BackupConfig config;
         try {
-            config = mapper().readValue(file.toFile(), BackupConfig.class);
+            config = defaults == null ? mapper().readValue(file.toFile(), BackupConfig.class)
+                    : ConfigDir.merged(file, defaults);
         } catch (UnrecognizedPropertyException e) {
             String known = e.getKnownPropertyIds() == null ? "" : e.getKnownPropertyIds().stream()
                     .map(Object::toString).sorted().collect(Collectors.joining(", "));
