@@ -10,7 +10,7 @@ import java.util.Map;
 public record BackupConfig(String instance, Path repository, CatalogConfig catalog, SourceConfig source,
                            EngineConfig engine, ScheduleConfig schedule, VerifyConfig verify,
                            RetentionConfig retention, LocksConfig locks, Map<String, ReplicaConfig> replicas,
-                           MetricsConfig metrics) {
+                           MetricsConfig metrics, Limits limits) {
 
     public BackupConfig {
         catalog = catalog != null ? catalog : new CatalogConfig(null, null, null, null);
@@ -21,6 +21,7 @@ public record BackupConfig(String instance, Path repository, CatalogConfig catal
         locks = locks != null ? locks : new LocksConfig(null, null, null, null, null, null, null, null, null);
         replicas = replicas != null ? Map.copyOf(replicas) : Map.of();
         metrics = metrics != null ? metrics : new MetricsConfig(null);
+        limits = limits != null ? limits : Limits.DEFAULT;
     }
 
     /** Where this instance's backups live: {@code <repository>/<instance>}. */

@@ -119,6 +119,8 @@ public final class ConfigLoader {
                     "set source.host (and port) or source.socket");
         }
         positive(c.engine().parallel(), "engine.parallel", file);
+        positive(c.limits().perHost(), "limits.per-host", file);
+        positive(c.limits().total(), "limits.total", file);
         if (c.retention().hourly() < 0 || c.retention().daily() < 0 || c.retention().weekly() < 0
                 || c.retention().minVerified() < 0) {
             throw new ConfigException("retention counts must not be negative in " + file,
