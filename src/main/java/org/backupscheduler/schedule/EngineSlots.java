@@ -91,7 +91,7 @@ final class EngineSlots implements AutoCloseable {
         Thread.sleep(ms);
     }
 
-    private EngineGate.Pass take(String instance, String host, int perHost) throws InterruptedException {
+    EngineGate.Pass take(String instance, String host, int perHost) throws InterruptedException {
         Instant queuedAt = clock.instant();
         if (!node.tryAcquire()) {
             log.info("{}: queued: {} engines already run on this node (limits.total {})", instance, total, total);

@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -144,6 +148,14 @@ class FleetIT {
                     assertEquals("backup-fleet", node.get("cluster").asText());
                     assertTrue(node.get("alive").asBoolean(), status.out());
                 }
+                // One scrape, both instances, each series labelled.
+                String metrics = get(metricsPorts.get("a"), "/metrics");
+                for (String instance : List.of("db1", "db2")) {
+                    assertTrue(metrics.contains("backup_last_success_timestamp_seconds{instance=\"" + instance + "\"}"),
+                            metrics);
+                }
+                JsonNode health = JSON.readTree(get(metricsPorts.get("a"), "/health"));
+                assertEquals(2, health.get("instances").size(), health.toString());
                 Result text = TestSetup.cli("--config-dir", configsA.toString(), "cluster", "status");
                 assertEquals(0, text.exitCode(), text.toString());
                 assertTrue(text.out().startsWith("CLUSTER"), text.out());
@@ -172,6 +184,8 @@ class FleetIT {
         }
     }
 
+    private final Map<String, Integer> metricsPorts = new LinkedHashMap<>();
+
     private Path nodeConfigs(String node, SandboxServer one, SandboxServer two, Path pw, SandboxServer catalogDb,
                              Path catalogPw) throws IOException {
         Path configs = Files.createDirectories(dir.resolve("node-" + node + "/instances"));
@@ -182,7 +196,7 @@ class FleetIT {
                 "source:", "  host: 127.0.0.1", "  user: " + TestSetup.BACKUP_USER, "  password-file: " + pw,
                 "schedule:", "  full: '*/5 * * * * ?'",
                 "verify:", "  after-backup: []", "  deep: 'off'",
-                "metrics:", "  listen: 127.0.0.1:" + freePort(), ""));
+                "metrics:", "  listen: 127.0.0.1:" + metricsPorts.computeIfAbsent(node, n -> freePort()), ""));
         instanceFile(configs, "db1", one);
         instanceFile(configs, "db2", two);
         return configs;
@@ -300,9 +314,16 @@ class FleetIT {
         }
     }
 
-    private static int freePort() throws IOException {
+    private static int freePort() {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
+    }
+
+    private static String get(int port, String path) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .build(), HttpResponse.BodyHandlers.ofString()).body();
     }
 }
