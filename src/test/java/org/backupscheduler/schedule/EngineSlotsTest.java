@@ -47,6 +47,21 @@ class EngineSlotsTest {
     }
 
     @Test
+    void limitsTotalHoldsASecondEngineOnThisNodeWhateverItsHost() throws Exception {
+        try (Catalog catalog = Catalog.open("jdbc:h2:file:" + dir.resolve("catalog"), null, null);
+             EngineSlots slots = new EngineSlots(catalog, new Limits(5, 1, null), Clock.systemUTC())) {
+            EngineGate.Pass first = slots.take("db1", "db-host-1", 5);
+            CompletableFuture<EngineGate.Pass> second = CompletableFuture.supplyAsync(() -> take(slots, "db2",
+                    "db-host-2"));
+            Assertions.assertThrows(TimeoutException.class, () -> second.get(1500, TimeUnit.MILLISECONDS),
+                    "limits.total 1: the second engine waits though its host is free");
+            first.close();
+            second.get(5, TimeUnit.SECONDS).close();
+            assertEquals(0, slotRows(catalog));
+        }
+    }
+
+    @Test
     void aLoopbackSourceOrASocketIsThisNodesHost() {
         String me = ProcessIdentity.hostName();
         assertEquals(me, EngineSlots.databaseHost(null));
