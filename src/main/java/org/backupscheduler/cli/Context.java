@@ -7,6 +7,7 @@ import java.util.List;
 import org.backupscheduler.UserError;
 import org.backupscheduler.backup.OrphanRuns;
 import org.backupscheduler.catalog.Catalog;
+import org.backupscheduler.backup.RepositoryStores;
 import org.backupscheduler.config.BackupConfig;
 import org.backupscheduler.config.ConfigDir;
 import org.backupscheduler.config.ConfigLoader;
@@ -47,6 +48,8 @@ final class Context implements AutoCloseable {
 
     /** A command on {@code config}, one instance of the {@link #fleet(CommandSpec)}. */
     static Context of(CommandSpec spec, BackupConfig config) {
+        // One configured repository per process (RepositoryStores): the instance's, while it is worked on.
+        RepositoryStores.configure(config.repository());
         MDC.put("instance", config.instance());
         return new Context(spec, config);
     }
@@ -107,8 +110,9 @@ final class Context implements AutoCloseable {
     /** The one instance: exit 2 when --config-dir holds several and --instance names none. */
     BackupConfig config() {
         if (config == null) {
-            config = root.configDir == null && root.instance == null ? ConfigLoader.load(configPath())
+            config = root.configDir == null && root.instance == null ? ConfigLoader.load(configPath(), System.getenv())
                     : fleet(spec).pick(root.instance);
+            RepositoryStores.configure(config.repository());
             MDC.put("instance", config.instance());
         }
         return config;

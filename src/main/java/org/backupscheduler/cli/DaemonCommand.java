@@ -12,7 +12,6 @@ import org.backupscheduler.backup.OrphanRuns;
 import org.backupscheduler.backup.RepositoryLayout;
 import org.backupscheduler.config.BackupConfig;
 import org.backupscheduler.config.ConfigDir;
-import org.backupscheduler.config.ConfigException;
 import org.backupscheduler.config.Fleet;
 import org.backupscheduler.schedule.Daemon;
 import org.backupscheduler.schedule.DaemonLogging;
@@ -40,22 +39,8 @@ final class DaemonCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Fleet fleet = Context.fleet(spec);
-        List<BackupConfig> instances = new ArrayList<>();
-        List<Fleet.Refusal> refused = new ArrayList<>(fleet.refused());
-        for (BackupConfig c : Context.selected(spec, fleet)) {
-            try {
-                Daemon.checkSchedules(c);
-                instances.add(c);
-            } catch (UserError e) {
-                // Read at start, not at load: an instance whose schedule is wrong stops alone, as a file that is.
-                ConfigException problem = new ConfigException(e.getMessage() + " in " + fleet.files().get(c.instance()),
-                        e.hint());
-                if (fleet.instances().size() == 1) {
-                    throw problem;
-                }
-                refused.add(new Fleet.Refusal(fleet.files().get(c.instance()), c.instance(), problem));
-            }
-        }
+        List<BackupConfig> instances = Context.selected(spec, fleet);
+        List<Fleet.Refusal> refused = fleet.refused();
         if (instances.isEmpty()) {
             throw refused.get(0).error(); // nothing to run: the first refusal says why
         }
@@ -73,7 +58,7 @@ final class DaemonCommand implements Callable<Integer> {
                 RepositoryLayout.createPrivateDir(c.instanceDir());
             }
             // One instance logs beside its backups as before; a fleet beside the first one's repository.
-            Path logFile = fleet.source().toFile().isDirectory() ? first.repository().resolve("daemon.log")
+            Path logFile = fleet.source().toFile().isDirectory() ? first.localRepository().resolve("daemon.log")
                     : first.instanceDir().resolve("daemon.log");
             DaemonLogging.toStdoutAndFile(logFile);
             for (Fleet.Refusal r : refused) {
@@ -92,7 +77,7 @@ final class DaemonCommand implements Callable<Integer> {
             log.info("running {} instance(s): {}", parts.size(),
                     instances.stream().map(BackupConfig::instance).toList());
             daemon.awaitStop();
-            return 0;
+            return UserError.OK;
         }
     }
 

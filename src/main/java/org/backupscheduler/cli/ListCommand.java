@@ -10,6 +10,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
+import org.backupscheduler.Bytes;
+import org.backupscheduler.UserError;
 import org.backupscheduler.catalog.BackupRecord;
 import org.backupscheduler.catalog.BackupSources;
 import org.backupscheduler.catalog.Backups;
@@ -67,7 +69,7 @@ final class ListCommand implements Callable<Integer> {
             spec.commandLine().getOut().println(BackupJson.write(rows));
         }
         spec.commandLine().getOut().flush();
-        return Context.refusals(spec, fleet, 0);
+        return Context.refusals(spec, fleet, UserError.OK);
     }
 
     /** One instance's backups; under a heading with its name when the listing covers several. */
@@ -95,7 +97,7 @@ final class ListCommand implements Callable<Integer> {
         }
         String line = String.format("%-18s %-5s %-9s %-19s %6s %9s  %s", b.id(), b.type().word().substring(0,
                 Math.min(4, b.type().word().length())), b.status(), LOCAL.format(b.startedAt()), took,
-                Sizes.human(b.sizeBytes()), detail.replace('\n', ' '));
+                Bytes.human(b.sizeBytes()), detail.replace('\n', ' '));
         return line.length() <= 100 ? line : line.substring(0, 97) + "...";
     }
 

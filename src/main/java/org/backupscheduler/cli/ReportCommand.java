@@ -49,7 +49,7 @@ final class ReportCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (days < 1 || days > 366) {
-            throw new UserError("--days must be between 1 and 366 (got " + days + ")", "e.g. --days 7", 2);
+            throw new UserError("--days must be between 1 and 366 (got " + days + ")", "e.g. --days 7", UserError.USAGE);
         }
         Fleet fleet = Context.fleet(spec);
         List<BackupConfig> instances = Context.selected(spec, fleet);

@@ -42,7 +42,7 @@ public final class ConfigDir {
         List<Fleet.Refusal> refused = new ArrayList<>();
         for (Path file : files) {
             try {
-                BackupConfig c = ConfigLoader.load(file, defaults);
+                BackupConfig c = ConfigLoader.load(file, System.getenv(), defaults);
                 Path other = fileOf.putIfAbsent(c.instance(), file);
                 if (other != null) {
                     // Both files go: which of the two is meant is for the user to say, not the order of names.

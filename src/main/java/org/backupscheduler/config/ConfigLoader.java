@@ -27,6 +27,7 @@ import com.fasterxml.jackson.databind.deser.BeanDeserializerModifier;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
@@ -51,15 +52,35 @@ public final class ConfigLoader {
         return fromEnv != null && !fromEnv.isBlank() ? Path.of(fromEnv) : DEFAULT_PATH;
     }
 
+    /** What every command reads: {@link #parse} and the passwords the config names, from {@code env}. */
+    public static BackupConfig load(Path file, Map<String, String> env) {
+        return load(file, env, null);
+    }
+
+    /** {@link #load(Path, Map)} with this process's environment. */
     public static BackupConfig load(Path file) {
-        return load(file, null);
+        return load(file, System.getenv());
     }
 
     /**
-     * {@link #load(Path)} with {@code defaults} (a {@code --config-dir}'s defaults.yml, see
+     * {@link #load(Path, Map)} with {@code defaults} (a {@code --config-dir}'s defaults.yml, see
      * {@link ConfigDir}) merged under the file's own keys; null for none.
      */
-    static BackupConfig load(Path file, JsonNode defaults) {
+    static BackupConfig load(Path file, Map<String, String> env, JsonNode defaults) {
+        BackupConfig config = parse(file, defaults);
+        ConfigChecks.passwords(config, new Secrets(env));
+        return config;
+    }
+
+    /**
+     * The file alone: every key and value, the schedules, the TLS files; not the passwords it
+     * names (a config written by {@code migrate hotcopy} before its password file exists).
+     */
+    public static BackupConfig parse(Path file) {
+        return parse(file, null);
+    }
+
+    private static BackupConfig parse(Path file, JsonNode defaults) {
         if (!Files.isRegularFile(file)) {
             throw new ConfigException("config file " + file + " not found",
                     "pass --config FILE, set " + ENV_VAR + ", or run 'backup init' to write a starter config");
@@ -69,6 +90,12 @@ public final class ConfigLoader {
         try {
             config = defaults == null ? mapper().readValue(file.toFile(), BackupConfig.class)
                     : ConfigDir.merged(file, defaults);
+        } catch (ValueInstantiationException e) {
+            if (e.getCause() instanceof ConfigValueException bad) {
+                throw bad.in(file);
+            }
+            throw new ConfigException("bad value for " + keyOf(e) + " in " + file + ": " + e.getOriginalMessage(),
+                    "fix " + keyOf(e) + " (docs/configuration.md)");
         } catch (UnrecognizedPropertyException e) {
             String known = e.getKnownPropertyIds() == null ? "" : e.getKnownPropertyIds().stream()
                     .map(Object::toString).sorted().collect(Collectors.joining(", "));
@@ -96,6 +123,7 @@ public final class ConfigLoader {
             throw new ConfigException("config file " + file + " is empty", "run 'backup init' for a starter config");
         }
         validate(config, file);
+        ConfigChecks.values(config, file);
         ConfigTrust.checkEngineArgs(config.engine().extraArgs(), file);
         return config;
     }
@@ -107,10 +135,7 @@ public final class ConfigLoader {
                     + ": it names a folder, so letters, digits, '.', '_' and '-' only", "rename the instance");
         }
         require(c.repository(), "repository", file);
-        if (!c.repository().isAbsolute()) {
-            throw new ConfigException("bad value '" + c.repository() + "' for repository in " + file
-                    + ": must be an absolute path", "write the full path, such as /var/backups/mysql");
-        }
+        c.repository().check(file); // a plain string must be an absolute path; a section, a URL and its driver's keys
         SourceConfig s = c.source();
         require(s, "source", file);
         require(s.user(), "source.user", file);
@@ -126,6 +151,7 @@ public final class ConfigLoader {
             throw new ConfigException("retention counts must not be negative in " + file,
                     "set retention.hourly, daily, weekly and min-verified to 0 or more");
         }
+        positive(c.locks().maxKills(), "locks.max-kills", file);
         regex(c.locks().matchInfo(), "locks.match-info", file);
         for (String section : new String[] {"match", "ignore"}) {
             LocksConfig.SessionFilter f = section.equals("match") ? c.locks().match() : c.locks().ignore();
@@ -144,6 +170,11 @@ public final class ConfigLoader {
             require(r.user(), "replicas." + name + ".user", file);
         });
         tls(c, file);
+        c.encryption().check(file);
+        if (c.binlogs().maxDelay().toSeconds() < 1 || c.binlogs().interval().toSeconds() < 1) {
+            throw new ConfigException("binlogs.max-delay and binlogs.interval must be 1s or more in " + file,
+                    "set them to durations such as 30s and 1m");
+        }
     }
 
     /** Every tls: section: modes, files and key permissions (TlsFiles), before anything connects. */

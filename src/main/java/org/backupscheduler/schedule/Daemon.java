@@ -1,11 +1,14 @@
 package org.backupscheduler.schedule;
 
 import java.time.Clock;
+import java.time.Instant;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.regex.Pattern;
 
 import org.backupscheduler.catalog.BackupType;
 import org.backupscheduler.catalog.Catalog;
@@ -26,6 +29,7 @@ import org.quartz.Scheduler;
 import org.quartz.SchedulerException;
 import org.quartz.Trigger;
 import org.quartz.TriggerBuilder;
+import org.quartz.TriggerKey;
 import org.quartz.impl.StdSchedulerFactory;
 import org.quartz.impl.matchers.GroupMatcher;
 import org.slf4j.Logger;
@@ -80,20 +84,6 @@ public final class Daemon implements AutoCloseable {
         this.metrics = shared;
     }
 
-    /**
-     * The instance's schedules as the daemon reads them (exit 2 when one is not a schedule): a
-     * fleet's daemon checks each before it starts, and skips the instance whose file is wrong.
-     */
-    public static void checkSchedules(BackupConfig config) {
-        CronSpec.toQuartz("schedule.full", config.schedule().full());
-        if (config.schedule().incremental() != null) {
-            CronSpec.toQuartz("schedule.incremental", config.schedule().incremental());
-        }
-        if (!"off".equalsIgnoreCase(config.verify().deep())) {
-            CronSpec.toQuartz("verify.deep", config.verify().deep());
-        }
-    }
-
     /** What one instance runs with. */
     public record Parts(BackupConfig config, EngineTool tool, Endpoint source) {
     }
@@ -101,8 +91,9 @@ public final class Daemon implements AutoCloseable {
     public void start() throws SchedulerException {
         BackupConfig first = instances.values().iterator().next().config();
         List<Health> health = instances.values().stream().map(InstanceJobs::health).toList();
-        http = MetricsServer.start(first.metrics().listen(), metrics, () -> Health.combine(health));
+        http = MetricsServer.start(first.metrics(), metrics, () -> Health.combine(health));
         log.info("serving /metrics and /health on {}", first.metrics().listen());
+        instances.values().forEach(InstanceJobs::startArchiver);
 
         scheduler = new StdSchedulerFactory(JobStore.properties(cluster, catalog, instances.size()))
                 .getScheduler();
@@ -132,10 +123,29 @@ public final class Daemon implements AutoCloseable {
                     scheduler.deleteJob(new JobKey(name, i.instance())); // switched off since the last start
                 }
             }
+            dropOldTriggers(jobs);
             scheduler.scheduleJobs(jobs, true);
             i.missedFire().ifPresent(missed -> catchUp(i.instance(), missed));
         }
         scheduler.start();
+    }
+
+    /**
+     * Replacing a job keeps its triggers: a schedule that was two Quartz expressions at the last
+     * start ("full-2", cron's day-of-month or day-of-week) and is one now would go on firing.
+     * Catch-up triggers have other names and stay.
+     */
+    private void dropOldTriggers(Map<JobDetail, Set<? extends Trigger>> jobs) throws SchedulerException {
+        for (Map.Entry<JobDetail, Set<? extends Trigger>> job : jobs.entrySet()) {
+            String name = job.getKey().getKey().getName();
+            Set<TriggerKey> keep = new HashSet<>();
+            job.getValue().forEach(t -> keep.add(t.getKey()));
+            for (Trigger old : scheduler.getTriggersOfJob(job.getKey().getKey())) {
+                if (old.getKey().getName().matches(Pattern.quote(name) + "(-\\d+)?") && !keep.contains(old.getKey())) {
+                    scheduler.unscheduleJob(old.getKey());
+                }
+            }
+        }
     }
 
     /**
@@ -181,12 +191,23 @@ public final class Daemon implements AutoCloseable {
             log.error("scheduler shutdown: {}", e.getMessage());
         } finally {
             slots.close();
+            instances.values().forEach(InstanceJobs::stopArchiver);
             if (http != null) {
                 http.close();
             }
             log.info("stopped");
             stopped.countDown();
         }
+    }
+
+    /** A scheduled run of the first (with --config, the only) instance, as its trigger would start it. */
+    void runBackup(BackupType type, String trigger, Instant fire) {
+        instances.values().iterator().next().runBackup(type, trigger, fire, node);
+    }
+
+    /** A lock pass of the first (with --config, the only) instance. */
+    void runLockPass() {
+        instances.values().iterator().next().runLockPass();
     }
 
     /** The instance a job belongs to: its group. */

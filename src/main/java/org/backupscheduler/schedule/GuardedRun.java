@@ -2,6 +2,7 @@ package org.backupscheduler.schedule;
 
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Set;
 
 import org.backupscheduler.backup.BackupIds;
@@ -35,6 +36,7 @@ public final class GuardedRun {
     private final ProgressListener progress;
     private final Clock clock;
     private EngineGate gate = EngineGate.NONE;
+    private Duration leaseTtl = Lease.TTL;
 
     public GuardedRun(BackupConfig config, Catalog catalog, EngineTool tool, Endpoint source,
                       ProgressListener progress, Clock clock) {
@@ -59,8 +61,18 @@ public final class GuardedRun {
         }
     }
 
+    /** A shorter lease for tests that take it over mid-run (renewed every third of it). */
+    GuardedRun leaseTtl(Duration ttl) {
+        this.leaseTtl = ttl;
+        return this;
+    }
+
     public Result run(BackupType type) throws IOException {
-        Lease.Result lease = Lease.acquire(catalog, config.instanceDir(), config.instance(), Lease.TTL, clock);
+        BackupWorkflow workflow = new BackupWorkflow(config, catalog.backups(), tool, source, progress, clock);
+        // Losing the lease means another run (another host's, which found ours expired) backs up
+        // this instance now: ours cancels itself rather than run beside it.
+        Lease.Result lease = Lease.acquire(catalog, config.instanceDir(), config.instance(), leaseTtl, clock,
+                holder -> workflow.cancel("lease lost to " + holder));
         if (!lease.acquired()) {
             return new Result(skipped(type, lease.heldBy()), null);
         }
@@ -69,12 +81,18 @@ public final class GuardedRun {
             // waits for its host is SKIPPED (one run pending is enough), never queued behind it.
             BackupOutcome outcome;
             try (EngineGate.Pass slot = gate.enter(config.instance())) {
-                outcome = new BackupWorkflow(config, catalog.backups(), tool, source, progress, clock).run(type);
+                outcome = workflow.run(type);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IOException("stopped while waiting for an engine slot (limits): no backup was started", e);
             }
             BackupRecord b = outcome.backup();
+            if (held.lost()) {
+                // The backup stands as recorded; verifying and retention are the new holder's now.
+                log.warn("the lease of {} was lost during backup {}: no verify, no retention in this run",
+                        config.instance(), b.id());
+                return new Result(b, outcome.note());
+            }
             Set<Level> levels = Verifier.afterBackupLevels(config);
             if (!outcome.failed() && !levels.isEmpty()) {
                 b = new Verifier(config, catalog.backups(), tool, clock).verify(b, levels).after();
@@ -83,7 +101,7 @@ public final class GuardedRun {
                 new Expirer(config, catalog.backups(), clock).expire(false);
             } catch (IOException | RuntimeException e) {
                 // Retention failing must not turn a good backup into a failed run; it is retried next run.
-                log.error("retention could not run: {}", e.getMessage());
+                DaemonLogging.failure(log, "retention", e);
             }
             return new Result(b, outcome.note());
         }

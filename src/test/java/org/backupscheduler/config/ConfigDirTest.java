@@ -51,7 +51,7 @@ class ConfigDirTest {
         assertEquals("10.0.0.1", db1.source().host());
         assertEquals(3307, db1.source().port());
         assertEquals("backup", db1.source().user(), "the default's key stays beside the instance's own");
-        assertEquals(dir.resolve("repo"), db1.repository());
+        assertEquals(dir.resolve("repo"), db1.localRepository());
         assertEquals(Duration.ofMinutes(20), db1.schedule().runTimeout());
         BackupConfig db2 = fleet.pick("db2");
         assertEquals("other", db2.source().user());

@@ -167,7 +167,7 @@ class FleetIT {
             }
             String logB = read(dir.resolve("daemon-b.out"));
             assertTrue(logB.contains("instance file " + configsB.resolve("zz-broken.yml") + " refused, its instance "
-                    + "does not run: bad value 'every now' for schedule.full: not a schedule in " + configsB.resolve("zz-broken.yml")), logB);
+                    + "does not run: ") && logB.contains("schedule.full"), logB);
 
             List<Map<String, Object>> rows = list("--config-dir", configsA.toString());
             assertEachFireRanOnce(rows);
