@@ -47,6 +47,8 @@ final class DaemonCommand implements Callable<Integer> {
         BackupConfig first = instances.get(0);
         sameForAll(instances, fleet, "catalog.url", BackupConfig::catalogUrl);
         sameForAll(instances, fleet, "metrics.listen", c -> c.metrics().listen());
+        // A process streams into one configured repository (RepositoryStores): one for the fleet's daemon.
+        sameForAll(instances, fleet, "repository", c -> c.repository().url());
         try (Context ctx = Context.of(spec, first)) {
             var catalog = ctx.catalog();
             List<Daemon.Parts> parts = new ArrayList<>();
@@ -84,7 +86,7 @@ final class DaemonCommand implements Callable<Integer> {
     /** The Quartz cluster of every daemon started with --config-dir on one catalog. */
     static final String FLEET_CLUSTER = "backup-fleet";
 
-    /** One daemon has one catalog and one /metrics listener: every instance must agree on them (exit 2). */
+    /** One daemon has one catalog, repository and /metrics listener: every instance must agree (exit 2). */
     private static void sameForAll(List<BackupConfig> instances, Fleet fleet, String key,
                                    Function<BackupConfig, String> value) {
         BackupConfig first = instances.get(0);
