@@ -133,6 +133,23 @@ class ConfigDirTest {
     }
 
     @Test
+    void aDaemonRefusesInstancesThatDoNotShareOneRepositoryNamingBothFiles() throws IOException {
+        defaults();
+        Path a = write("db1.yml", "instance: db1", "source:", "  host: 127.0.0.1", "  port: 1");
+        // One catalog (else that differs first: the H2 default lives in the repository), two repositories.
+        Path b = write("db2.yml", "instance: db2", "repository: " + dir.resolve("elsewhere"), "source:",
+                "  host: 127.0.0.1", "  port: 2");
+        Files.writeString(configs.resolve("defaults.yml"), "catalog: {url: 'jdbc:h2:file:" + dir.resolve("cat")
+                + "'}\n", java.nio.file.StandardOpenOption.APPEND);
+        Result r = TestSetup.cli("--config-dir", configs.toString(), "daemon");
+        assertEquals(2, r.exitCode(), r.toString());
+        assertTrue(r.err().startsWith("error: instances db1 (" + a + ") and db2 (" + b + ") set different repository"),
+                r.err());
+        assertTrue(r.err().contains("HINT: set repository once, in defaults.yml"), r.err());
+        assertTrue(!Files.exists(dir.resolve("repo")) && !Files.exists(dir.resolve("elsewhere")), "nothing was created");
+    }
+
+    @Test
     void instanceMustMatchASingleConfigFile() throws IOException {
         Path file = write("db1.yml", "instance: db1", "repository: " + dir.resolve("repo"), "source:",
                 "  host: 127.0.0.1", "  user: backup", "  password-file: " + pw);
