@@ -51,8 +51,9 @@ class RepositoryConfigTest {
         assertEquals(8, r.uploadParallel());
         assertEquals(Path.of("/var/tmp"), r.scratch());
         assertNull(r.localPath());
-        ConfigException e = assertThrows(ConfigException.class, c::instanceDir);
-        assertTrue(e.getMessage().startsWith("repository.url s3://backups/db1/ is not a local folder"), e.getMessage());
+        // Backups stream into the store; their local folders (log, engine files) are under state-dir.
+        assertTrue(c.streamsToStore());
+        assertEquals(BackupConfig.DEFAULT_STATE_DIR.resolve(c.instance()), c.instanceDir());
     }
 
     @Test
