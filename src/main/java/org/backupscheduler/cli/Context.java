@@ -49,7 +49,7 @@ final class Context implements AutoCloseable {
     /** A command on {@code config}, one instance of the {@link #fleet(CommandSpec)}. */
     static Context of(CommandSpec spec, BackupConfig config) {
         // One configured repository per process (RepositoryStores): the instance's, while it is worked on.
-        RepositoryStores.configure(config.repository());
+        RepositoryStores.configure(config);
         MDC.put("instance", config.instance());
         return new Context(spec, config);
     }
@@ -112,7 +112,7 @@ final class Context implements AutoCloseable {
         if (config == null) {
             config = root.configDir == null && root.instance == null ? ConfigLoader.load(configPath(), System.getenv())
                     : fleet(spec).pick(root.instance);
-            RepositoryStores.configure(config.repository());
+            RepositoryStores.configure(config);
             MDC.put("instance", config.instance());
         }
         return config;
