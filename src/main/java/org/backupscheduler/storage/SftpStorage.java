@@ -45,8 +45,8 @@ import org.apache.sshd.sftp.common.SftpException;
  * temp name ({@code .k.tmp-<random>}, 0600 before the first byte) and are fsynced and renamed into
  * place with OpenSSH's posix-rename, which replaces the old object in one step.
  * <p>
- * One SSH session and one SFTP channel serve every thread. Never interrupt a thread inside a
- * request: MINA then closes the channel, and every other user of this store with it.
+ * One SSH session and one SFTP channel serve every thread, connected again when dropped. Do not
+ * interrupt a thread inside a request: MINA can close the channel under every other user.
  */
 public final class SftpStorage implements Storage {
     private static final SecureRandom RANDOM = new SecureRandom();
