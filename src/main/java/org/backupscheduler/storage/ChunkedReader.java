@@ -115,6 +115,7 @@ public final class ChunkedReader extends InputStream {
         }
     }
 
+    /** One chunk's stored bytes, whole, checked against its size and CRC32C. */
     private static byte[] stored(Storage storage, Retries retries, Chunk c) throws IOException {
         // One array of the recorded size, filled in place (readNBytes(int) would gather and copy).
         byte[] stored = new byte[(int) Math.min(Integer.MAX_VALUE - 8, c.size())];
