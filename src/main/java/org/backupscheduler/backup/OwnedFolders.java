@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 import org.apache.commons.io.file.PathUtils;
+import org.backupscheduler.config.RepositoryConfig;
 import org.backupscheduler.migrate.LegacyMarker;
 import org.backupscheduler.storage.LocalStorage;
 import org.backupscheduler.storage.PrivateFiles;
@@ -72,7 +73,18 @@ public final class OwnedFolders {
         // A backup whose stream lies in a store off the host (format 3): its objects there first,
         // by the same guard; the local folder (log, engine files, manifest copy) after, so a delete
         // cut short is found again by the next pass.
-        Optional<Manifest.Stream> stream = CompressedLayout.chunks(dir);
+        Optional<Manifest.Stream> stream;
+        try {
+            stream = CompressedLayout.chunks(dir);
+        } catch (IOException unreadable) {
+            // A damaged manifest cannot say where the stream lies: with a repository in a store,
+            // its objects are looked for there (by the same guard); a local folder holds it all.
+            stream = Optional.empty();
+            RepositoryConfig repository = RepositoryStores.configured();
+            if (repository != null && !repository.isLocal()) {
+                deleteBackup(RepositoryStores.storeAt(repository.url()), instanceDir.getFileName().toString(), id);
+            }
+        }
         if (stream.isPresent() && !Path.of(stream.get().repository()).isAbsolute()) {
             deleteBackup(RepositoryStores.storeAt(stream.get().repository()),
                     instanceDir.getFileName().toString(), id);
