@@ -5,6 +5,9 @@ package org.backupscheduler;
  * hint saying what to do, and the documented exit code. The CLI prints it without a stack trace.
  */
 public class UserError extends RuntimeException {
+    // The exit codes of the CLI, each with one meaning, never reused; every command returns one of these.
+    /** Done as asked. */
+    public static final int OK = 0;
     /** The operation failed. */
     public static final int FAILED = 1;
     /** Bad usage or config; nothing was changed. */

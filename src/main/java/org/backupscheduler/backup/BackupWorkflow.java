@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 
+import org.backupscheduler.Bytes;
 import org.backupscheduler.catalog.BackupRecord;
 import org.backupscheduler.catalog.BackupStatus;
 import org.backupscheduler.catalog.BackupType;
@@ -36,11 +37,16 @@ import org.backupscheduler.engine.ProcessResult;
 import org.backupscheduler.engine.ProcessRunner;
 import org.backupscheduler.locks.LockPass;
 import org.backupscheduler.locks.LockWatcher;
+import org.backupscheduler.locks.RunSessions;
 import org.backupscheduler.replication.Freshness;
 import org.backupscheduler.replication.SourceInspection;
 import org.backupscheduler.server.Endpoint;
 import org.backupscheduler.server.ServerConnections;
 import org.backupscheduler.server.ServerFacts;
+import org.backupscheduler.storage.Chunk;
+import org.backupscheduler.storage.ChunkCodec;
+import org.backupscheduler.storage.ChunkedWriter;
+import org.backupscheduler.storage.Retries;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -58,15 +64,33 @@ public final class BackupWorkflow {
     private final Endpoint source;
     private final ProgressListener progress;
     private final Clock clock;
+    /** Why the run was cancelled from outside (the lease lost), or null. */
+    private final AtomicReference<String> cancelled = new AtomicReference<>();
+    /** The engine while it runs, for {@link #cancel}. */
+    private volatile EngineRun engine;
 
     public BackupWorkflow(BackupConfig config, Backups backups, EngineTool tool, Endpoint source,
                           ProgressListener progress, Clock clock) {
         this.config = config;
+        RepositoryStores.configure(config.repository());
         this.backups = backups;
         this.tool = tool;
         this.source = source;
         this.progress = progress;
         this.clock = clock;
+    }
+
+    /**
+     * Ends the run from another thread (the lease taken over): the engine is ended if it runs, not
+     * started if it has not, and the run is FAILED with {@code reason}. The first reason wins.
+     */
+    public void cancel(String reason) {
+        if (cancelled.compareAndSet(null, reason)) {
+            EngineRun running = engine;
+            if (running != null) {
+                running.cancel();
+            }
+        }
     }
 
     public BackupOutcome run(BackupType requested) throws IOException {
@@ -162,7 +186,10 @@ public final class BackupWorkflow {
         log.info("backing up {} ({}{}) from datadir {} with {}", source.address(), facts.version(),
                 inspection.replica() ? ", a replica" : "", datadir, tool);
         // A copy that cannot fit is refused now: a disk filled to the last byte takes the catalog with it.
-        Optional<String> noRoom = RepositorySpace.refusal(config.instanceDir(), datadir, backups, config.instance(),
+        // [stream] into a store off the host, a run holds a few chunks at a time on this disk: the
+        // store's own space is its operator's to watch (repository check says what it knows).
+        Optional<String> noRoom = config.streamsToStore() ? Optional.empty()
+                : RepositorySpace.refusal(config.instanceDir(), datadir, backups, config.instance(),
                 running.type(), config.engine().compress() == EngineConfig.Compression.ZSTD);
         if (noRoom.isPresent()) {
             return fail(running, noRoom.get());
@@ -178,11 +205,21 @@ public final class BackupWorkflow {
                 inspection.replica() && config.source().safeSlaveBackup(), config.engine().extraArgs());
         ProcessResult result;
         AtomicReference<String> giveUp = new AtomicReference<>();
+        RunSessions runSessions = RunSessions.NONE;
         // [compress] engine.compress: zstd streams the engine's output into one compressed file.
         StreamedBackup streamed = null;
+        // [stream] a repository off the host: the stream is cut into chunk objects as it passes.
+        ChunkedWriter chunks = config.streamsToStore() ? new ChunkedWriter(RepositoryStores.configuredStore(),
+                storePrefix(running), new ChunkedWriter.Options((int) config.repository().chunkSizeBytes(),
+                config.repository().uploadParallel(), Retries.DEFAULT), ChunkCodec.IDENTITY) : null;
         try (CredentialsFile credentials = CredentialsFile.write(source, tool.flavor())) {
             EngineRun runner;
-            if (config.engine().compress() == EngineConfig.Compression.ZSTD) {
+            if (chunks != null) {
+                streamed = StreamedBackup.toSink(tool, request, credentials, dir, chunks,
+                        config.engine().compress() == EngineConfig.Compression.ZSTD, engineLog,
+                        config.schedule().runTimeout(), config.engine().parallel());
+                runner = streamed;
+            } else if (config.engine().compress() == EngineConfig.Compression.ZSTD) {
                 streamed = StreamedBackup.of(tool, request, credentials, dir, engineLog,
                         config.schedule().runTimeout(), config.engine().parallel());
                 runner = streamed;
@@ -191,14 +228,42 @@ public final class BackupWorkflow {
                 runner = new ProcessRunner(argv, engineLog, config.schedule().runTimeout());
             }
             // The lock policy watches the server while the engine runs: a blocker past the threshold
-            // is handled by policy, and if it cannot be, the run gives up instead of queueing.
-            LockPass pass = new LockPass(config.locks(), backups.lockActions(), config.instance(), source.user());
+            // is handled by policy, and if it cannot be, the run gives up instead of queueing. The
+            // watcher starts first: it notes which server sessions will be the engine's, and the
+            // lease row publishes that for the lock policy of other processes (docs/locks.md, "Ours").
+            LockPass pass = new LockPass(config.locks(), backups.lockActions(), config.instance());
             try (LockWatcher locks = LockWatcher.start(config.locks(), pass, source, running.id(), why -> {
                 giveUp.set(why);
                 runner.cancel();
             })) {
+                runSessions = locks.run();
+                publish(running, runSessions.afterId());
+                engine = runner;
+                if (cancelled.get() != null) {
+                    if (chunks != null) {
+                        abortQuietly(chunks);
+                    }
+                    return fail(running, cancelled.get() + "; the engine was not started");
+                }
                 StreamedBackup s = streamed;
                 result = withProgress(datadir, s != null ? s::bytesStreamed : () -> DirectorySize.of(data), runner);
+            } finally {
+                engine = null;
+                publish(running, null); // the watcher stops with the engine: another process's pass may look again
+            }
+        }
+        List<Chunk> stored = null;
+        if (chunks != null) {
+            try {
+                if (result.succeeded()) {
+                    stored = chunks.finish();
+                } else {
+                    chunks.abort();
+                }
+            } catch (IOException e) {
+                abortQuietly(chunks);
+                return fail(running, "the stream could not be stored in " + config.repository().url() + ": "
+                        + e.getMessage());
             }
         }
         if (!result.succeeded()) {
@@ -208,11 +273,18 @@ public final class BackupWorkflow {
             backups.sources().record(running.instance(), running.id(), inspection.toSourceState(null));
             Manifest.Source.of(inspection.toSourceState(null)).writeBeside(dir);
             String reason = result.describe() + freed;
-            if (giveUp.get() != null) {
-                List<Long> killed = StuckSessions.kill(source, backups.lockActions(), running, "gave up on a lock");
+            if (cancelled.get() != null) {
+                List<Long> killed = StuckSessions.kill(source, backups.lockActions(), running, runSessions,
+                        "cancelled");
+                reason = cancelled.get() + "; the engine was ended (" + result.describe() + ")"
+                        + (killed.isEmpty() ? "" : "; ended the backup's server sessions " + killed);
+            } else if (giveUp.get() != null) {
+                List<Long> killed = StuckSessions.kill(source, backups.lockActions(), running, runSessions,
+                        "gave up on a lock");
                 reason = giveUp.get() + (killed.isEmpty() ? "" : "; ended the backup's server sessions " + killed);
             } else if (result.timedOut()) {
-                List<Long> killed = StuckSessions.kill(source, backups.lockActions(), running, "run timeout");
+                List<Long> killed = StuckSessions.kill(source, backups.lockActions(), running, runSessions,
+                        "run timeout");
                 reason = "timeout (schedule.run-timeout " + config.schedule().runTimeout().toSeconds() + "s): " + reason
                         + (killed.isEmpty() ? "" : "; killed its server sessions " + killed);
             }
@@ -241,8 +313,22 @@ public final class BackupWorkflow {
                 .coordinates(coordinates).server(new BackupRecord.Source(source.address(), facts.serverId()))
                 .inventory(inventory).files(FileChecksums.ALGORITHM, FileChecksums.scan(dir, done -> { }))
                 .replicaSource(Manifest.Source.of(sourceState)).stale(status == BackupStatus.STALE, freshness.reason())
-                .extractedBytes(streamed != null ? streamed.extractedBytes() : null).build();
+                .extractedBytes(streamed != null ? streamed.extractedBytes() : null)
+                .stream(stored == null ? null : new Manifest.Stream(config.repository().url(),
+                        tool.flavor().streamFormat(), config.engine().compress() == EngineConfig.Compression.ZSTD
+                        ? "zstd" : "none", ChunkCodec.IDENTITY.name(), stored, streamed.streamFiles()))
+                .build();
         manifest.write(dir);
+        if (stored != null) {
+            // The small files beside the chunks, then the manifest: its presence in the store is
+            // the commit marker, so a backup without it there never counts.
+            try {
+                StoreCopy.upload(RepositoryStores.configuredStore(), storePrefix(running), dir);
+            } catch (IOException e) {
+                return fail(running, "the backup's files could not be stored in " + config.repository().url() + ": "
+                        + e.getMessage());
+            }
+        }
         backups.sources().record(running.instance(), running.id(), sourceState);
         BackupRecord completed = running.completed(status, finished,
                 new BackupRecord.Contents(manifest.totalBytes(), manifest.files().size()), manifest.lsns(), coordinates,
@@ -251,6 +337,34 @@ public final class BackupWorkflow {
         log.info("backup {} " + status + ": {} files, {} bytes in {}s, binlog {}", running.id(), manifest.files().size(),
                 manifest.totalBytes(), Duration.between(running.startedAt(), finished).toSeconds(), coordinates);
         return completed;
+    }
+
+    /** {@code <instance>/<id>}: where a backup's objects lie in the store. */
+    static String storePrefix(BackupRecord b) {
+        return b.instance() + "/" + b.id();
+    }
+
+    private static void abortQuietly(ChunkedWriter chunks) {
+        try {
+            chunks.abort();
+        } catch (IOException e) {
+            log.warn("could not remove every chunk of a failed run: {}", e.getMessage());
+        }
+    }
+
+    /**
+     * The run's sessions in its lease row while its lock watcher runs ({@code sessionsAfter}; null
+     * once it stopped), for the lock policy of other processes; best effort.
+     */
+    private void publish(BackupRecord running, Long sessionsAfter) {
+        try {
+            if (!backups.leases().publishRun(running.instance(), ProcessIdentity.current(), running.id(),
+                    sessionsAfter)) {
+                log.debug("no lease of this process to publish the run's sessions in (a run without GuardedRun)");
+            }
+        } catch (RuntimeException e) {
+            log.warn("could not publish the run's sessions in its lease: {}", e.getMessage());
+        }
     }
 
     /** Runs the engine while a watcher reports how much of the datadir has been copied. */
@@ -279,10 +393,10 @@ public final class BackupWorkflow {
         try {
             long freed = OwnedFolders.deletePartialData(config.instanceDir(), running.id());
             log.warn("the repository's disk is full: removed the partial copy of {} ({})", running.id(),
-                    RepositorySpace.mib(freed));
+                    Bytes.human(freed));
             // The embedded catalog may share the disk and have failed a write meanwhile.
             backups.reopenEmbeddedStore();
-            return "; the partial copy (" + RepositorySpace.mib(freed) + ") was removed to free the disk, its "
+            return "; the partial copy (" + Bytes.human(freed) + ") was removed to free the disk, its "
                     + "backup.log kept";
         } catch (IOException e) {
             log.error("the repository's disk is full and the partial copy of {} could not be removed: {}",

@@ -65,8 +65,9 @@ public final class CatalogRebuild {
         }
         List<Path> dirs;
         try (Stream<Path> s = Files.list(instanceDir)) {
-            // Dot folders are our scratch space (.verify-*), never backups.
+            // Dot folders are our scratch space (.verify-*), never backups; nor is the binlog archive.
             dirs = s.filter(Files::isDirectory).filter(p -> !p.getFileName().toString().startsWith("."))
+                    .filter(p -> !p.getFileName().toString().equals(RepositoryLayout.BINLOGS))
                     .sorted().toList();
         }
         for (Path dir : dirs) {

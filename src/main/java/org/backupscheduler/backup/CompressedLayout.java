@@ -42,8 +42,27 @@ public final class CompressedLayout {
         return Optional.empty();
     }
 
+    /**
+     * The chunk objects of a format-3 backup, from its local manifest: the engine files are in the
+     * local folder as for a compressed one, the stream in the repository.
+     */
+    public static Optional<Manifest.Stream> chunks(Path backupDir) throws IOException {
+        if (!Files.isRegularFile(RepositoryLayout.manifest(backupDir))) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(Manifest.read(backupDir).stream());
+    }
+
+    /** A streamed backup (compressed file or chunks): no data/ folder, engine files beside. */
     public static boolean isCompressed(Path backupDir) {
-        return find(backupDir).isPresent();
+        if (find(backupDir).isPresent()) {
+            return true;
+        }
+        try {
+            return chunks(backupDir).isPresent();
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /**

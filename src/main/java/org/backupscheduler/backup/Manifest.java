@@ -33,9 +33,29 @@ public record Manifest(int format, String instance, String id, String type, Stri
                        String binlogFile, Long binlogPosition, String gtid, String sourceAddress,
                        Long sourceServerId, Map<String, List<String>> inventory, String checksumAlgorithm,
                        List<FileEntry> files, Source source, Boolean stale, String staleReason,
-                       Long extractedBytes) {
+                       Long extractedBytes, Stream stream) {
 
     public static final int FORMAT = 2;
+    /** A backup whose engine stream lies in a repository as chunk objects ({@link Stream}). */
+    public static final int STREAM_FORMAT = 3;
+
+    /**
+     * Format 3: the engine's stream as it lies in the repository — {@code repository} (its URL, no
+     * secret), the stream's format, how it was compressed, the chunk objects in order (key, stored
+     * size and CRC32C, plain size), and every file the stream holds with its size and CRC32C as it
+     * extracts, summed while the stream passed. {@code files} of the manifest then lists the small
+     * files of the local folder (the engine's metadata) as before.
+     */
+    public record Stream(String repository, String format, String compression, String codec,
+                         List<org.backupscheduler.storage.Chunk> chunks, List<FileEntry> files) {
+        public long storedBytes() {
+            return chunks.stream().mapToLong(org.backupscheduler.storage.Chunk::size).sum();
+        }
+
+        public long extractedBytes() {
+            return files.stream().mapToLong(FileEntry::size).sum();
+        }
+    }
 
     /** The source's side of the backup, as {@link SourceState} keeps it in the catalog. */
     public record Source(String role, Long lagSeconds, String replication, String primaryAddress,
@@ -106,6 +126,7 @@ public record Manifest(int format, String instance, String id, String type, Stri
         private Boolean stale;
         private String staleReason;
         private Long extractedBytes;
+        private Stream stream;
 
         private Builder() {
         }
@@ -204,11 +225,21 @@ public record Manifest(int format, String instance, String id, String type, Stri
             return this;
         }
 
+        /** The stream in the repository (null: none): makes this a format-3 manifest. */
+        public Builder stream(Stream v) {
+            if (v != null) {
+                stream = v;
+                format = STREAM_FORMAT;
+                extractedBytes = v.extractedBytes();
+            }
+            return this;
+        }
+
         public Manifest build() {
             return new Manifest(format, instance, id, type, parentId, engine.tool(), engine.version(), startedAt,
                     finishedAt, lsns.from(), lsns.to(), coordinates.binlogFile(), coordinates.binlogPosition(),
                     coordinates.gtid(), source.address(), source.serverId(), inventory, checksumAlgorithm, files,
-                    replicaSource, stale, staleReason, extractedBytes);
+                    replicaSource, stale, staleReason, extractedBytes, stream);
         }
     }
 
@@ -216,8 +247,9 @@ public record Manifest(int format, String instance, String id, String type, Stri
         return new BackupRecord.Lsns(fromLsn, toLsn);
     }
 
+    /** What the backup takes where it lies: its folder's files, and its chunks in the store (format 3). */
     public long totalBytes() {
-        return files.stream().mapToLong(FileEntry::size).sum();
+        return files.stream().mapToLong(FileEntry::size).sum() + (stream == null ? 0 : stream.storedBytes());
     }
 
     public static Manifest read(Path backupDir) throws IOException {

@@ -12,7 +12,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs whose process died (SIGKILL, OOM, a reboot): their rows are still RUNNING and nothing
- * else would ever finish them. At the next start they are marked FAILED, their folders marked,
+ * else would ever finish them. At the next start they are marked FAILED — backups and restores
+ * alike — backup folders marked,
  * and an engine they left behind — it outlives a killed parent — is ended: it would otherwise go
  * on copying beside the next run.
  */
@@ -22,7 +23,7 @@ public final class OrphanRuns {
     private OrphanRuns() {
     }
 
-    /** Returns the ids recovered. */
+    /** Returns the ids of the backups recovered (restores are logged). */
     public static List<String> recover(Backups backups, String instance) {
         int credentials = CredentialsFile.removeAbandoned();
         if (credentials > 0) {
@@ -35,6 +36,9 @@ public final class OrphanRuns {
             endLeftoverEngine(RepositoryLayout.dataDir(dir));
             RepositoryLayout.markFailed(dir, b.reason());
             log.warn("backup {} was left RUNNING by a process that died; marked FAILED", id);
+        }
+        for (String id : backups.restores().failOrphans(instance)) {
+            log.warn("restore {} was left RUNNING by a process that died; marked FAILED", id);
         }
         return ids;
     }

@@ -12,7 +12,10 @@ import java.util.regex.Pattern;
 
 import org.apache.commons.io.file.PathUtils;
 import org.backupscheduler.migrate.LegacyMarker;
+import org.backupscheduler.storage.LocalStorage;
 import org.backupscheduler.storage.PrivateFiles;
+import org.backupscheduler.storage.Storage;
+import org.backupscheduler.storage.StoredObject;
 
 /**
  * The one place production code deletes a tree, and it deletes only what this tool made.
@@ -28,6 +31,8 @@ import org.backupscheduler.storage.PrivateFiles;
  * <li>a <b>scratch folder</b> made by {@link #makeScratch}: 0700, with a marker inside naming
  * the folder's own path, so neither a copied marker nor a folder renamed into its place counts.
  * </ul>
+ * In a repository behind a {@link Storage} (S3, SFTP), a backup is the objects under
+ * {@code <instance>/<id>/}, proven ours the same way: {@link #deleteBackup(Storage, String, String)}.
  * Neither may look like a datadir at its top ({@code ibdata1}, {@code aria_log_control},
  * {@code mysql/}): whatever went wrong before, a server's files are never deleted here.
  */
@@ -35,6 +40,8 @@ public final class OwnedFolders {
     /** Inside each scratch folder; its content is the folder's absolute path. */
     public static final String SCRATCH_MARKER = ".backup-scheduler-scratch";
     private static final Pattern PLAIN_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
+    /** A chunk object of a streamed backup (storage.Chunk#keyOf). */
+    private static final Pattern CHUNK = Pattern.compile("chunks/\\d{8}");
     private static final List<String> BACKUP_MARKS = List.of(RepositoryLayout.MANIFEST, RepositoryLayout.LOG,
             RepositoryLayout.FAILED_MARKER, LegacyMarker.FILE);
     private static final List<String> DATADIR_SIGNS = List.of("ibdata1", "aria_log_control", "mysql");
@@ -63,6 +70,56 @@ public final class OwnedFolders {
         }
         PathUtils.deleteDirectory(dir); // links inside are removed, never followed
         return true;
+    }
+
+    /**
+     * Deletes backup {@code id} of {@code instance} from a store: exactly the objects under
+     * {@code <instance>/<id>/}, the row's own id, and only when one of our marks is among them (a
+     * manifest, a log, a FAILED marker, or chunk objects). The manifest goes first: from then on
+     * the backup no longer exists, so a delete cut short leaves remains, never a damaged backup.
+     * A local repository goes through the folder guard of {@link #deleteBackup(Path, String)}.
+     * Returns how many objects it removed (0 when there were none).
+     *
+     * @throws Refused when the objects there are not provably one of our backups
+     */
+    public static int deleteBackup(Storage storage, String instance, String id) throws IOException {
+        if (instance == null || !PLAIN_NAME.matcher(instance).matches()) {
+            throw new Refused(Path.of(String.valueOf(instance)), "'" + instance + "' is not an instance name");
+        }
+        if (id == null || !PLAIN_NAME.matcher(id).matches()) {
+            throw new Refused(Path.of(instance, String.valueOf(id)), "'" + id + "' is not a backup id");
+        }
+        if (storage instanceof LocalStorage local) {
+            List<StoredObject> before = local.list(instance + "/" + id + "/");
+            return deleteBackup(local.root().resolve(instance), id) ? before.size() : 0;
+        }
+        String prefix = instance + "/" + id + "/";
+        List<StoredObject> objects = storage.list(prefix);
+        if (objects.isEmpty()) {
+            return 0;
+        }
+        Path where = Path.of(storage.describe(), instance, id);
+        for (StoredObject o : objects) {
+            if (!o.key().startsWith(prefix)) { // a driver that widened the prefix must not widen the delete
+                throw new Refused(where, "the store listed " + o.key() + ", which is not under " + prefix);
+            }
+        }
+        boolean marked = objects.stream().map(o -> o.key().substring(prefix.length()))
+                .anyMatch(name -> BACKUP_MARKS.contains(name) || CHUNK.matcher(name).matches());
+        if (!marked) {
+            throw new Refused(where, "it carries none of our marks (" + String.join(", ", BACKUP_MARKS)
+                    + ", chunks/NNNNNNNN)");
+        }
+        String manifest = prefix + RepositoryLayout.MANIFEST;
+        if (objects.stream().anyMatch(o -> o.key().equals(manifest))) {
+            storage.delete(manifest);
+        }
+        for (StoredObject o : objects) {
+            if (!o.key().equals(manifest)) {
+                storage.delete(o.key());
+            }
+        }
+        return objects.size();
     }
 
     /**

@@ -13,6 +13,8 @@ import org.backupscheduler.storage.PrivateFiles;
  */
 public final class RepositoryLayout {
     public static final String DATA = "data";
+    /** {@code <instance>/binlogs/}: the binlog archive (package binlogs), never a backup folder. */
+    public static final String BINLOGS = "binlogs";
     public static final String LOG = "backup.log";
     public static final String MANIFEST = "manifest.json";
     /** Left in a folder whose run failed: anyone looking at the repository sees it is no backup. */

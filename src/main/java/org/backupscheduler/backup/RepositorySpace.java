@@ -6,10 +6,10 @@ import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
+import org.backupscheduler.Bytes;
 import org.backupscheduler.catalog.BackupRecord;
 import org.backupscheduler.catalog.BackupType;
 import org.backupscheduler.catalog.Backups;
@@ -52,7 +52,7 @@ public final class RepositorySpace {
             return Optional.empty();
         }
         return shortfall(instanceDir, estimate.get().bytes()).map(s -> "not enough space for the backup in "
-                + instanceDir + ": " + s + " (" + estimate.get().basis() + ", plus 10% and " + mib(HEADROOM)
+                + instanceDir + ": " + s + " (" + estimate.get().basis() + ", plus 10% and " + Bytes.human(HEADROOM)
                 + " for the catalog); the engine was not started");
     }
 
@@ -65,7 +65,7 @@ public final class RepositorySpace {
         long free = store.getUsableSpace();
         long needed = bytes + bytes / 10 + HEADROOM;
         return free >= needed ? Optional.empty()
-                : Optional.of(mib(free) + " free, about " + mib(needed) + " needed");
+                : Optional.of(Bytes.human(free) + " free, about " + Bytes.human(needed) + " needed");
     }
 
     /**
@@ -76,7 +76,7 @@ public final class RepositorySpace {
                                        boolean compressed) {
         long copied = copiedBytes(datadir);
         Estimate fromDatadir = copied < 0 ? null : new Estimate(copied, "the datadir " + datadir + " holds "
-                + mib(copied) + " that a full backup copies");
+                + Bytes.human(copied) + " that a full backup copies");
         if (fromDatadir != null && type == BackupType.FULL && !compressed) {
             return Optional.of(fromDatadir);
         }
@@ -94,7 +94,7 @@ public final class RepositorySpace {
         }
         long bytes = fromDatadir == null ? last.get().sizeBytes() : Math.min(copied, last.get().sizeBytes());
         return Optional.of(new Estimate(bytes, "the last " + (compressed ? "compressed " : "") + like.word()
-                + " backup " + last.get().id() + " took " + mib(last.get().sizeBytes())));
+                + " backup " + last.get().id() + " took " + Bytes.human(last.get().sizeBytes())));
     }
 
     /** Bytes of the datadir's files the engine copies; -1 when the datadir cannot be read from here. */
@@ -131,9 +131,5 @@ public final class RepositorySpace {
             }
         }
         return false;
-    }
-
-    static String mib(long bytes) {
-        return String.format(Locale.ROOT, "%.1f MiB", bytes / 1048576.0);
     }
 }

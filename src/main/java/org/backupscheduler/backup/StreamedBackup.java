@@ -23,8 +23,11 @@ import org.backupscheduler.engine.StreamListing;
 import org.backupscheduler.engine.StreamTap;
 
 /**
- * A backup taken as one compressed stream ({@code engine.compress: zstd}): the engine's stdout
- * passes through this process into {@code zstd}'s stdin, and zstd writes the file. Reading the
+ * A backup taken as one stream: the engine's stdout passes through this process — read once,
+ * each file summed as it passes ({@link StreamTap}) — into {@code zstd}'s stdin; zstd writes the
+ * file ({@code engine.compress: zstd} into a local folder, format 2), or its output is pumped into
+ * a sink (the chunk writer of a repository, format 3), or without compression the stream goes
+ * into the sink as it is. Reading the
  * stream on its way (not the compressed file after) tells what the backup holds — sizes, tables,
  * the engine's binlog file that only the stream carries — without a second pass or an extraction.
  * The engine's and zstd's stderr both go to the backup's own log.
@@ -37,6 +40,7 @@ public final class StreamedBackup implements EngineRun {
     private final List<String> zstdArgv;
     private final Path backupDir;
     private final Path streamFile;
+    private final OutputStream sink;
     private final Path log;
     private final Duration deadline;
     private final StreamTap tap = new StreamTap(CompressedLayout::isEngineFile);
@@ -47,12 +51,13 @@ public final class StreamedBackup implements EngineRun {
     private volatile IOException pumpError;
     private volatile boolean endedByPump;
 
-    private StreamedBackup(List<String> engineArgv, List<String> zstdArgv, Path backupDir, Path streamFile, Path log,
-                           Duration deadline) {
+    private StreamedBackup(List<String> engineArgv, List<String> zstdArgv, Path backupDir, Path streamFile,
+                           OutputStream sink, Path log, Duration deadline) {
         this.engineArgv = List.copyOf(engineArgv);
-        this.zstdArgv = List.copyOf(zstdArgv);
+        this.zstdArgv = zstdArgv == null ? null : List.copyOf(zstdArgv);
         this.backupDir = backupDir;
         this.streamFile = streamFile;
+        this.sink = sink;
         this.log = log;
         this.deadline = deadline;
     }
@@ -68,19 +73,37 @@ public final class StreamedBackup implements EngineRun {
         Path streamFile = CompressedLayout.streamFile(backupDir, tool.flavor());
         RepositoryLayout.createPrivateFile(streamFile);
         return new StreamedBackup(new EngineCommands(tool).streamedBackup(request, credentials, backupDir), zstd,
-                backupDir, streamFile, log, deadline);
+                backupDir, streamFile, null, log, deadline);
+    }
+
+    /**
+     * The run for {@code request} into {@code sink} (a repository's chunk writer, which the caller
+     * finishes or aborts): compressed on the way when {@code compress}. The engine's metadata files
+     * go to {@code backupDir}, the backup's local folder.
+     */
+    public static StreamedBackup toSink(EngineTool tool, BackupRequest request, CredentialsFile credentials,
+                                        Path backupDir, OutputStream sink, boolean compress, Path log,
+                                        Duration deadline, int threads) throws IOException {
+        List<String> zstd = compress ? Zstd.onPath().compress(threads) : null;
+        RepositoryLayout.createPrivateDir(request.targetDir());
+        return new StreamedBackup(new EngineCommands(tool).streamedBackup(request, credentials, backupDir), zstd,
+                backupDir, null, sink, log, deadline);
     }
 
     @Override
     public ProcessResult run() throws IOException {
         Instant start = Instant.now();
-        compressor = new ProcessBuilder(zstdArgv).redirectOutput(streamFile.toFile())
-                .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        Thread drain = null;
+        if (zstdArgv != null) {
+            ProcessBuilder zstd = new ProcessBuilder(zstdArgv).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            compressor = (streamFile != null ? zstd.redirectOutput(streamFile.toFile()) : zstd).start();
+            if (sink != null) {
+                drain = daemon("backup-store", this::drainCompressor);
+            }
+        }
         engine = new ProcessBuilder(engineArgv).redirectInput(new File("/dev/null"))
                 .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-        Thread pump = new Thread(this::pump, "backup-stream");
-        pump.setDaemon(true);
-        pump.start();
+        Thread pump = daemon("backup-stream", this::pump);
         boolean timedOut = false;
         try {
             if (!engine.waitFor(deadline.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -89,10 +112,15 @@ public final class StreamedBackup implements EngineRun {
             }
             engine.waitFor();
             pump.join(DRAIN.toMillis());
-            if (!compressor.waitFor(DRAIN.toMillis(), TimeUnit.MILLISECONDS)) {
-                ProcessRunner.endTree(compressor);
+            if (compressor != null) {
+                if (!compressor.waitFor(DRAIN.toMillis(), TimeUnit.MILLISECONDS)) {
+                    ProcessRunner.endTree(compressor);
+                }
+                compressor.waitFor();
             }
-            compressor.waitFor();
+            if (drain != null) {
+                drain.join(DRAIN.toMillis());
+            }
         } catch (InterruptedException e) {
             cancelTree();
             Thread.currentThread().interrupt();
@@ -101,32 +129,65 @@ public final class StreamedBackup implements EngineRun {
         Duration took = Duration.between(start, Instant.now());
         ProcessResult engineResult = new ProcessResult(name(engineArgv), engine.exitValue(), timedOut, cancelled,
                 took, ProcessRunner.tail(log, 12));
-        ProcessResult zstdResult = new ProcessResult(name(zstdArgv), compressor.exitValue(), false, false, took,
-                ProcessRunner.tail(log, 12));
         // Whoever failed first explains the rest: an engine that died cuts the stream short; a zstd
-        // that died (or a stream we could not read) made us end the engine.
+        // that died (or a stream we could not read, or a store that refused it) made us end the engine.
         if (timedOut || cancelled
                 || !engineResult.succeeded() && !(endedByPump && engineResult.killedBySignal())) {
             return engineResult;
         }
-        if (!zstdResult.succeeded()) {
-            return zstdResult;
+        if (compressor != null) {
+            ProcessResult zstdResult = new ProcessResult(name(zstdArgv), compressor.exitValue(), false, false, took,
+                    ProcessRunner.tail(log, 12));
+            if (!zstdResult.succeeded() && pumpError == null) {
+                return zstdResult;
+            }
         }
         if (pumpError != null || listing == null) {
-            throw new IOException("the engine's stream could not be read: "
+            throw new IOException("the engine's stream could not be "
+                    + (sink != null ? "stored" : "read") + ": "
                     + (pumpError == null ? "the stream reader did not finish" : pumpError.getMessage()), pumpError);
         }
         return engineResult;
     }
 
+    private static Thread daemon(String name, Runnable body) {
+        Thread t = new Thread(body, name);
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
     private void pump() {
-        try (InputStream in = engine.getInputStream(); OutputStream out = compressor.getOutputStream()) {
-            listing = tap.copy(in, out);
+        try (InputStream in = engine.getInputStream();
+             OutputStream out = compressor != null ? compressor.getOutputStream() : OutputStream.nullOutputStream()) {
+            listing = tap.copy(in, compressor != null ? out : sink);
         } catch (IOException e) {
+            failed(e);
+        }
+    }
+
+    /** zstd's output into the sink; the sink is not closed here (its owner finishes or aborts it). */
+    private void drainCompressor() {
+        try (InputStream in = compressor.getInputStream()) {
+            in.transferTo(sink);
+        } catch (IOException e) {
+            failed(e);
+        }
+    }
+
+    private void failed(IOException e) {
+        if (pumpError == null) {
             pumpError = e;
-            endedByPump = true;
-            // zstd gone, or a stream we cannot read: the engine would block on a full pipe.
-            ProcessRunner.endTree(engine);
+        }
+        endedByPump = true;
+        // zstd or the store gone, or a stream we cannot read: the engine would block on a full pipe.
+        Process e0 = engine;
+        if (e0 != null) {
+            ProcessRunner.endTree(e0);
+        }
+        Process c = compressor;
+        if (c != null) {
+            ProcessRunner.endTree(c);
         }
     }
 
@@ -169,6 +230,13 @@ public final class StreamedBackup implements EngineRun {
     /** The bytes the stream's files take once extracted: what a working copy needs on disk. */
     public long extractedBytes() {
         return listing.files().values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    /** Every file the stream held, with its size and CRC32C as it extracts (empty where unsummed). */
+    public List<Manifest.FileEntry> streamFiles() {
+        return listing.files().entrySet().stream()
+                .map(f -> new Manifest.FileEntry(f.getKey(), f.getValue(), listing.checksums().get(f.getKey())))
+                .toList();
     }
 
     /** The schemas and tables the stream held, for the manifest. */

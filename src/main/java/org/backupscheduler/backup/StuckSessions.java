@@ -11,6 +11,7 @@ import java.util.List;
 
 import org.backupscheduler.catalog.BackupRecord;
 import org.backupscheduler.catalog.LockActions;
+import org.backupscheduler.locks.RunSessions;
 import org.backupscheduler.server.Endpoint;
 import org.backupscheduler.server.ServerConnections;
 import org.slf4j.Logger;
@@ -19,7 +20,8 @@ import org.slf4j.LoggerFactory;
 /**
  * After a run timeout the engine's process tree is gone, but its server session may still wait
  * in BACKUP STAGE or FLUSH TABLES WITH READ LOCK — and everything queued behind it with it (the
- * field report's 22 hours). Those sessions are the backup account's own, so it may KILL them.
+ * field report's 22 hours). Those sessions are the run's own (the backup account's, opened after
+ * the engine's start: {@link RunSessions}), so it may KILL them; no other job's.
  * Each kill is audited in lock_actions like the lock policy's.
  */
 final class StuckSessions {
@@ -28,15 +30,21 @@ final class StuckSessions {
     private StuckSessions() {
     }
 
-    /** Kills the backup account's lock-phase sessions, audits each under {@code why}; returns their ids. */
-    static List<Long> kill(Endpoint source, LockActions audit, BackupRecord run, String why) {
+    /**
+     * Kills the run's own lock-phase sessions ({@code sessions}: the backup account's, opened after
+     * the engine's start — never another job's of the same account), audits each under
+     * {@code why}; returns their ids.
+     */
+    static List<Long> kill(Endpoint source, LockActions audit, BackupRecord run, RunSessions sessions, String why) {
         List<Long> killed = new ArrayList<>();
         String sql = "SELECT ID, USER, HOST, DB, COMMAND, TIME, STATE, INFO FROM information_schema.PROCESSLIST "
                 + "WHERE USER = SUBSTRING_INDEX(CURRENT_USER(), '@', 1) "
-                + "AND ID <> CONNECTION_ID() AND (INFO LIKE 'BACKUP STAGE%' OR INFO LIKE 'FLUSH%TABLES%' "
+                + "AND ID > ? AND ID <> CONNECTION_ID() AND (INFO LIKE 'BACKUP STAGE%' OR INFO LIKE 'FLUSH%TABLES%' "
                 + "OR INFO LIKE 'LOCK TABLES%' OR INFO LIKE 'LOCK BINLOG%')";
         try (Connection c = ServerConnections.open(source); PreparedStatement ps = c.prepareStatement(sql);
-             ResultSet rs = ps.executeQuery(); Statement kill = c.createStatement()) {
+             Statement kill = c.createStatement()) {
+            ps.setLong(1, sessions.afterId());
+            ResultSet rs = ps.executeQuery();
             while (rs.next()) {
                 long id = rs.getLong(1);
                 // A numeric id read from the server, never text.

@@ -28,8 +28,12 @@ public final class Zstd {
             }
         }
         throw new UserError("engine.compress is zstd but no zstd is on PATH",
-                "install it (bin/install-deps, or apt-get install zstd) or set engine.compress: none",
+                "install it (bin/install-deps demo, or apt-get install zstd) or set engine.compress: none",
                 UserError.FAILED);
+    }
+
+    public String binary() {
+        return binary.toString();
     }
 
     public List<String> compress(int threads) {

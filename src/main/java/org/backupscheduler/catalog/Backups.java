@@ -35,6 +35,11 @@ public final class Backups {
         return new LockActions(catalog);
     }
 
+    /** What the run holding an instance's lease publishes: its backup and its server sessions. */
+    public Leases leases() {
+        return new Leases(catalog);
+    }
+
     /** Every restore and its steps. */
     public Restores restores() {
         return new Restores(catalog);

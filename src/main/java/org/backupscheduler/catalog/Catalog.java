@@ -167,6 +167,11 @@ public final class Catalog implements AutoCloseable {
         return new BackupSources(this);
     }
 
+    /** The binlog archive's index. */
+    public BinlogFiles binlogFiles() {
+        return new BinlogFiles(this);
+    }
+
     public String url() {
         return redact(url);
     }

@@ -11,9 +11,10 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "backup", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Lock-free physical MySQL/MariaDB backups: catalog, verification, kill policy, replica rebuild.",
         subcommands = {InitCommand.class, CheckCommand.class, RunCommand.class, ListCommand.class,
-            ShowCommand.class, VerifyCommand.class, RestoreCommand.class, ReplicaCommand.class, ExpireCommand.class,
+            ShowCommand.class, VerifyCommand.class, RestoreCommand.class, ReplicaCommand.class, BinlogsCommand.class,
+            ExpireCommand.class,
             DaemonCommand.class, LocksCommand.class, ReportCommand.class, CatalogCommand.class, MigrateCommand.class,
-            DemoCommand.class,
+            DemoCommand.class, RepositoryCommand.class,
             AutoComplete.GenerateCompletion.class},
         footer = {"%nExamples:", "  bin/backup demo", "  bin/backup --config /etc/backup-scheduler/backup.yml run",
             "  bin/backup list --json"})

@@ -12,6 +12,9 @@ import org.backupscheduler.catalog.BackupStatus;
 import org.backupscheduler.verify.Level;
 import org.backupscheduler.verify.Verifier;
 import org.backupscheduler.backup.CatalogRebuild;
+import org.backupscheduler.binlogs.BinlogIndex;
+import org.backupscheduler.binlogs.BinlogStore;
+import org.backupscheduler.storage.Storages;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -20,6 +23,16 @@ import picocli.CommandLine.Spec;
 @Command(name = "catalog", mixinStandardHelpOptions = true, description = "Maintain the catalog.",
         subcommands = CatalogCommand.Rebuild.class)
 final class CatalogCommand {
+
+    /** The binlog archive's index, from the {@code .json} entries beside the archived files. */
+    private static void rebuildBinlogIndex(Context ctx) throws IOException {
+        try (BinlogStore store = new BinlogStore(Storages.open(ctx.config().repository()), ctx.config().instance())) {
+            int added = BinlogIndex.rebuild(store, ctx.catalog().binlogFiles(), ctx.config().instance());
+            if (added > 0 || ctx.config().binlogs().on()) {
+                ctx.out().println(added + " archived binlog file(s) added to the archive's index");
+            }
+        }
+    }
 
     /** {@code backup catalog rebuild}: rows for backup folders the catalog does not know. */
     @Command(name = "rebuild", mixinStandardHelpOptions = true,
@@ -71,7 +84,8 @@ final class CatalogCommand {
                         + " already there" + (verifier == null ? "; verify.after-backup is empty: rebuilt backups "
                         + "stay COMPLETED until 'backup verify --all'" : "; each added backup was verified again"));
                 ctx.out().println(CatalogRebuild.NOT_RECOVERABLE);
-                return allValid ? 0 : UserError.PROBLEMS;
+                rebuildBinlogIndex(ctx);
+                return allValid ? UserError.OK : UserError.PROBLEMS;
             }
         }
     }

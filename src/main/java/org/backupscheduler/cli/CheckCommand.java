@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
+import org.backupscheduler.Bytes;
 import org.backupscheduler.UserError;
 import org.backupscheduler.migrate.NonInnodbTable;
 import org.backupscheduler.migrate.Readiness;
@@ -33,7 +34,7 @@ final class CheckCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--copy-rate", paramLabel = "MB/s",
+    @Option(names = "--copy-rate", paramLabel = "MiB/s",
             description = "copy rate for lock times; default: measured by reading the datadir, if local")
     Double copyRateMb;
 
@@ -50,7 +51,7 @@ final class CheckCommand implements Callable<Integer> {
                 i.details().forEach(d -> ctx.out().println("    " + d));
                 i.fix().forEach(f -> ctx.out().println("    fix: " + f));
             }
-            return items.stream().allMatch(CheckItem::ok) ? 0 : UserError.PROBLEMS;
+            return items.stream().allMatch(CheckItem::ok) ? UserError.OK : UserError.PROBLEMS;
         }
     }
 
@@ -99,16 +100,16 @@ final class CheckCommand implements Callable<Integer> {
         }
         Readiness.CopyRate rate = copyRate(datadir);
         List<String> details = new ArrayList<>();
-        details.add("lock time = size / " + Sizes.human((long) rate.bytesPerSecond()) + "/s, " + rate.source());
+        details.add("lock time = size / " + Bytes.human((long) rate.bytesPerSecond()) + "/s, " + rate.source());
         details.add(String.format("%-40s %-8s %9s %9s", "TABLE", "ENGINE", "SIZE", "LOCK"));
         long total = 0;
         for (NonInnodbTable t : tables) {
             String name = t.schema() + "." + t.table();
             details.add(String.format("%-40s %-8s %9s %8.2fs", name.length() > 40 ? name.substring(0, 37) + "..." : name,
-                    t.engine(), Sizes.human(t.bytes()), rate.lockTime(t.bytes()).toMillis() / 1000.0));
+                    t.engine(), Bytes.human(t.bytes()), rate.lockTime(t.bytes()).toMillis() / 1000.0));
             total += t.bytes();
         }
-        return new CheckItem(false, tables.size() + " non-InnoDB tables (" + Sizes.human(total)
+        return new CheckItem(false, tables.size() + " non-InnoDB tables (" + Bytes.human(total)
                 + ") are copied under a lock on every backup", details,
                 tables.stream().map(NonInnodbTable::alterStatement).toList());
     }
@@ -117,9 +118,9 @@ final class CheckCommand implements Callable<Integer> {
         if (copyRateMb != null) {
             if (copyRateMb <= 0) {
                 throw new UserError("--copy-rate must be more than 0 (got " + copyRateMb + ")",
-                        "give the rate in MB/s, such as --copy-rate 200", UserError.USAGE);
+                        "give the rate in MiB/s, such as --copy-rate 200", UserError.USAGE);
             }
-            return new Readiness.CopyRate(copyRateMb * (1 << 20), "configured: --copy-rate " + copyRateMb + " MB/s");
+            return new Readiness.CopyRate(copyRateMb * (1 << 20), "configured: --copy-rate " + copyRateMb + " MiB/s");
         }
         if (datadir != null && Files.isReadable(datadir)) {
             try {

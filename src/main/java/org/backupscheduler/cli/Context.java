@@ -6,6 +6,7 @@ import java.util.List;
 
 import org.backupscheduler.backup.OrphanRuns;
 import org.backupscheduler.catalog.Catalog;
+import org.backupscheduler.backup.RepositoryStores;
 import org.backupscheduler.config.BackupConfig;
 import org.backupscheduler.config.ConfigLoader;
 import org.backupscheduler.config.Secrets;
@@ -47,7 +48,8 @@ final class Context implements AutoCloseable {
 
     BackupConfig config() {
         if (config == null) {
-            config = ConfigLoader.load(configPath());
+            config = ConfigLoader.load(configPath(), System.getenv());
+            RepositoryStores.configure(config.repository());
             MDC.put("instance", config.instance());
         }
         return config;

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 
+import org.backupscheduler.UserError;
 import org.backupscheduler.backup.RepositoryLayout;
 import org.backupscheduler.config.BackupConfig;
 import org.backupscheduler.schedule.Daemon;
@@ -41,7 +42,7 @@ final class DaemonCommand implements Callable<Integer> {
             Signal.handle(new Signal("INT"), sig -> new Thread(daemon::close, "daemon-stop").start());
             daemon.start();
             daemon.awaitStop();
-            return 0;
+            return UserError.OK;
         }
     }
 }

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
+import org.backupscheduler.UserError;
 import org.backupscheduler.demo.Damage;
 import org.backupscheduler.demo.DemoLab;
 import org.backupscheduler.demo.Prerequisites;
@@ -54,8 +55,8 @@ final class DemoCommand implements Callable<Integer> {
 
             step("3. Two backups while a writer keeps inserting into both tables, each verified by the engine");
             try (Workload writer = new Workload(lab.primary()).startWriter()) {
-                expect(0, lab.config(), "run");
-                expect(0, lab.config(), "run");
+                expect(UserError.OK, lab.config(), "run");
+                expect(UserError.OK, lab.config(), "run");
                 writer.close();
                 out.printf("  writer: %d rounds of inserts during the backups, longest single round %d ms%n",
                         writer.written(), writer.longestStallMillis());
@@ -64,10 +65,10 @@ final class DemoCommand implements Callable<Integer> {
             step("4. One backup damaged on purpose (a bit flipped on disk), and caught");
             Path damaged = Damage.flipOneBit(Damage.newestBackup(lab.home().resolve("repo"), "demo"));
             out.println("  flipped one bit in " + damaged);
-            expect(3, lab.config(), "verify", "--latest");
+            expect(UserError.PROBLEMS, lab.config(), "verify", "--latest");
 
             step("5. The catalog");
-            expect(0, lab.config(), "list");
+            expect(UserError.OK, lab.config(), "list");
 
             step("6. The field report's pile-up: a maintenance UPDATE holds MyISAM shop.audit, the backup's "
                     + "lock waits behind it, writers queue behind the backup");
@@ -76,7 +77,7 @@ final class DemoCommand implements Callable<Integer> {
                         maintenance.id());
                 // The kill policy (demo config: wait-threshold 3s, action kill-blocker) ends it; the
                 // backup completes instead of waiting the 22 hours of the field report.
-                expect(0, lab.config(), "run");
+                expect(UserError.OK, lab.config(), "run");
                 out.println(maintenance.alive() ? "  the UPDATE is still running: the policy did not act"
                         : "  the blocker was killed after the threshold; the backup went on (see the report's lock section)");
             }
@@ -85,14 +86,14 @@ final class DemoCommand implements Callable<Integer> {
             lab.pair().awaitCaughtUp(Duration.ofSeconds(30));
             out.printf("  replica caught up with the primary at GTID %s%n",
                     SqlValues.single(lab.replica(), "SELECT @@gtid_slave_pos"));
-            expect(0, lab.replicaConfig(), "run");
+            expect(UserError.OK, lab.replicaConfig(), "run");
             out.println("  Now replication breaks (SQL thread stopped) while the primary keeps writing:");
             lab.replica().execute("STOP SLAVE SQL_THREAD");
             Workload.load(lab.primary(), 100);
-            expect(1, lab.replicaConfig(), "run");
+            expect(UserError.FAILED, lab.replicaConfig(), "run");
             out.println("  Refused: a backup of a broken replica would silently hold old data.");
             lab.replica().execute("START SLAVE SQL_THREAD");
-            expect(0, lab.replicaConfig(), "list");
+            expect(UserError.OK, lab.replicaConfig(), "list");
 
             step("8. The field report's failure: the replica's binlogs purged on the primary (error 1236)");
             lab.pair().breakWith1236(() -> {
@@ -102,24 +103,24 @@ final class DemoCommand implements Callable<Integer> {
                     throw new IllegalStateException(e);
                 }
             });
-            expect(3, lab.config(), "replica", "check");
+            expect(UserError.PROBLEMS, lab.config(), "replica", "check");
 
             step("9. Rebuilding it with one command, from the newest valid backup");
-            expect(0, lab.config(), "run");
-            expect(0, lab.config(), "restore", "--latest", "--replica", "replica1");
-            expect(0, lab.config(), "replica", "check");
+            expect(UserError.OK, lab.config(), "run");
+            expect(UserError.OK, lab.config(), "restore", "--latest", "--replica", "replica1");
+            expect(UserError.OK, lab.config(), "replica", "check");
 
             step("10. The report a DBA reads in ten seconds (exit 3: the backup damaged in step 4 is INVALID)");
-            expect(3, lab.config(), "report", "--days", "1");
+            expect(UserError.PROBLEMS, lab.config(), "report", "--days", "1");
 
             step("11. Stopping the servers" + (keep ? " (kept: " + lab.home() + ")" : " and removing " + lab.home()));
         }
         if (!problems.isEmpty()) {
             out.println("demo FAILED: " + String.join("; ", problems));
-            return 1;
+            return UserError.FAILED;
         }
         out.printf("demo finished in %.0fs%n", seconds(t0));
-        return 0;
+        return UserError.OK;
     }
 
     /** Runs one CLI command against the demo's config, printing it and its output as a user sees them. */

@@ -31,7 +31,7 @@ final class ErrorPrinter implements CommandLine.IExecutionExceptionHandler {
             e.printStackTrace(err);
         }
         err.flush();
-        return 1;
+        return UserError.FAILED;
     }
 
     private static boolean isDebug(CommandLine.ParseResult parsed) {

@@ -43,7 +43,7 @@ final class ExpireCommand implements Callable<Integer> {
                 lines.forEach(l -> ctx.out().println(verb + " " + l));
                 ctx.out().println(lines.isEmpty() ? "nothing to expire" : verb + " " + lines.size() + " backup(s)"
                         + (dryRun ? "; nothing was changed" : ""));
-                return 0;
+                return UserError.OK;
             }
         }
     }

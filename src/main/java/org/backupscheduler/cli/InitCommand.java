@@ -56,7 +56,7 @@ final class InitCommand implements Callable<Integer> {
             ctx.catalog();
             ctx.out().println("wrote " + file + "; catalog ready at " + ctx.config().catalogUrl());
             ctx.out().println("next: set source.user and source.password-file, then 'backup check' and 'backup run'");
-            return 0;
+            return UserError.OK;
         }
     }
 }

@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
+import org.backupscheduler.Bytes;
+import org.backupscheduler.UserError;
 import org.backupscheduler.catalog.BackupRecord;
 import org.backupscheduler.catalog.BackupSources;
 import org.backupscheduler.catalog.Backups;
@@ -49,7 +51,7 @@ final class ListCommand implements Callable<Integer> {
             if (json) {
                 ctx.out().println(BackupJson.write(backups.stream()
                         .map(b -> BackupJson.of(b, sources.find(b.instance(), b.id()))).toList()));
-                return 0;
+                return UserError.OK;
             }
             ctx.out().println(String.format("%-18s %-5s %-9s %-19s %6s %9s  %s", "ID", "TYPE", "STATUS", "STARTED",
                     "TOOK", "SIZE", "BINLOG / REASON"));
@@ -59,7 +61,7 @@ final class ListCommand implements Callable<Integer> {
             if (backups.isEmpty()) {
                 ctx.out().println("(no backups yet: 'backup run' takes one)");
             }
-            return 0;
+            return UserError.OK;
         }
     }
 
@@ -73,7 +75,7 @@ final class ListCommand implements Callable<Integer> {
         }
         String line = String.format("%-18s %-5s %-9s %-19s %6s %9s  %s", b.id(), b.type().word().substring(0,
                 Math.min(4, b.type().word().length())), b.status(), LOCAL.format(b.startedAt()), took,
-                Sizes.human(b.sizeBytes()), detail.replace('\n', ' '));
+                Bytes.human(b.sizeBytes()), detail.replace('\n', ' '));
         return line.length() <= 100 ? line : line.substring(0, 97) + "...";
     }
 

@@ -1,12 +1,17 @@
 package org.backupscheduler.cli;
 
+import java.io.PrintWriter;
 import java.sql.Connection;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
+import org.backupscheduler.UserError;
+import org.backupscheduler.catalog.Leases;
 import org.backupscheduler.config.BackupConfig;
 import org.backupscheduler.config.LocksConfig;
 import org.backupscheduler.locks.LockPass;
+import org.backupscheduler.locks.RunSessions;
 import org.backupscheduler.server.Endpoint;
 import org.backupscheduler.server.ServerConnections;
 import picocli.CommandLine.Command;
@@ -23,7 +28,8 @@ final class LocksCommand {
             description = {"Look for read/backup lock requests (FLUSH TABLES ... WITH READ LOCK, LOCK TABLES ... READ,",
                 "BACKUP STAGE) queued longer than locks.wait-threshold and apply locks.action (kill-blocker,",
                 "kill-waiters, kill-backup, print), every locks.interval. Victims queued behind are never killed.",
-                "Every decision goes to the catalog's audit, executed or not."},
+                "Every decision goes to the catalog's audit, executed or not. While a backup run holds the",
+                "instance's lease, its own watcher handles locks and this does nothing (--dry-run still looks)."},
             footer = {"%nExamples:", "  bin/backup locks watch --once --dry-run", "  bin/backup locks watch",
                 "  */1 * * * * bin/backup locks watch --once   (from cron)", ""})
     static final class Watch implements Callable<Integer> {
@@ -42,30 +48,41 @@ final class LocksCommand {
                 BackupConfig config = ctx.config();
                 LocksConfig locks = config.locks();
                 if (dryRun) {
-                    locks = new LocksConfig(locks.interval(), locks.waitThreshold(), LocksConfig.Action.PRINT,
-                            locks.blocker(), locks.protectUsers(), locks.ignoreUsers(), locks.matchInfo(),
-                            locks.match(), locks.ignore());
+                    locks = locks.withAction(LocksConfig.Action.PRINT);
                 }
                 Endpoint source = ctx.source();
-                LockPass pass = new LockPass(locks, ctx.catalog().backups().lockActions(), config.instance(),
-                        source.user());
+                Leases leases = ctx.catalog().backups().leases();
+                LockPass pass = new LockPass(locks, ctx.catalog().backups().lockActions(), config.instance());
                 do {
-                    try (Connection c = ServerConnections.open(source)) {
-                        List<LockPass.Outcome> outcomes = pass.run(c, null);
-                        for (LockPass.Outcome o : outcomes) {
-                            ctx.out().println(o.decision().kind() + " " + o.decision().session().describe() + ": "
-                                    + o.decision().rule() + ": " + o.decision().why() + " -> " + o.result());
-                        }
-                        if (once && outcomes.isEmpty()) {
-                            ctx.out().println("no read-lock request has waited for "
-                                    + locks.waitThreshold().toSeconds() + "s or more");
+                    // A run in progress has its own watcher: one watcher per instance at a time. A
+                    // dry run only looks, so it may, knowing which sessions are that run's.
+                    Optional<Leases.Held> held = leases.held(config.instance()).filter(Leases.Held::watching);
+                    RunSessions run = held.map(h -> new RunSessions(source.user(), h.sessionsAfter()))
+                            .orElse(RunSessions.NONE);
+                    if (held.isPresent() && !dryRun) {
+                        ctx.out().println("a run holds the lease of " + config.instance() + " (" + held.get().describe()
+                                + "): its own lock watcher handles locks until it ends; nothing done");
+                    } else {
+                        try (Connection c = ServerConnections.open(source)) {
+                            report(pass.run(c, run, held.map(Leases.Held::backupId).orElse(null)), locks);
                         }
                     }
                     if (!once) {
                         Thread.sleep(locks.interval().toMillis());
                     }
                 } while (!once);
-                return 0;
+                return UserError.OK;
+            }
+        }
+
+        private void report(List<LockPass.Outcome> outcomes, LocksConfig locks) {
+            PrintWriter out = spec.commandLine().getOut();
+            for (LockPass.Outcome o : outcomes) {
+                out.println(o.decision().kind() + " " + o.decision().session().describe() + ": "
+                        + o.decision().rule() + ": " + o.decision().why() + " -> " + o.result());
+            }
+            if (once && outcomes.isEmpty()) {
+                out.println("no read-lock request has waited for " + locks.waitThreshold().toSeconds() + "s or more");
             }
         }
     }

@@ -1,15 +1,23 @@
 package org.backupscheduler.cli;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.backupscheduler.UserError;
 import picocli.CommandLine;
 
 /** Entry point: the only place that exits the process. */
 public final class Main {
-    static final String[] EXIT_CODES = {
-        "0:success",
-        "1:the operation failed",
-        "2:bad usage or config (nothing was changed)",
-        "3:a check or verification found problems",
-        "4:skipped: another run holds the lease"};
+    /** What each exit code means, as every command's --help lists it. */
+    private static final Map<String, String> EXIT_CODES = new LinkedHashMap<>();
+
+    static {
+        EXIT_CODES.put(String.valueOf(UserError.OK), "success");
+        EXIT_CODES.put(String.valueOf(UserError.FAILED), "the operation failed");
+        EXIT_CODES.put(String.valueOf(UserError.USAGE), "bad usage or config (nothing was changed)");
+        EXIT_CODES.put(String.valueOf(UserError.PROBLEMS), "a check or verification found problems");
+        EXIT_CODES.put(String.valueOf(UserError.SKIPPED), "skipped: another run holds the lease");
+    }
 
     private Main() {
     }
@@ -28,10 +36,7 @@ public final class Main {
     }
 
     private static void applyExitCodeList(CommandLine cl) {
-        cl.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n").exitCodeList(
-                java.util.Arrays.stream(EXIT_CODES).collect(java.util.stream.Collectors.toMap(
-                        s -> s.substring(0, s.indexOf(':')), s -> s.substring(s.indexOf(':') + 1),
-                        (a, b) -> a, java.util.LinkedHashMap::new)));
+        cl.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n").exitCodeList(EXIT_CODES);
         cl.getSubcommands().values().forEach(Main::applyExitCodeList);
     }
 }

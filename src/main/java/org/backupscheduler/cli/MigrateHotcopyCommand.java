@@ -50,7 +50,7 @@ final class MigrateHotcopyCommand implements Callable<Integer> {
             throw new UserError("nothing to do: give --crontab FILE, --import-dir DIR, or both",
                     "see 'backup migrate hotcopy --help'", UserError.USAGE);
         }
-        int code = crontab != null ? convertCrontab() : 0;
+        int code = crontab != null ? convertCrontab() : UserError.OK;
         return importDir != null ? Math.max(code, importFolders()) : code;
     }
 
@@ -58,7 +58,7 @@ final class MigrateHotcopyCommand implements Callable<Integer> {
     private int importFolders() {
         try (Context ctx = Context.of(spec)) {
             // Before the catalog is opened: a refused import leaves no trace, not even a new catalog.
-            LegacyImport.refuseOverlap(importDir, ctx.config().repository());
+            LegacyImport.refuseOverlap(importDir, ctx.config().localRepository());
             LegacyImport legacy = new LegacyImport(ctx.catalog().backups(), ctx.config().instance(),
                     ctx.config().instanceDir());
             int invalid = 0;
@@ -73,7 +73,7 @@ final class MigrateHotcopyCommand implements Callable<Integer> {
                 ctx.err().println("HINT: do not count on them for a restore; take a new backup with 'backup run'");
                 return UserError.PROBLEMS;
             }
-            return 0;
+            return UserError.OK;
         }
     }
 
@@ -91,7 +91,7 @@ final class MigrateHotcopyCommand implements Callable<Integer> {
         if (writeConfig == null) {
             out.println();
             out.print(ConfigYamlWriter.write(config));
-            return 0;
+            return UserError.OK;
         }
         try {
             ConfigYamlWriter.writeNew(writeConfig, config);
@@ -104,7 +104,7 @@ final class MigrateHotcopyCommand implements Callable<Integer> {
         }
         out.println("wrote " + writeConfig + "; next: put the password in " + config.passwordFile()
                 + " (mode 0600) and run 'backup --config " + writeConfig + " check'");
-        return 0;
+        return UserError.OK;
     }
 
     private static List<String> read(Path file) {

@@ -6,6 +6,7 @@ import java.time.Instant;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
+import org.backupscheduler.Bytes;
 import org.backupscheduler.backup.ProgressListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,7 +29,7 @@ final class Progress {
         @Override
         public void start(String task, long expectedBytes) {
             bar = new ProgressBarBuilder().setTaskName(task).setInitialMax(Math.max(expectedBytes, 0))
-                    .setStyle(ProgressBarStyle.ASCII).setUnit(" MB", 1_000_000).showSpeed()
+                    .setStyle(ProgressBarStyle.ASCII).setUnit(" MiB", 1 << 20).showSpeed()
                     .setUpdateIntervalMillis(500).build();
         }
 
@@ -75,8 +76,8 @@ final class Progress {
             }
             lastLine = now;
             double seconds = Math.max(1, Duration.between(started, now).toSeconds());
-            String of = expected > 0 ? " of ~" + Sizes.human(expected) : "";
-            log.info("{}: {}{} copied, {}/s", task, Sizes.human(doneBytes), of, Sizes.human((long) (doneBytes / seconds)));
+            String of = expected > 0 ? " of ~" + Bytes.human(expected) : "";
+            log.info("{}: {}{} copied, {}/s", task, Bytes.human(doneBytes), of, Bytes.human((long) (doneBytes / seconds)));
         }
 
         @Override

@@ -6,12 +6,15 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 import org.backupscheduler.UserError;
+import org.backupscheduler.binlogs.BinlogStore;
 import org.backupscheduler.config.BackupConfig;
 import org.backupscheduler.config.ReplicaConfig;
 import org.backupscheduler.config.Secrets;
 import org.backupscheduler.replication.ReplicaHealth;
+import org.backupscheduler.restore.ReplicaRepair;
 import org.backupscheduler.server.Endpoint;
 import org.backupscheduler.server.Endpoints;
+import org.backupscheduler.storage.Storages;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -19,8 +22,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code backup replica check}: replication threads, lag, errors, and the binlog each replica needs next. */
-@Command(name = "replica", mixinStandardHelpOptions = true, description = "Replicas: health checks.",
-        subcommands = {ReplicaCommand.Check.class})
+@Command(name = "replica", mixinStandardHelpOptions = true, description = "Replicas: health checks, repair.",
+        subcommands = {ReplicaCommand.Check.class, ReplicaCommand.Repair.class})
 final class ReplicaCommand {
 
     @Command(name = "check", mixinStandardHelpOptions = true,
@@ -69,7 +72,7 @@ final class ReplicaCommand {
                 } else {
                     results.forEach(h -> print(ctx, h));
                 }
-                return results.stream().allMatch(ReplicaHealth::healthy) ? 0 : UserError.PROBLEMS;
+                return results.stream().allMatch(ReplicaHealth::healthy) ? UserError.OK : UserError.PROBLEMS;
             }
         }
 
@@ -81,6 +84,44 @@ final class ReplicaCommand {
             }
             h.problems().forEach(p -> ctx.out().println("  problem: " + p));
             h.risks().forEach(r -> ctx.out().println("  risk: " + r));
+        }
+    }
+
+    @Command(name = "repair", mixinStandardHelpOptions = true,
+            description = {"A replica whose next events the primary purged (error 1236): replay them from the binlog",
+                "archive, from its gtid_slave_pos, then re-attach it to the primary and wait until it has caught up.",
+                "Its datadir is not moved. Refuses (exit 1), naming the range, when the archive does not cover it."},
+            footer = {"%nExamples:", "  bin/backup replica repair replica1", ""})
+    static final class Repair implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(paramLabel = "NAME", description = "the replica, as named under replicas:")
+        String name;
+
+        @Override
+        public Integer call() throws Exception {
+            try (Context ctx = Context.of(spec)) {
+                BackupConfig config = ctx.config();
+                ReplicaConfig r = config.replicas().get(name);
+                if (r == null) {
+                    throw new UserError("no replica '" + name + "' in the config", "configured: "
+                            + String.join(", ", config.replicas().keySet()), UserError.USAGE);
+                }
+                Secrets secrets = Secrets.fromEnvironment();
+                Endpoint primary = Endpoints.primary(name, r, secrets);
+                if (primary == null) {
+                    throw new UserError("replicas." + name + ".primary is missing",
+                            "add it: the repair re-attaches the replica to its primary", UserError.USAGE);
+                }
+                try (BinlogStore store = new BinlogStore(Storages.open(config.repository()), config.instance())) {
+                    ReplicaRepair.Outcome o = ReplicaRepair.repair(name, Endpoints.replica(name, r, secrets), primary,
+                            config.instance(), ctx.catalog().binlogFiles(), store, config.repository().scratch());
+                    ctx.out().println("replica " + name + " repaired: " + o.files() + " archived binlog file(s) "
+                            + "replayed from " + o.from() + " to " + o.to() + "; " + o.state().describe());
+                }
+                return 0;
+            }
         }
     }
 }

@@ -43,7 +43,7 @@ final class ReportCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (days < 1 || days > 366) {
-            throw new UserError("--days must be between 1 and 366 (got " + days + ")", "e.g. --days 7", 2);
+            throw new UserError("--days must be between 1 and 366 (got " + days + ")", "e.g. --days 7", UserError.USAGE);
         }
         try (Context ctx = Context.of(spec)) {
             Report r = CatalogReportSource.report(ctx.catalog(), ctx.config(), Instant.now(), days);

@@ -83,7 +83,7 @@ final class RestoreCommand implements Callable<Integer> {
             Restorer restorer = new Restorer(ctx.config(), ctx.catalog().backups(), ctx.engine(),
                     Secrets.fromEnvironment(), ctx.out());
             restorer.restore(replica, which.id, untilTime, dryRun);
-            return 0;
+            return UserError.OK;
         }
     }
 

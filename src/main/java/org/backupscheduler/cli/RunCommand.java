@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 
+import org.backupscheduler.Bytes;
 import org.backupscheduler.UserError;
 import org.backupscheduler.backup.RepositoryLayout;
 import org.backupscheduler.catalog.BackupRecord;
@@ -80,7 +81,7 @@ final class RunCommand implements Callable<Integer> {
                 return UserError.PROBLEMS;
             }
             default -> {
-                ctx.out().println("backup " + b.id() + " " + b.status() + " (" + Sizes.human(b.sizeBytes())
+                ctx.out().println("backup " + b.id() + " " + b.status() + " (" + Bytes.human(b.sizeBytes())
                         + ", binlog " + b.coordinates() + ")");
                 if (b.status() == BackupStatus.STALE) {
                     // Kept because source.on-stale asks for it, but it is not a current backup: say so,
@@ -90,7 +91,7 @@ final class RunCommand implements Callable<Integer> {
                             + "--latest never chooses a STALE backup");
                     return UserError.PROBLEMS;
                 }
-                return 0;
+                return UserError.OK;
             }
         }
     }

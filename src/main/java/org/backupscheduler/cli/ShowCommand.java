@@ -54,7 +54,7 @@ final class ShowCommand implements Callable<Integer> {
                         v.level(), v.ok() ? "ok" : "FAIL", v.duration().toMillis(),
                         v.finding() == null ? "" : v.finding())));
             }
-            return 0;
+            return UserError.OK;
         }
     }
 }

@@ -4,6 +4,8 @@ import java.io.PrintWriter;
 
 import picocli.CommandLine;
 
+import org.backupscheduler.UserError;
+
 /** Bad flags or arguments: one line, a HINT pointing at --help, exit 2. */
 final class UsageErrorPrinter implements CommandLine.IParameterExceptionHandler {
     @Override
@@ -13,6 +15,6 @@ final class UsageErrorPrinter implements CommandLine.IParameterExceptionHandler 
         err.println("error: " + e.getMessage());
         err.println("HINT: see '" + cl.getCommandSpec().qualifiedName() + " --help'");
         err.flush();
-        return 2;
+        return UserError.USAGE;
     }
 }

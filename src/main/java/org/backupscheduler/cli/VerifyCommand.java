@@ -84,7 +84,7 @@ final class VerifyCommand implements Callable<Integer> {
                 ctx.err().println("HINT: 'backup list' shows which and why; take a new backup with 'backup run'");
                 return UserError.PROBLEMS;
             }
-            return 0;
+            return UserError.OK;
         }
     }
 

@@ -26,6 +26,7 @@ import com.fasterxml.jackson.databind.deser.BeanDeserializerModifier;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
@@ -50,7 +51,23 @@ public final class ConfigLoader {
         return fromEnv != null && !fromEnv.isBlank() ? Path.of(fromEnv) : DEFAULT_PATH;
     }
 
+    /** What every command reads: {@link #parse} and the passwords the config names, from {@code env}. */
+    public static BackupConfig load(Path file, Map<String, String> env) {
+        BackupConfig config = parse(file);
+        ConfigChecks.passwords(config, new Secrets(env));
+        return config;
+    }
+
+    /** {@link #load(Path, Map)} with this process's environment. */
     public static BackupConfig load(Path file) {
+        return load(file, System.getenv());
+    }
+
+    /**
+     * The file alone: every key and value, the schedules, the TLS files; not the passwords it
+     * names (a config written by {@code migrate hotcopy} before its password file exists).
+     */
+    public static BackupConfig parse(Path file) {
         if (!Files.isRegularFile(file)) {
             throw new ConfigException("config file " + file + " not found",
                     "pass --config FILE, set " + ENV_VAR + ", or run 'backup init' to write a starter config");
@@ -59,6 +76,12 @@ public final class ConfigLoader {
         BackupConfig config;
         try {
             config = mapper().readValue(file.toFile(), BackupConfig.class);
+        } catch (ValueInstantiationException e) {
+            if (e.getCause() instanceof ConfigValueException bad) {
+                throw bad.in(file);
+            }
+            throw new ConfigException("bad value for " + keyOf(e) + " in " + file + ": " + e.getOriginalMessage(),
+                    "fix " + keyOf(e) + " (docs/configuration.md)");
         } catch (UnrecognizedPropertyException e) {
             String known = e.getKnownPropertyIds() == null ? "" : e.getKnownPropertyIds().stream()
                     .map(Object::toString).sorted().collect(Collectors.joining(", "));
@@ -86,6 +109,7 @@ public final class ConfigLoader {
             throw new ConfigException("config file " + file + " is empty", "run 'backup init' for a starter config");
         }
         validate(config, file);
+        ConfigChecks.values(config, file);
         ConfigTrust.checkEngineArgs(config.engine().extraArgs(), file);
         return config;
     }
@@ -97,10 +121,7 @@ public final class ConfigLoader {
                     + ": it names a folder, so letters, digits, '.', '_' and '-' only", "rename the instance");
         }
         require(c.repository(), "repository", file);
-        if (!c.repository().isAbsolute()) {
-            throw new ConfigException("bad value '" + c.repository() + "' for repository in " + file
-                    + ": must be an absolute path", "write the full path, such as /var/backups/mysql");
-        }
+        c.repository().check(file); // a plain string must be an absolute path; a section, a URL and its driver's keys
         SourceConfig s = c.source();
         require(s, "source", file);
         require(s.user(), "source.user", file);
@@ -114,6 +135,7 @@ public final class ConfigLoader {
             throw new ConfigException("retention counts must not be negative in " + file,
                     "set retention.hourly, daily, weekly and min-verified to 0 or more");
         }
+        positive(c.locks().maxKills(), "locks.max-kills", file);
         regex(c.locks().matchInfo(), "locks.match-info", file);
         for (String section : new String[] {"match", "ignore"}) {
             LocksConfig.SessionFilter f = section.equals("match") ? c.locks().match() : c.locks().ignore();
@@ -132,6 +154,11 @@ public final class ConfigLoader {
             require(r.user(), "replicas." + name + ".user", file);
         });
         tls(c, file);
+        c.encryption().check(file);
+        if (c.binlogs().maxDelay().toSeconds() < 1 || c.binlogs().interval().toSeconds() < 1) {
+            throw new ConfigException("binlogs.max-delay and binlogs.interval must be 1s or more in " + file,
+                    "set them to durations such as 30s and 1m");
+        }
     }
 
     /** Every tls: section: modes, files and key permissions (TlsFiles), before anything connects. */

@@ -3,10 +3,14 @@ package org.backupscheduler.config;
 import java.time.Duration;
 import java.util.List;
 
-/** {@code locks:}: the kill policy for stuck read-lock sessions. */
+/**
+ * {@code locks:}: the kill policy for stuck read-lock sessions. {@code maxKills}: how many
+ * blocker kills one pile-up may take before the policy gives up on it (default 3).
+ */
 public record LocksConfig(Duration interval, Duration waitThreshold, Action action, Blocker blocker,
                           List<String> protectUsers, List<String> ignoreUsers, String matchInfo, SessionFilter match,
-                          SessionFilter ignore) {
+                          SessionFilter ignore, Integer maxKills) {
+    public static final int DEFAULT_MAX_KILLS = 3;
 
     public LocksConfig {
         interval = interval != null ? interval : Duration.ofSeconds(5);
@@ -17,6 +21,20 @@ public record LocksConfig(Duration interval, Duration waitThreshold, Action acti
         ignoreUsers = ignoreUsers != null ? List.copyOf(ignoreUsers) : List.of();
         match = match != null ? match : SessionFilter.NONE;
         ignore = ignore != null ? ignore : SessionFilter.NONE;
+        maxKills = maxKills != null ? maxKills : DEFAULT_MAX_KILLS;
+    }
+
+    /** Without {@code max-kills}: the default cap. */
+    public LocksConfig(Duration interval, Duration waitThreshold, Action action, Blocker blocker,
+                       List<String> protectUsers, List<String> ignoreUsers, String matchInfo, SessionFilter match,
+                       SessionFilter ignore) {
+        this(interval, waitThreshold, action, blocker, protectUsers, ignoreUsers, matchInfo, match, ignore, null);
+    }
+
+    /** The same policy with another action ({@code locks watch --dry-run}: print). */
+    public LocksConfig withAction(Action other) {
+        return new LocksConfig(interval, waitThreshold, other, blocker, protectUsers, ignoreUsers, matchInfo, match,
+                ignore, maxKills);
     }
 
     public enum Action implements ConfigEnum {

@@ -51,6 +51,14 @@ public final class Secrets {
         return "";
     }
 
+    /**
+     * The first line of the secret file that config key {@code key} names (an S3 key, an SSH
+     * identity); refused unless only its owner can read it.
+     */
+    public static String fileSecret(String key, Path file) {
+        return readFile(key, file);
+    }
+
     static String readFile(String key, Path file) {
         if (!Files.isRegularFile(file)) {
             throw new ConfigException(key + " " + file + " does not exist or is not a file",

@@ -37,6 +37,9 @@ public final class ProcessRunner implements EngineRun {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         process = pb.start();
+        if (cancelled) {
+            endTree(process); // cancelled while starting: cancel() saw no process yet
+        }
         boolean timedOut = false;
         try {
             if (!process.waitFor(deadline.toMillis(), TimeUnit.MILLISECONDS)) {

@@ -14,13 +14,16 @@ import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.HexFormat;
 import java.util.function.Predicate;
+import java.util.zip.CRC32C;
 
 /**
  * Reads the engine's stream (xbstream chunks; mbstream is the same format) while passing every
  * byte on unchanged, to learn what the backup holds without extracting it: each file's size, and
  * a copy of the small files asked for (the engine's {@code xtrabackup_binlog_info} exists only
- * inside the stream, not in {@code --extra-lsndir}).
+ * inside the stream, not in {@code --extra-lsndir}), and each file's CRC32C as it will be once
+ * extracted (holes, as zeros, included) — the manifest's checksums without a second read.
  *
  * <p>A chunk: magic {@code XBSTCK01}, flags (1 byte), type (1: 'P' payload, 'S' sparse, 'E' end of
  * file), path length (4, little-endian), path; then for P and S: [S: sparse map entries (4)],
@@ -35,6 +38,8 @@ public final class StreamTap {
     private final Map<String, Long> sizes = new TreeMap<>();
     private final Map<String, ByteArrayOutputStream> captured = new HashMap<>();
     private final Set<String> open = new LinkedHashSet<>();
+    private final Map<String, FileSum> sums = new HashMap<>();
+    private static final byte[] ZEROS = new byte[1 << 16];
     private final byte[] buffer = new byte[BUFFER];
     private volatile long bytes;
 
@@ -72,7 +77,13 @@ public final class StreamTap {
         }
         Map<String, byte[]> contents = new TreeMap<>();
         captured.forEach((path, data) -> contents.put(path, data.toByteArray()));
-        return new StreamListing(sizes, contents, bytes);
+        Map<String, String> checksums = new TreeMap<>();
+        sums.forEach((path, sum) -> {
+            if (sum.inOrder) {
+                checksums.put(path, HexFormat.of().toHexDigits((int) sum.crc.getValue()));
+            }
+        });
+        return new StreamListing(sizes, contents, bytes, checksums);
     }
 
     private void chunk(InputStream in, OutputStream out) throws IOException {
@@ -83,6 +94,7 @@ public final class StreamTap {
         if (type == 'E') {
             open.remove(path);
             sizes.putIfAbsent(path, 0L);
+            sums.computeIfAbsent(path, p -> new FileSum());
             return;
         }
         if (type != 'P' && type != 'S') {
@@ -92,29 +104,87 @@ public final class StreamTap {
         ByteBuffer fields = read(in, out, 20);
         long length = fields.getLong();
         long offset = fields.getLong();
+        // The payload as runs of (hole before it, bytes of it): one run for 'P', the map's for 'S'.
+        long[] holes = {0};
+        long[] runs = {length};
         long end = offset + length;
         if (mapEntries > 0) {
             // Each entry skips a hole, then places that many payload bytes: the holes add to the size.
             ByteBuffer map = read(in, out, 8 * mapEntries);
+            holes = new long[mapEntries];
+            runs = new long[mapEntries];
             end = offset;
             for (int i = 0; i < mapEntries; i++) {
-                end += Integer.toUnsignedLong(map.getInt()) + Integer.toUnsignedLong(map.getInt());
+                holes[i] = Integer.toUnsignedLong(map.getInt());
+                runs[i] = Integer.toUnsignedLong(map.getInt());
+                end += holes[i] + runs[i];
             }
         }
         open.add(path);
         sizes.merge(path, end, Math::max);
+        FileSum sum = sums.computeIfAbsent(path, p -> new FileSum());
+        sum.skipTo(offset);
         ByteArrayOutputStream keep = capture.test(path) && end <= CAPTURE_LIMIT
                 ? captured.computeIfAbsent(path, p -> new ByteArrayOutputStream()) : null;
-        for (long left = length; left > 0; ) {
+        long payloadLeft = length;
+        for (int r = 0; r < runs.length; r++) {
+            sum.zeros(holes[r]);
+            for (long left = Math.min(runs[r], payloadLeft); left > 0; ) {
+                int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
+                if (n < 0) {
+                    throw new EOFException("the stream ends inside a chunk of " + path);
+                }
+                pass(buffer, n, out);
+                sum.update(buffer, n);
+                if (keep != null) {
+                    keep.write(buffer, 0, n);
+                }
+                left -= n;
+                payloadLeft -= n;
+            }
+        }
+        // A map that places fewer bytes than the payload holds: pass the rest on, it is the stream's.
+        for (long left = payloadLeft; left > 0; ) {
             int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
             if (n < 0) {
                 throw new EOFException("the stream ends inside a chunk of " + path);
             }
             pass(buffer, n, out);
-            if (keep != null) {
-                keep.write(buffer, 0, n);
-            }
+            sum.inOrder = false;
             left -= n;
+        }
+    }
+
+    /**
+     * One file's CRC32C, fed in the order its bytes lie in the file. The engine writes each file
+     * front to back; a chunk that goes back (not seen with mariabackup) leaves the file without a
+     * stream checksum rather than with a wrong one.
+     */
+    private static final class FileSum {
+        final CRC32C crc = new CRC32C();
+        long next;
+        boolean inOrder = true;
+
+        void skipTo(long offset) {
+            if (offset < next) {
+                inOrder = false;
+            } else {
+                zeros(offset - next);
+            }
+        }
+
+        void zeros(long n) {
+            for (long left = n; left > 0; ) {
+                int k = (int) Math.min(ZEROS.length, left);
+                crc.update(ZEROS, 0, k);
+                left -= k;
+            }
+            next += n;
+        }
+
+        void update(byte[] b, int n) {
+            crc.update(b, 0, n);
+            next += n;
         }
     }
 

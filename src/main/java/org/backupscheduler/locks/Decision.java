@@ -16,7 +16,10 @@ public record Decision(Session session, Kind kind, String rule, String why, List
     public enum Kind {
         /** KILL id: ends the connection (a blocker left by maintenance). */
         KILL,
-        /** KILL QUERY id: ends the statement, keeps the connection (a stuck read-lock request, the backup). */
+        /**
+         * KILL QUERY id: ends the statement, keeps the connection (a stuck read-lock request, the
+         * backup, a guessed blocker the first time).
+         */
         KILL_QUERY,
         /** Nothing is done: print mode, or the session is protected; the decision is recorded. */
         NONE

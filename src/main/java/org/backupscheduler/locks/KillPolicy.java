@@ -16,7 +16,9 @@ import org.backupscheduler.config.LocksConfig.SessionFilter;
  * The timeout-and-kill policy, pure: a snapshot in, decisions out. It acts only when a read or
  * backup lock request (hotcopy's, a backup tool's) has waited at least {@code wait-threshold}
  * ({@link PileUp}), never on the victims queued behind it, and never on a protected session:
- * replication threads, the event scheduler, our own connections, {@code protect-users}.
+ * replication threads, the event scheduler, our own connections, {@code protect-users}. "The
+ * backup" is the run in progress on this instance ({@link Snapshot#runSessions}); with none in
+ * progress, the backup account's sessions are handled like anyone's (an old hotcopy job's FTWRL).
  */
 public final class KillPolicy {
     private static final Set<String> SYSTEM_COMMANDS = Set.of("Binlog Dump", "Binlog Dump GTID", "Slave_IO",
@@ -28,7 +30,17 @@ public final class KillPolicy {
         this.config = config;
     }
 
+    /** The decisions for a first look at a pile-up: nothing done about it yet. */
     public List<Decision> decide(Snapshot s) {
+        return decide(s, List.of());
+    }
+
+    /**
+     * The decisions for {@code s}, given the kills already done ({@code prior}, from the audit; only
+     * those aimed at this pile-up's requests count): they escalate a guessed blocker's KILL QUERY to
+     * KILL and count towards {@code locks.max-kills}.
+     */
+    public List<Decision> decide(Snapshot s, List<PriorKill> prior) {
         PileUp pileUp = PileUp.of(s, config.waitThreshold().toSeconds());
         if (pileUp.isEmpty()) {
             return List.of();
@@ -38,10 +50,16 @@ public final class KillPolicy {
                 + pileUp.requests().get(0).timeSeconds() + "s (wait-threshold "
                 + Durations.format(config.waitThreshold()) + "), " + pileUp.victims().size() + " queued on locks";
         return switch (config.action()) {
-            case KILL_BLOCKER, PRINT -> List.of(blockerDecision(s, pileUp, waiting));
+            case KILL_BLOCKER, PRINT -> List.of(blockerDecision(s, pileUp, waiting, inPileUp(prior, pileUp)));
             case KILL_WAITERS -> pileUp.requests().stream().map(r -> requestDecision(s, pileUp, r)).toList();
             case KILL_BACKUP -> killBackup(s, pileUp, waiting);
         };
+    }
+
+    /** The prior kills aimed at this pile-up: those that were to free one of its requests. */
+    private static List<PriorKill> inPileUp(List<PriorKill> prior, PileUp pileUp) {
+        List<Long> requests = pileUp.requestIds();
+        return prior.stream().filter(p -> p.blockerOf().stream().anyMatch(requests::contains)).toList();
     }
 
     /**
@@ -62,18 +80,45 @@ public final class KillPolicy {
         return guarded(s, r, Decision.Kind.KILL_QUERY, "kill-waiters", why, pileUp.victimIds());
     }
 
-    private Decision blockerDecision(Snapshot s, PileUp pileUp, String waiting) {
+    /**
+     * kill-blocker and print. A blocker known from the server's lock information is a lock holder,
+     * often an idle session left over: KILL ends its connection. A guessed one (the oldest running
+     * statement, no lock information) may be innocent, so it must have started before the request it
+     * is blamed for, gets KILL QUERY first and KILL only if it is still there at the next look; and
+     * after {@code locks.max-kills} kills in one pile-up the policy stops guessing and says so.
+     */
+    private Decision blockerDecision(Snapshot s, PileUp pileUp, String waiting, List<PriorKill> prior) {
         List<Long> requestIds = pileUp.requestIds();
-        Optional<Session> blocker = findBlocker(s);
-        if (blocker.isEmpty()) {
+        Optional<Session> found = findBlocker(s);
+        if (found.isEmpty()) {
             return new Decision(pileUp.requests().get(0), Decision.Kind.NONE, "no-blocker",
                     waiting + ", but no blocker could be identified", requestIds);
         }
-        Decision d = guarded(s, blocker.get(), Decision.Kind.KILL, "kill-blocker", waiting + "; blocker is the "
-                + (s.lockInfo() && !blocker.get().heldLocks().isEmpty() ? "lock holder" : "oldest running statement"),
-                requestIds);
+        Session blocker = found.get();
+        Session request = pileUp.requests().get(0);
+        // Known only when found by the lock information (not with blocker: oldest-statement).
+        boolean known = byLocks(s) && !blocker.heldLocks().isEmpty();
+        String why = waiting + "; blocker is the " + (known ? "lock holder" : "oldest running statement");
+        if (!known && blocker.timeSeconds() <= request.timeSeconds()) {
+            return new Decision(blocker, Decision.Kind.NONE, "younger-than-request", why + " (guessed); not killed: "
+                    + "it runs " + blocker.timeSeconds() + "s, the request has waited " + request.timeSeconds()
+                    + "s, so it is not what the request waits for", requestIds);
+        }
+        if (prior.size() >= config.maxKills()) {
+            return new Decision(blocker, Decision.Kind.NONE, "max-kills", why + "; giving up: " + prior.size()
+                    + " kill(s) in this pile-up already (locks.max-kills " + config.maxKills() + ")", requestIds);
+        }
+        Decision.Kind kind = Decision.Kind.KILL;
+        if (!known) {
+            boolean queried = prior.stream().anyMatch(p -> p.sessionId() == blocker.id()
+                    && p.kind() == Decision.Kind.KILL_QUERY);
+            kind = queried ? Decision.Kind.KILL : Decision.Kind.KILL_QUERY;
+            why += queried ? " (guessed), still there after KILL QUERY" : " (guessed): KILL QUERY first";
+        }
+        Decision d = guarded(s, blocker, kind, "kill-blocker", why, requestIds);
         if (config.action() == Action.PRINT && d.acts()) {
-            return new Decision(d.session(), Decision.Kind.NONE, "print", "would KILL: " + d.why(), requestIds);
+            return new Decision(d.session(), Decision.Kind.NONE, "print", "would "
+                    + (d.kind() == Decision.Kind.KILL ? "KILL" : "KILL QUERY") + ": " + d.why(), requestIds);
         }
         return d;
     }
@@ -107,8 +152,7 @@ public final class KillPolicy {
                 .filter(x -> !isBackup(s, x) && !s.ours().contains(x.id()))
                 .filter(x -> x.timeSeconds() >= threshold)
                 .toList();
-        boolean byLocks = config.blocker() != LocksConfig.Blocker.OLDEST_STATEMENT && s.lockInfo();
-        if (byLocks) {
+        if (byLocks(s)) {
             Optional<Session> holder = candidates.stream().filter(x -> !x.heldLocks().isEmpty())
                     .max(Comparator.comparingLong(Session::timeSeconds));
             if (holder.isPresent() || config.blocker() == LocksConfig.Blocker.LOCK_HOLDER) {
@@ -117,6 +161,11 @@ public final class KillPolicy {
         }
         return candidates.stream().filter(x -> "Query".equals(x.command()) || "Execute".equals(x.command()))
                 .filter(x -> x.info() != null).max(Comparator.comparingLong(Session::timeSeconds));
+    }
+
+    /** Whether the blocker is looked for among lock holders: the server reports them and the config allows it. */
+    private boolean byLocks(Snapshot s) {
+        return config.blocker() != LocksConfig.Blocker.OLDEST_STATEMENT && s.lockInfo();
     }
 
     /** A decision to act on {@code x}, unless it is protected or outside locks.match / locks.ignore. */
@@ -178,7 +227,8 @@ public final class KillPolicy {
         return regex == null || value != null && Pattern.compile(regex).matcher(value).find();
     }
 
+    /** The run in progress's own session (never any other session of the backup account). */
     private static boolean isBackup(Snapshot s, Session x) {
-        return s.backupUser() != null && s.backupUser().equals(x.user());
+        return s.isRun(x);
     }
 }

@@ -10,13 +10,15 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /** Reads a snapshot: the processlist, and metadata locks where the server reports them. */
 public final class Snapshots {
     private Snapshots() {
     }
 
-    public static Snapshot read(Connection c, String backupUser) throws SQLException {
+    /** The processlist now; {@code run} says which sessions are the run in progress's. */
+    public static Snapshot read(Connection c, RunSessions run) throws SQLException {
         long self;
         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT CONNECTION_ID()")) {
             rs.next();
@@ -33,7 +35,9 @@ public final class Snapshots {
                         rs.getLong(6), rs.getString(7), rs.getString(8), locks.get(id)));
             }
         }
-        return new Snapshot(Instant.now(), sessions, Set.of(self), backupUser, lockInfo);
+        Set<Long> runSessions = sessions.stream().filter(run::includes).map(Session::id)
+                .filter(id -> id != self).collect(Collectors.toSet());
+        return new Snapshot(Instant.now(), sessions, Set.of(self), runSessions, lockInfo);
     }
 
     /**

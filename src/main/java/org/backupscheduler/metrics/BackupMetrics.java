@@ -6,11 +6,13 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.backupscheduler.binlogs.BinlogStatus;
 import org.backupscheduler.catalog.BackupRecord;
 import org.backupscheduler.catalog.BackupStatus;
 import org.backupscheduler.catalog.Backups;
@@ -49,6 +51,27 @@ public final class BackupMetrics {
                 .description("size of the newest good backup").register(registry);
         Gauge.builder("backup_replica_lag_seconds", this, BackupMetrics::replicaLag)
                 .description("the source replica's lag when the newest backup was taken").register(registry);
+    }
+
+    /**
+     * The binlog archive's gauges (when binlogs.archive is on), read from its index at scrape time:
+     * the recovery point, the gaps, and where the recoverable window begins.
+     */
+    public void binlogArchive(Supplier<BinlogStatus> status) {
+        Gauge.builder("backup_binlog_archive_lag_seconds", status, s -> {
+            BinlogStatus b = s.get();
+            return b.recoveryPoint() == null ? Double.NaN : b.recoveryPoint().toSeconds();
+        }).description("age of the newest archived binlog event: the recovery point").strongReference(true)
+                .register(registry); // a lambda has no other holder: a weak reference would read NaN
+
+        Gauge.builder("backup_binlog_archive_gaps", status, s -> s.get().gaps().size())
+                .description("gaps in the binlog archive (events that cannot be replayed)").strongReference(true)
+                .register(registry);
+        Gauge.builder("backup_binlog_recoverable_since_timestamp_seconds", status, s -> {
+            BinlogStatus.Window w = s.get().window();
+            return w == null ? Double.NaN : w.from().getEpochSecond();
+        }).description("start of the recoverable window (oldest VERIFIED backup the archive rolls forward from)")
+                .strongReference(true).register(registry);
     }
 
     /** Counts one finished run by its final status. */

@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import org.backupscheduler.UserError;
+import org.backupscheduler.config.MetricsConfig;
 
 /**
  * {@code /metrics} (Prometheus text) and {@code /health} (JSON; 503 when failing) on metrics.listen.
@@ -48,25 +49,16 @@ public final class MetricsServer implements AutoCloseable {
         this.handlers = handlers;
     }
 
-    public static MetricsServer start(String listen, BackupMetrics metrics, Supplier<Map<String, Object>> health) {
-        int colon = listen.lastIndexOf(':');
-        if (colon < 0) {
-            throw new UserError("bad value '" + listen + "' for metrics.listen: expected host:port",
-                    "such as 127.0.0.1:9104", UserError.USAGE);
-        }
-        String host = listen.substring(0, colon);
-        int port;
-        try {
-            port = Integer.parseInt(listen.substring(colon + 1));
-        } catch (NumberFormatException e) {
-            throw new UserError("bad value '" + listen + "' for metrics.listen: the port is not a number",
-                    "such as 127.0.0.1:9104", UserError.USAGE);
-        }
+    /** Serves on {@code listen}'s host and port (0: any free port, see {@link #port()}). */
+    public static MetricsServer start(MetricsConfig listen, BackupMetrics metrics,
+                                      Supplier<Map<String, Object>> health) {
+        String host = listen.host();
+        int port = listen.port();
         HttpServer server;
         try {
             server = HttpServer.create(new InetSocketAddress(host, port), 16);
         } catch (IOException e) {
-            throw new UserError("cannot listen on " + listen + " for /metrics: " + e.getMessage(),
+            throw new UserError("cannot listen on " + listen.listen() + " for /metrics: " + e.getMessage(),
                     "choose a free port in metrics.listen", UserError.FAILED);
         }
         server.createContext("/metrics", ex -> send(ex, 200, "text/plain; version=0.0.4", metrics.scrape()));

@@ -60,7 +60,7 @@ public final class Readiness {
     }
 
     /**
-     * Reads up to 256 MB of the datadir's files and times it. Files just written may come from
+     * Reads up to 256 MiB of the datadir's files and times it. Files just written may come from
      * the page cache, which makes the rate optimistic: the source text says so.
      */
     public static CopyRate measure(Path datadir) throws IOException {
@@ -86,7 +86,7 @@ public final class Readiness {
         if (read < (1 << 20)) {
             throw new IOException("only " + read + " bytes of " + datadir + " readable, too few to measure");
         }
-        return new CopyRate(read / seconds, String.format("measured: read %d MB of %s in %.2f s "
+        return new CopyRate(read / seconds, String.format("measured: read %d MiB of %s in %.2f s "
                 + "(the page cache can make this optimistic)", read >> 20, datadir, seconds));
     }
 }

@@ -19,7 +19,7 @@ public final class CatalogReportSource {
         Instant from = ReportBuilder.windowStart(now, days);
         List<org.backupscheduler.catalog.BackupRecord> rows = backups.startedBetween(instance, from,
                 now.plusMillis(1));
-        return new ReportBuilder(instance, ExpectedRuns.of(config.schedule().full()), config.schedule().runTimeout())
+        return new ReportBuilder(instance, config.schedule().full(), config.schedule().runTimeout())
                 .lockActions(new LockActionsSource(catalog))
                 .restoreDrills(new RestoreDrillsSource(catalog))
                 .replicaHealth(new ReplicaHealthSource(catalog, () -> ConfiguredReplicas.check(config.replicas(),

@@ -3,6 +3,7 @@ package org.backupscheduler.report;
 import java.util.List;
 import java.util.Map;
 
+import org.backupscheduler.Bytes;
 import org.backupscheduler.catalog.BackupRecord;
 import org.backupscheduler.catalog.BackupStatus;
 
@@ -40,7 +41,7 @@ public final class HtmlReport {
             h.append("</ul>");
         }
         h.append("</section>\n<section id=\"rpo\"><h2>Recovery point</h2><p>Schedule <code>")
-                .append(esc(r.schedule())).append("</code>; the newest verified backup may be ")
+                .append(esc(r.schedule().toString())).append("</code>; the newest verified backup may be ")
                 .append(Ages.human(r.allowedAge())).append(" old. Newest VERIFIED: ");
         BackupRecord v = r.newestVerified();
         h.append(v == null ? "<span class=\"bad\">none</span>" : esc(v.id()) + ", "

@@ -27,7 +27,8 @@ public final class JsonReport {
         m.put("exit_code", r.exitCode());
         m.put("findings", r.findings());
         Map<String, Object> rpo = new LinkedHashMap<>();
-        rpo.put("schedule", r.schedule());
+        rpo.put("schedule", r.schedule().expression());
+        rpo.put("time_zone", r.schedule().zone().getId());
         rpo.put("allowed_age_seconds", r.allowedAge().toSeconds());
         BackupRecord v = r.newestVerified();
         rpo.put("newest_verified_id", v == null ? null : v.id());

@@ -6,11 +6,13 @@ import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 
+import org.backupscheduler.UserError;
 import org.backupscheduler.catalog.BackupRecord;
 import org.backupscheduler.catalog.BackupStatus;
+import org.backupscheduler.config.Schedule;
 
 /** Everything one report shows for one instance; the three formats only render this. */
-public record Report(String instance, Instant generatedAt, int days, String schedule, Duration allowedAge,
+public record Report(String instance, Instant generatedAt, int days, Schedule schedule, Duration allowedAge,
                      BackupRecord newestVerified, List<DayRow> grid, List<Point> points, List<BackupRecord> problems,
                      Map<BackupStatus, Long> retention, SectionData lockActions, SectionData restoreDrills,
                      SectionData replicaHealth, List<String> findings) {
@@ -35,6 +37,6 @@ public record Report(String instance, Instant generatedAt, int days, String sche
 
     /** 0 when all is well, 3 (PROBLEMS) when {@link #findings} is not empty. */
     public int exitCode() {
-        return findings.isEmpty() ? 0 : 3;
+        return findings.isEmpty() ? UserError.OK : UserError.PROBLEMS;
     }
 }

@@ -9,26 +9,30 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import org.backupscheduler.catalog.BackupRecord;
 import org.backupscheduler.catalog.BackupStatus;
+import org.backupscheduler.catalog.ExpiredReason;
+import org.backupscheduler.config.Schedule;
 
 /**
  * Builds a {@link Report} from catalog rows and the schedule: pure, no I/O, so tests can hand it a
- * catalog with known gaps and check every cell. All times are UTC.
+ * catalog with known gaps and check every cell. The grid's hours are UTC; the schedule says when a
+ * run is due in its own zone ({@code schedule.time-zone}), the same {@link Schedule} the daemon fires.
  */
 public final class ReportBuilder {
     /** An INVALID backup that started within this long before the report is a problem. */
     static final Duration RECENT = Duration.ofHours(24);
 
     private final String instance;
-    private final ExpectedRuns schedule;
+    private final Schedule schedule;
     private final Duration runTimeout;
     private SectionSource lockActions = SectionSource.NOT_RECORDED;
     private SectionSource restoreDrills = SectionSource.NOT_RECORDED;
     private SectionSource replicaHealth = SectionSource.NOT_RECORDED;
 
-    public ReportBuilder(String instance, ExpectedRuns schedule, Duration runTimeout) {
+    public ReportBuilder(String instance, Schedule schedule, Duration runTimeout) {
         this.instance = instance;
         this.schedule = schedule;
         this.runTimeout = runTimeout;
@@ -54,23 +58,22 @@ public final class ReportBuilder {
         return now.truncatedTo(ChronoUnit.DAYS).minus(Duration.ofDays(days - 1L));
     }
 
-    /**
-     * The status a backup had before retention expired it ("was INVALID: ..." at the start of the
-     * reason the expirer writes), else its status.
-     */
+    /** The status a backup had before retention expired it (its {@link ExpiredReason}), else its status. */
     static BackupStatus statusBeforeRetention(BackupRecord b) {
-        if (b.status() != BackupStatus.EXPIRED || b.reason() == null) {
-            return b.status();
-        }
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^was ([A-Z]+)\\b").matcher(b.reason());
-        if (m.find()) {
-            try {
-                return BackupStatus.valueOf(m.group(1));
-            } catch (IllegalArgumentException e) {
-                return b.status();
-            }
-        }
-        return b.status();
+        return b.status() != BackupStatus.EXPIRED ? b.status()
+                : ExpiredReason.parse(b.reason()).map(ExpiredReason::was).orElse(b.status());
+    }
+
+    /**
+     * Why a backup is INVALID, said once: an expired one gives the reason it had before retention
+     * took it, and then that retention did ("backup x is INVALID: ...; expired since by retention").
+     */
+    static String invalidFinding(BackupRecord b) {
+        Optional<ExpiredReason> expired = b.status() == BackupStatus.EXPIRED ? ExpiredReason.parse(b.reason())
+                : Optional.empty();
+        String reason = expired.isPresent() ? expired.get().reason() : b.reason();
+        return "backup " + b.id() + " is INVALID: " + (reason == null ? "no reason recorded" : reason)
+                + (expired.isPresent() ? "; expired since by retention" : "");
     }
 
     /**
@@ -111,19 +114,18 @@ public final class ReportBuilder {
             Duration age = Duration.between(newestVerified.startedAt(), now);
             if (age.compareTo(allowed) > 0) {
                 findings.add("newest VERIFIED backup " + newestVerified.id() + " is " + Ages.human(age)
-                        + " old; the schedule '" + schedule.schedule() + "' allows " + Ages.human(allowed));
+                        + " old; the schedule '" + schedule.expression() + "' allows " + Ages.human(allowed));
             }
         }
         for (BackupRecord b : sorted) {
             // Retention may already have removed it: the finding stays, the DBA must still hear of it.
             if (statusBeforeRetention(b) == BackupStatus.INVALID && !b.startedAt().isBefore(now.minus(RECENT))) {
-                findings.add("backup " + b.id() + " is INVALID: " + (b.reason() == null ? "no reason recorded"
-                        : b.reason()));
+                findings.add(invalidFinding(b));
             }
         }
         Map<BackupStatus, Long> counts = new EnumMap<>(BackupStatus.class);
         counts.putAll(retention);
-        return new Report(instance, now, days, schedule.schedule(), allowed, newestVerified, grid, points,
+        return new Report(instance, now, days, schedule, allowed, newestVerified, grid, points,
                 problems, counts, lockActions.read(instance, from, now), restoreDrills.read(instance, from, now),
                 replicaHealth.read(instance, from, now), findings);
     }

@@ -4,6 +4,8 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Map;
 
+import org.backupscheduler.Bytes;
+import org.backupscheduler.UserError;
 import org.backupscheduler.catalog.BackupRecord;
 import org.backupscheduler.catalog.BackupStatus;
 
@@ -21,7 +23,7 @@ public final class TextReport {
         line(sb, "Backup report: " + r.instance() + "   " + UTC.format(r.generatedAt()) + " UTC   last " + r.days()
                 + " days");
         line(sb, "");
-        line(sb, "== Verdict: " + (r.exitCode() == 0 ? "OK" : "PROBLEMS (exit 3)"));
+        line(sb, "== Verdict: " + (r.exitCode() == UserError.OK ? "OK" : "PROBLEMS (exit " + r.exitCode() + ")"));
         for (String f : r.findings()) {
             line(sb, "  ! " + f);
         }

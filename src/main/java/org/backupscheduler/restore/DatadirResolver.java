@@ -35,9 +35,9 @@ final class DatadirResolver {
             return new Resolved(config.datadir(), "replicas." + name + ".datadir");
         }
         if (config.defaultsFile() != null) {
-            Optional<Path> fromFile = fromDefaultsFile(config.defaultsFile());
+            Optional<String> fromFile = serverOption(config.defaultsFile(), "datadir");
             if (fromFile.isPresent()) {
-                return new Resolved(fromFile.get(), "datadir in " + config.defaultsFile());
+                return new Resolved(Path.of(fromFile.get()), "datadir in " + config.defaultsFile());
             }
         }
         try (Connection c = ServerConnections.open(admin); Statement st = c.createStatement();
@@ -52,7 +52,8 @@ final class DatadirResolver {
         }
     }
 
-    static Optional<Path> fromDefaultsFile(Path file) {
+    /** The last value of {@code key} (dashes or underscores) in the server sections of an option file. */
+    static Optional<String> serverOption(Path file, String key) {
         List<String> lines;
         try {
             lines = Files.readAllLines(file);
@@ -60,15 +61,15 @@ final class DatadirResolver {
             return Optional.empty();
         }
         String section = "";
-        Path found = null;
+        String found = null;
         for (String raw : lines) {
             String line = raw.strip();
             if (line.startsWith("[") && line.endsWith("]")) {
                 section = line.substring(1, line.length() - 1).strip().toLowerCase();
             } else if (SERVER_SECTIONS.contains(section) && !line.startsWith("#") && !line.startsWith(";")) {
                 int eq = line.indexOf('=');
-                if (eq > 0 && line.substring(0, eq).strip().replace('_', '-').equals("datadir")) {
-                    found = Path.of(unquote(line.substring(eq + 1).strip()));
+                if (eq > 0 && line.substring(0, eq).strip().replace('_', '-').equals(key)) {
+                    found = unquote(line.substring(eq + 1).strip());
                 }
             }
         }

@@ -11,8 +11,12 @@ import org.backupscheduler.server.Endpoint;
 
 /** Everything decided before anything is touched; printed step by step, and all --dry-run does. */
 record RestorePlan(String replicaName, ReplicaConfig replica, Endpoint admin, Endpoint primary,
-                   BackupChoice choice, Path datadir, String datadirHow, Coordinates from, LocalDateTime until,
+                   BackupChoice choice, DatadirGuard guard, String datadirHow, Coordinates from, LocalDateTime until,
                    boolean running, List<String> steps) {
+
+    Path datadir() {
+        return guard.datadir();
+    }
 
     BackupRecord backup() {
         return choice.backup();

@@ -5,7 +5,6 @@ import java.io.PrintWriter;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.UserPrincipal;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -20,11 +19,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import org.backupscheduler.backup.RepositoryStores;
 import org.backupscheduler.UserError;
 import org.backupscheduler.backup.RepositoryLayout;
 import org.backupscheduler.catalog.BackupPins;
 import org.backupscheduler.catalog.BackupRecord;
 import org.backupscheduler.catalog.Backups;
+import org.backupscheduler.catalog.ProcessIdentity;
 import org.backupscheduler.config.BackupConfig;
 import org.backupscheduler.config.ReplicaConfig;
 import org.backupscheduler.config.Secrets;
@@ -70,6 +71,7 @@ public final class Restorer {
     public Restorer(BackupConfig config, Backups backups, EngineTool tool, Secrets secrets, PrintWriter out) {
         this.replication = new ReplicaAttachment(tool, clock);
         this.config = config;
+        RepositoryStores.configure(config.repository());
         this.backups = backups;
         this.tool = tool;
         this.secrets = secrets;
@@ -88,13 +90,29 @@ public final class Restorer {
         }
         Endpoint admin = Endpoints.replica(name, r, secrets);
         Endpoint primary = Endpoints.primary(name, r, secrets);
-        boolean running = ServerWait.isUp(admin);
+        // First: is it running? Only "nothing listens" means stopped; a server that refuses our
+        // login (1045), is full (1040) or does not answer in time runs, and cannot be stopped safely.
+        ServerProbe probe = ServerProbe.of(admin);
+        if (probe.is(ServerProbe.State.UNREACHABLE)) {
+            throw new UserError("replica " + name + " at " + admin.address() + " runs but does not let " + admin.user()
+                    + " in: " + probe.error() + "; it is not taken for stopped, nothing was changed",
+                    "fix replicas." + name + " (user, password-file) so this account logs in, or wait until the "
+                            + "server accepts connections, then run the restore again", UserError.FAILED);
+        }
+        boolean answering = probe.is(ServerProbe.State.UP);
         DatadirResolver.Resolved datadir = DatadirResolver.resolve(name, r, admin);
         SelfRestoreGuard.check(name, admin, datadir.datadir(), primary, source(), config.source().role());
         refuseLeftovers(name, datadir.datadir());
+        // Then its files: a server may use the datadir without answering on the configured
+        // address (another port, skip-networking); it runs all the same.
+        DatadirGuard guard = DatadirGuard.of(name, datadir.datadir(), r.defaultsFile(), answering ? admin : null);
+        Optional<String> user = answering ? Optional.empty() : guard.user();
+        boolean running = answering || user.isPresent();
+        String how = user.map(u -> " (nothing answers on " + admin.address() + ", but " + u + ")").orElse("");
         if (running && r.stopCommand().isEmpty()) {
-            throw new UserError("replica " + name + " is running and replicas." + name + ".stop-command is not set",
-                    "set stop-command (such as [systemctl, stop, mariadb]) and start-command", UserError.USAGE);
+            throw new UserError("replica " + name + " is running" + how + " and replicas." + name
+                    + ".stop-command is not set", "set stop-command (such as [systemctl, stop, mariadb]) and "
+                    + "start-command", UserError.USAGE);
         }
         if (r.startCommand().isEmpty()) {
             throw new UserError("replicas." + name + ".start-command is not set", "set it, such as "
@@ -138,8 +156,8 @@ public final class Restorer {
         steps.add("use backup " + backup.id() + (choice.chain().size() > 1 ? " (chain of " + choice.chain().size()
                 + ", full " + choice.chain().get(0).id() + ")" : "") + ", re-checked against its manifest just now");
         steps.add("target datadir " + datadir.datadir() + " (" + datadir.how() + ")");
-        steps.add(running ? "stop replica " + name + ": " + String.join(" ", r.stopCommand())
-                : "replica " + name + " is not running");
+        steps.add(running ? "stop replica " + name + how + ": " + String.join(" ", r.stopCommand())
+                + ", then wait until nothing uses its datadir" : "replica " + name + " is not running");
         steps.add("move " + datadir.datadir() + " aside to " + datadir.datadir() + ".before-restore-<time> (rename)");
         steps.add("prepare a working copy next to it (the stored backup is not touched)");
         steps.add("move the prepared copy into " + datadir.datadir() + " (--move-back --datadir)");
@@ -150,8 +168,7 @@ public final class Restorer {
                 + (until == null ? "" : ", stopping at the last event before " + until));
         steps.add(until == null ? "wait until both replication threads run and lag falls to 0"
                 : "wait until the replica has applied everything up to " + until);
-        return new RestorePlan(name, r, admin, primary, choice, datadir.datadir(), datadir.how(), from, until, running,
-                steps);
+        return new RestorePlan(name, r, admin, primary, choice, guard, datadir.how(), from, until, running, steps);
     }
 
     private Endpoint source() {
@@ -256,7 +273,7 @@ public final class Restorer {
             }
         }
         backups.restores().start(instance, id, plan.replicaName(), plan.backup().id(),
-                until == null ? null : until.toString(), clock.instant());
+                until == null ? null : until.toString(), clock.instant(), ProcessIdentity.current());
         Steps steps = new Steps(instance, id);
         Path workLog = config.instanceDir().resolve(".restore-" + id + ".log");
         RepositoryLayout.createPrivateDir(config.instanceDir());
@@ -266,24 +283,27 @@ public final class Restorer {
             if (plan.running()) {
                 steps.run("stop", () -> {
                     command(r.stopCommand(), workLog);
-                    if (!ServerWait.until(plan.admin(), false, serverWait)) {
+                    Optional<String> still = ServerWait.untilStopped(plan.admin(), plan.guard(), serverWait);
+                    if (still.isPresent()) {
                         // A refusal, not a failure: nothing was moved, and the fix is the operator's.
                         throw new UserError("replica " + plan.replicaName() + " at " + plan.admin().address()
-                                + " still answers " + serverWait.toSeconds() + "s after " + Undo.shell(r.stopCommand())
-                                + "; nothing was changed",
+                                + " " + still.get() + " " + serverWait.toSeconds() + "s after "
+                                + Undo.shell(r.stopCommand()) + "; nothing was changed",
                                 "make replicas." + plan.replicaName() + ".stop-command stop the server (or stop it "
                                         + "yourself), then run the restore again", UserError.USAGE);
                     }
-                    return "stopped";
+                    return "stopped; nothing uses " + datadir;
                 });
                 done.stopped = true;
             }
             if (Files.exists(datadir)) {
                 steps.run("move-aside", () -> {
-                    Files.move(datadir, asideTarget, StandardCopyOption.ATOMIC_MOVE);
+                    // Proven again right before the rename, whatever the plan found.
+                    plan.guard().moveAside(asideTarget);
                     return "old datadir is now " + asideTarget;
                 });
                 done.aside = asideTarget;
+                backups.restores().movedAside(instance, id, asideTarget.toString());
                 out.println("  the old datadir is kept at " + asideTarget);
             }
             try (Scratch scratch = Scratch.at(work)) {
@@ -314,9 +334,10 @@ public final class Restorer {
             done.startBegun = true;
             steps.run("start", () -> {
                 command(r.startCommand(), workLog);
-                if (!ServerWait.until(plan.admin(), true, serverWait)) {
+                ServerProbe up = ServerWait.untilUp(plan.admin(), serverWait);
+                if (!up.is(ServerProbe.State.UP)) {
                     throw new IOException("replica not answering " + serverWait.toSeconds() + "s after "
-                            + Undo.shell(r.startCommand()));
+                            + Undo.shell(r.startCommand()) + ": " + up.error());
                 }
                 return "answering on " + plan.admin().address();
             });

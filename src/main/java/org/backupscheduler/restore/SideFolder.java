@@ -51,7 +51,7 @@ final class SideFolder {
      */
     private static void refuseInsideOurs(Path dir, BackupConfig config) throws IOException {
         Map<String, Path> ours = new TreeMap<>();
-        ours.put("the repository", config.repository());
+        ours.put("the repository", config.localRepository());
         if (config.source().datadir() != null) {
             ours.put("source.datadir", config.source().datadir());
         }

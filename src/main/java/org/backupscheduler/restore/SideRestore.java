@@ -13,6 +13,7 @@ import java.util.List;
 
 import org.backupscheduler.UserError;
 import org.backupscheduler.backup.RepositoryLayout;
+import org.backupscheduler.catalog.ProcessIdentity;
 import org.backupscheduler.catalog.BackupPins;
 import org.backupscheduler.catalog.Backups;
 import org.backupscheduler.config.BackupConfig;
@@ -102,7 +103,7 @@ public final class SideRestore {
                         "wait a second and run the restore again", UserError.USAGE);
             }
             backups.restores().start(instance, id, label(dir), plan.backup().id(),
-                    plan.target().isNone() ? null : plan.target().describe(), clock.instant());
+                    plan.target().isNone() ? null : plan.target().describe(), clock.instant(), ProcessIdentity.current());
             RepositoryLayout.createPrivateDir(config.instanceDir());
             RepositoryLayout.createPrivateFile(log);
             try {

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TimeZone;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -20,11 +21,18 @@ import org.backupscheduler.catalog.BackupRecord;
 import org.backupscheduler.catalog.BackupStatus;
 import org.backupscheduler.catalog.BackupType;
 import org.backupscheduler.catalog.Catalog;
+import org.backupscheduler.catalog.Leases;
 import org.backupscheduler.config.BackupConfig;
+import org.backupscheduler.config.Schedule;
 import org.backupscheduler.engine.EngineTool;
 import org.backupscheduler.locks.LockPass;
+import org.backupscheduler.locks.RunSessions;
 import org.backupscheduler.metrics.BackupMetrics;
 import org.backupscheduler.metrics.Health;
+import org.backupscheduler.binlogs.Archive;
+import org.backupscheduler.binlogs.Archiver;
+import org.backupscheduler.binlogs.BinlogStatus;
+import org.backupscheduler.config.BinlogsConfig;
 import org.backupscheduler.metrics.MetricsServer;
 import org.backupscheduler.server.Endpoint;
 import org.backupscheduler.server.ServerConnections;
@@ -43,6 +51,7 @@ import org.quartz.SchedulerException;
 import org.quartz.SimpleScheduleBuilder;
 import org.quartz.Trigger;
 import org.quartz.TriggerBuilder;
+import org.quartz.TriggerKey;
 import org.quartz.impl.StdSchedulerFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,6 +79,9 @@ public final class Daemon implements AutoCloseable {
     /** Quartz's id of this daemon: host name and start time with a clustered store. */
     private String node;
     private MetricsServer http;
+    /** The binlog archive's follower, when binlogs.archive is on. */
+    private Archiver archiver;
+    private Archive archive;
 
     public Daemon(BackupConfig config, Catalog catalog, EngineTool tool, Endpoint source, Clock clock) {
         this.config = config;
@@ -81,15 +93,15 @@ public final class Daemon implements AutoCloseable {
     }
 
     public void start() throws SchedulerException {
-        String full = CronSpec.toQuartz("schedule.full", config.schedule().full());
-        String incremental = config.schedule().incremental() == null ? null
-                : CronSpec.toQuartz("schedule.incremental", config.schedule().incremental());
-        String deep = "off".equalsIgnoreCase(config.verify().deep()) ? null
-                : CronSpec.toQuartz("verify.deep", config.verify().deep());
-        Duration allowed = CronSpec.interval(full, clock.instant()).plus(config.schedule().runTimeout());
+        Schedule full = config.schedule().full();
+        Schedule incremental = config.schedule().incremental();
+        Schedule deep = config.deepSchedule().orElse(null);
+        // The same allowed age as the report's: the longest gap of the schedule, plus the timeout.
+        Duration allowed = full.longestGap(clock.instant()).plus(config.schedule().runTimeout());
         Health health = new Health(catalog.backups(), config.instance(), allowed, clock, config.metrics().details());
-        http = MetricsServer.start(config.metrics().listen(), metrics, health::check);
+        http = MetricsServer.start(config.metrics(), metrics, health::check);
         log.info("serving /metrics and /health on {}", config.metrics().listen());
+        startArchiver();
 
         scheduler = new StdSchedulerFactory(JobStore.properties(config.instance(), catalog)).getScheduler();
         scheduler.getContext().put(SELF, this);
@@ -106,23 +118,24 @@ public final class Daemon implements AutoCloseable {
                 scheduler.deleteJob(new JobKey(name)); // switched off in the config since the last start
             }
         }
+        dropOldTriggers(jobs);
         scheduler.scheduleJobs(jobs, true);
         missedFire(full).ifPresent(this::catchUp);
         scheduler.start();
     }
 
-    private Map<JobDetail, Set<? extends Trigger>> jobs(String full, String incremental, String deep) {
+    private Map<JobDetail, Set<? extends Trigger>> jobs(Schedule full, Schedule incremental, Schedule deep) {
         Map<JobDetail, Set<? extends Trigger>> jobs = new LinkedHashMap<>();
-        jobs.put(job(BackupJob.class, "full").usingJobData("type", "FULL").build(), Set.of(trigger("full", full)));
-        log.info("full backups: {} (Quartz '{}')", config.schedule().full(), full);
+        jobs.put(job(BackupJob.class, "full").usingJobData("type", "FULL").build(), triggers("full", full));
+        log.info("full backups: {} (Quartz {})", full, full.quartz());
         if (incremental != null) {
             jobs.put(job(BackupJob.class, "incremental").usingJobData("type", "INCREMENTAL").build(),
-                    Set.of(trigger("incremental", incremental)));
-            log.info("incremental backups: {}", config.schedule().incremental());
+                    triggers("incremental", incremental));
+            log.info("incremental backups: {}", incremental);
         }
         if (deep != null) {
-            jobs.put(job(DrillJob.class, "drill").build(), Set.of(trigger("drill", deep)));
-            log.info("restore drill (verify --deep): {}", config.verify().deep());
+            jobs.put(job(DrillJob.class, "drill").build(), triggers("drill", deep));
+            log.info("restore drill (verify --deep): {}", deep);
         }
         // The lock policy between backups too: a session left holding a lock blocks the application.
         // It watches the source server, so in a cluster one node at a time is enough.
@@ -133,7 +146,53 @@ public final class Daemon implements AutoCloseable {
         return jobs;
     }
 
+    /** The archive runs beside the schedule: a failure to start it is logged, and backups go on. */
+    private void startArchiver() {
+        if (!config.binlogs().on()) {
+            return;
+        }
+        try {
+            metrics.binlogArchive(() -> BinlogStatus.read(catalog, config.instance(), clock.instant()));
+            archive = Archive.of(config, source, catalog);
+            archiver = Archiver.start(archive);
+            log.info("binlog archive on ({}): {}", config.binlogs().mode().key(), config.binlogs().mode()
+                    == BinlogsConfig.Mode.STREAM ? "open file stored at least every " + config.binlogs().maxDelay()
+                    : "FLUSH BINARY LOGS every " + config.binlogs().interval());
+        } catch (IOException | RuntimeException e) {
+            log.error("the binlog archive did not start: {}", e.getMessage());
+        }
+    }
+
+    private void closeArchive() {
+        if (archive != null) {
+            try {
+                archive.close();
+            } catch (IOException e) {
+                log.warn("closing the binlog archive's store: {}", e.getMessage());
+            }
+        }
+    }
+
     private static final List<String> JOBS = List.of("full", "incremental", "drill", "locks");
+
+    /**
+     * Replacing a job keeps its triggers: a schedule that was two Quartz expressions at the last
+     * start ("full-2", cron's day-of-month or day-of-week) and is one now would go on firing.
+     * Catch-up triggers have other names and stay.
+     */
+    private void dropOldTriggers(Map<JobDetail, Set<? extends Trigger>> jobs) throws SchedulerException {
+        for (Map.Entry<JobDetail, Set<? extends Trigger>> job : jobs.entrySet()) {
+            String name = job.getKey().getKey().getName();
+            Set<TriggerKey> keep = new java.util.HashSet<>();
+            job.getValue().forEach(t -> keep.add(t.getKey()));
+            for (Trigger old : scheduler.getTriggersOfJob(job.getKey().getKey())) {
+                if (old.getKey().getName().matches(java.util.regex.Pattern.quote(name) + "(-\\d+)?")
+                        && !keep.contains(old.getKey())) {
+                    scheduler.unscheduleJob(old.getKey());
+                }
+            }
+        }
+    }
 
     private static JobBuilder job(Class<? extends Job> type, String name) {
         return JobBuilder.newJob(type).withIdentity(name).storeDurably();
@@ -157,20 +216,30 @@ public final class Daemon implements AutoCloseable {
         }
     }
 
-    /** Fire once now and proceed with the schedule: never a backlog of missed runs. */
-    private static Trigger trigger(String name, String quartz) {
-        return TriggerBuilder.newTrigger().withIdentity(name)
-                .withSchedule(CronScheduleBuilder.cronSchedule(quartz).withMisfireHandlingInstructionFireAndProceed())
-                .build();
+    /**
+     * One trigger per Quartz expression of the schedule (two for a cron line restricting both
+     * day-of-month and day-of-week), in the schedule's zone. Fire once now and proceed with the
+     * schedule: never a backlog of missed runs.
+     */
+    private static Set<Trigger> triggers(String name, Schedule schedule) {
+        Set<Trigger> triggers = new java.util.LinkedHashSet<>();
+        for (int i = 0; i < schedule.quartz().size(); i++) {
+            triggers.add(TriggerBuilder.newTrigger().withIdentity(i == 0 ? name : name + "-" + (i + 1))
+                    .withSchedule(CronScheduleBuilder.cronSchedule(schedule.quartz().get(i))
+                            .inTimeZone(TimeZone.getTimeZone(schedule.zone()))
+                            .withMisfireHandlingInstructionFireAndProceed())
+                    .build());
+        }
+        return triggers;
     }
 
     /** The first fire since the newest run that is already past ("first" before any run), if any. */
-    private Optional<String> missedFire(String full) {
+    private Optional<String> missedFire(Schedule full) {
         List<BackupRecord> newest = catalog.backups().list(config.instance(), 1, 0);
         if (newest.isEmpty()) {
             return Optional.of("first");
         }
-        Instant due = CronSpec.next(full, newest.get(0).startedAt());
+        Instant due = full.next(newest.get(0).startedAt());
         return due != null && due.isBefore(clock.instant()) ? Optional.of(String.valueOf(due.toEpochMilli()))
                 : Optional.empty();
     }
@@ -195,6 +264,10 @@ public final class Daemon implements AutoCloseable {
         } catch (SchedulerException e) {
             log.error("scheduler shutdown: {}", e.getMessage());
         } finally {
+            if (archiver != null) {
+                archiver.close(); // seals what it finished and stores the open file's prefix
+            }
+            closeArchive();
             if (http != null) {
                 http.close();
             }
@@ -226,7 +299,7 @@ public final class Daemon implements AutoCloseable {
                     r.backup().status() + (r.backup().reason() == null ? "" : ": " + r.backup().reason()));
         } catch (IOException | RuntimeException e) {
             metrics.run(BackupStatus.FAILED);
-            log.error("scheduled {} run ({} at {}) failed: {}", type.word(), trigger, fire, e.getMessage());
+            DaemonLogging.failure(log, "scheduled " + type.word() + " run (" + trigger + " at " + fire + ")", e);
         } finally {
             if (first) {
                 runStartedAt.compareAndSet(now, null);
@@ -254,20 +327,51 @@ public final class Daemon implements AutoCloseable {
             }
             log.info("restore drill on {}: {}", verified.get(0).id(), outcome.after().status());
         } catch (IOException | RuntimeException e) {
-            log.error("restore drill failed: {}", e.getMessage());
+            DaemonLogging.failure(log, "restore drill", e);
         }
     }
 
+    /**
+     * The lock policy between runs. While a run holds the instance's lease with its engine going
+     * (this daemon's or any other process's, on this host or another), that run's own watcher is
+     * the one at work: a second pass here would decide on the same pile-up and double its kills.
+     * One watcher per instance at a time. Before and after its engine (no watcher), and while
+     * {@code expire} holds the lease, this pass watches.
+     */
     void runLockPass() {
-        LockPass pass = new LockPass(config.locks(), catalog.backups().lockActions(), config.instance(),
-                source.user());
+        Optional<Leases.Held> held;
+        try {
+            held = catalog.backups().leases().held(config.instance());
+        } catch (RuntimeException e) {
+            log.warn("lock policy pass skipped: the lease cannot be read: {}", e.getMessage());
+            return;
+        }
+        if (held.isPresent() && held.get().watching()) {
+            String holder = held.get().describe();
+            if (!holder.equals(deferredTo)) {
+                log.info("lock policy: a run holds the lease of {} ({}); its own watcher handles locks until it ends",
+                        config.instance(), holder);
+                deferredTo = holder;
+            }
+            return;
+        }
+        deferredTo = null;
+        LockPass pass = new LockPass(config.locks(), catalog.backups().lockActions(), config.instance());
         try (Connection c = ServerConnections.open(source)) {
-            pass.run(c, null).stream().filter(o -> o.decision().acts())
+            pass.run(c, RunSessions.NONE, null).stream().filter(o -> o.decision().acts())
                     .forEach(o -> metrics.lockAction(o.decision().kind().name()));
         } catch (SQLException | RuntimeException e) {
-            log.warn("lock policy pass failed: {}", e.getMessage());
+            // Every locks.interval while the source is down: a warning, unless it is a bug.
+            if (DaemonLogging.expected(e)) {
+                log.warn("lock policy pass failed: {}", e.getMessage());
+            } else {
+                DaemonLogging.failure(log, "lock policy pass", e);
+            }
         }
     }
+
+    /** The run the lock pass last deferred to (logged once per run, not every interval). */
+    private volatile String deferredTo;
 
     private static Daemon of(JobExecutionContext context) {
         try {

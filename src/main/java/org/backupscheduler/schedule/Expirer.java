@@ -13,6 +13,7 @@ import org.backupscheduler.catalog.BackupPins;
 import org.backupscheduler.catalog.BackupRecord;
 import org.backupscheduler.catalog.BackupStatus;
 import org.backupscheduler.catalog.BackupType;
+import org.backupscheduler.catalog.ExpiredReason;
 import org.backupscheduler.catalog.Backups;
 import org.backupscheduler.config.BackupConfig;
 import org.slf4j.Logger;
@@ -70,9 +71,8 @@ public final class Expirer {
         boolean legacy = b.type() == BackupType.LEGACY;
         // The old status and reason stay readable first: an INVALID backup expired an hour later
         // must still tell the report why it was INVALID.
-        String reason = "was " + b.status() + (b.reason() == null ? "" : ": " + b.reason()) + "; expired "
-                + clock.instant() + ": " + why + (legacy ? "; the hotcopy folder " + b.path()
-                + " was never ours and stays" : "");
+        String reason = new ExpiredReason(b.status(), b.reason(), clock.instant() + ": " + why
+                + (legacy ? "; the hotcopy folder " + b.path() + " was never ours and stays" : "")).text();
         // The row says EXPIRED before the pins are read again: a reader pins first and then reads
         // the row, so either it sees EXPIRED and stops, or its pin is seen here and the row is put back.
         backups.update(b.withStatus(BackupStatus.EXPIRED, reason));

@@ -2,6 +2,7 @@ package org.backupscheduler.schedule;
 
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Set;
 
 import org.backupscheduler.backup.BackupIds;
@@ -34,6 +35,7 @@ public final class GuardedRun {
     private final Endpoint source;
     private final ProgressListener progress;
     private final Clock clock;
+    private Duration leaseTtl = Lease.TTL;
 
     public GuardedRun(BackupConfig config, Catalog catalog, EngineTool tool, Endpoint source,
                       ProgressListener progress, Clock clock) {
@@ -52,15 +54,30 @@ public final class GuardedRun {
         }
     }
 
+    /** A shorter lease for tests that take it over mid-run (renewed every third of it). */
+    GuardedRun leaseTtl(Duration ttl) {
+        this.leaseTtl = ttl;
+        return this;
+    }
+
     public Result run(BackupType type) throws IOException {
-        Lease.Result lease = Lease.acquire(catalog, config.instanceDir(), config.instance(), Lease.TTL, clock);
+        BackupWorkflow workflow = new BackupWorkflow(config, catalog.backups(), tool, source, progress, clock);
+        // Losing the lease means another run (another host's, which found ours expired) backs up
+        // this instance now: ours cancels itself rather than run beside it.
+        Lease.Result lease = Lease.acquire(catalog, config.instanceDir(), config.instance(), leaseTtl, clock,
+                holder -> workflow.cancel("lease lost to " + holder));
         if (!lease.acquired()) {
             return new Result(skipped(type, lease.heldBy()), null);
         }
         try (Lease held = lease.lease()) {
-            BackupOutcome outcome = new BackupWorkflow(config, catalog.backups(), tool, source, progress, clock)
-                    .run(type);
+            BackupOutcome outcome = workflow.run(type);
             BackupRecord b = outcome.backup();
+            if (held.lost()) {
+                // The backup stands as recorded; verifying and retention are the new holder's now.
+                log.warn("the lease of {} was lost during backup {}: no verify, no retention in this run",
+                        config.instance(), b.id());
+                return new Result(b, outcome.note());
+            }
             Set<Level> levels = Verifier.afterBackupLevels(config);
             if (!outcome.failed() && !levels.isEmpty()) {
                 b = new Verifier(config, catalog.backups(), tool, clock).verify(b, levels).after();
@@ -69,7 +86,7 @@ public final class GuardedRun {
                 new Expirer(config, catalog.backups(), clock).expire(false);
             } catch (IOException | RuntimeException e) {
                 // Retention failing must not turn a good backup into a failed run; it is retried next run.
-                log.error("retention could not run: {}", e.getMessage());
+                DaemonLogging.failure(log, "retention", e);
             }
             return new Result(b, outcome.note());
         }

@@ -18,9 +18,11 @@ import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 import org.backupscheduler.backup.RepositoryLayout;
 import org.backupscheduler.catalog.Catalog;
+import org.backupscheduler.catalog.CatalogClock;
 import org.backupscheduler.catalog.CatalogException;
 import org.backupscheduler.catalog.ProcessIdentity;
 import org.slf4j.Logger;
@@ -31,7 +33,10 @@ import org.slf4j.LoggerFactory;
  * host). Two guards, as measured on this machine (DESIGN.md): an OS file lock in the repository,
  * released by the kernel the moment its holder dies, and a lease row in the catalog with a
  * heartbeat, which several hosts sharing a MySQL/MariaDB catalog all see. A dead holder's row
- * expires after {@code ttl} and is taken over.
+ * expires after {@code ttl} and is taken over. Expiry is written and compared on the catalog
+ * server's clock ({@link CatalogClock}), never a host's: a host whose clock is off by hours neither
+ * takes a live lease nor writes one that looks dead. A holder that finds at renewal that its row
+ * was taken over has lost the lease: {@code onLost} is told who holds it now, once.
  */
 public final class Lease implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Lease.class);
@@ -42,20 +47,21 @@ public final class Lease implements AutoCloseable {
     private final String instance;
     private final String owner;
     private final Duration ttl;
-    private final Clock clock;
     private final FileChannel channel;
     private final FileLock fileLock;
     private final ScheduledExecutorService heartbeat;
+    private final Consumer<String> onLost;
+    private volatile boolean lost;
 
-    private Lease(Catalog catalog, String instance, String owner, Duration ttl, Clock clock, FileChannel channel,
-                  FileLock fileLock) {
+    private Lease(Catalog catalog, String instance, String owner, Duration ttl, FileChannel channel,
+                  FileLock fileLock, Consumer<String> onLost) {
         this.catalog = catalog;
         this.instance = instance;
         this.owner = owner;
         this.ttl = ttl;
-        this.clock = clock;
         this.channel = channel;
         this.fileLock = fileLock;
+        this.onLost = onLost;
         this.heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "lease-heartbeat");
             t.setDaemon(true);
@@ -65,9 +71,19 @@ public final class Lease implements AutoCloseable {
         heartbeat.scheduleAtFixedRate(this::renew, every, every, TimeUnit.MILLISECONDS);
     }
 
-    /** The lease, or the holder that has it now. */
+    /** The lease, or the holder that has it now; losing it later is only logged. */
     public static Result acquire(Catalog catalog, Path instanceDir, String instance, Duration ttl, Clock clock)
             throws IOException {
+        return acquire(catalog, instanceDir, instance, ttl, clock, holder -> { });
+    }
+
+    /**
+     * The lease, or the holder that has it now. {@code onLost} gets the new holder's description
+     * if a renewal finds the lease taken over. {@code clock} is this host's, used only to date a
+     * holder that cannot be read; every expiry is the catalog's.
+     */
+    public static Result acquire(Catalog catalog, Path instanceDir, String instance, Duration ttl, Clock clock,
+                                 Consumer<String> onLost) throws IOException {
         RepositoryLayout.createPrivateDir(instanceDir);
         FileChannel channel = FileChannel.open(instanceDir.resolve(".run.lock"), StandardOpenOption.CREATE,
                 StandardOpenOption.WRITE);
@@ -85,8 +101,8 @@ public final class Lease implements AutoCloseable {
             return new Result(null, holderOfTheFileLock(catalog, instance, heldHere ? me.pid() : -1, me.host(), clock));
         }
         String owner = UUID.randomUUID().toString();
-        Instant now = clock.instant();
         try (Connection c = catalog.connection()) {
+            Instant now = CatalogClock.now(c);
             // A lease whose holder stopped renewing it is free: its process died or hangs. One
             // held by a dead process of this host is free at once (we hold the file lock it had).
             Optional<LeaseHolder> previous = holder(catalog, instance);
@@ -136,7 +152,7 @@ public final class Lease implements AutoCloseable {
             }
             throw new CatalogException("take the lease of " + instance, e);
         }
-        return new Result(new Lease(catalog, instance, owner, ttl, clock, channel, lock), null);
+        return new Result(new Lease(catalog, instance, owner, ttl, channel, lock, onLost), null);
     }
 
     /**
@@ -176,20 +192,43 @@ public final class Lease implements AutoCloseable {
     }
 
     private void renew() {
-        Instant now = clock.instant();
+        if (lost) {
+            return;
+        }
+        int renewed;
         try (Connection c = catalog.connection(); PreparedStatement ps = c.prepareStatement(
                 "UPDATE leases SET heartbeat_at=?, expires_at=? WHERE instance=? AND owner=?")) {
+            Instant now = CatalogClock.now(c);
             ps.setLong(1, now.toEpochMilli());
             ps.setLong(2, now.plus(ttl).toEpochMilli());
             ps.setString(3, instance);
             ps.setString(4, owner);
-            if (ps.executeUpdate() == 0) {
-                log.error("the lease of {} was taken over by another process: this run no longer holds it",
-                        instance);
-            }
-        } catch (SQLException e) {
+            renewed = ps.executeUpdate();
+        } catch (SQLException | RuntimeException e) {
+            // The catalog unreachable for a moment: the next beat tries again. Silent longer than
+            // the TTL, the lease may be taken over, and the next beat that gets through says so.
             log.warn("lease heartbeat failed: {}", e.getMessage());
+            return;
         }
+        if (renewed == 0) {
+            lost = true;
+            String holder;
+            try {
+                holder = holder(catalog, instance).map(LeaseHolder::describe)
+                        .orElse("nobody (its row was removed)");
+            } catch (RuntimeException e) {
+                holder = "an unknown holder (" + e.getMessage() + ")";
+            }
+            log.error("the lease of {} was taken over: it is held by {}; this run no longer holds it", instance,
+                    holder);
+            heartbeat.shutdown();
+            onLost.accept(holder);
+        }
+    }
+
+    /** Whether a renewal found the lease taken over. */
+    public boolean lost() {
+        return lost;
     }
 
     @Override

@@ -3,6 +3,7 @@ package org.backupscheduler.server;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Properties;
 
 import org.backupscheduler.config.TlsConfig;
@@ -25,11 +26,20 @@ public final class ServerConnections {
     }
 
     public static Connection open(Endpoint endpoint) throws SQLException {
+        return open(endpoint, Duration.ZERO);
+    }
+
+    /**
+     * As {@link #open(Endpoint)}, every read bounded by {@code readTimeout} (zero: unbounded).
+     * Connector/J's connectTimeout covers the TCP connect only: a server that accepts and never
+     * sends its handshake (hung, or swapping) would keep a probe waiting for ever.
+     */
+    public static Connection open(Endpoint endpoint, Duration readTimeout) throws SQLException {
         Properties props = ConnectorTls.properties(endpoint.tls(), endpoint.viaSocket());
         props.setProperty("user", endpoint.user());
         props.setProperty("password", endpoint.password() == null ? "" : endpoint.password());
         props.setProperty("connectTimeout", "5000");
-        props.setProperty("socketTimeout", "0");
+        props.setProperty("socketTimeout", String.valueOf(readTimeout.toMillis()));
         String url;
         if (endpoint.viaSocket()) {
             if (endpoint.socket() == null) {

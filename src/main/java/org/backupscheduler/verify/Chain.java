@@ -31,8 +31,9 @@ public final class Chain {
             BackupRecord parent = backups.find(current.instance(), parentId).orElseThrow(() ->
                     new IllegalStateException("the chain is broken: parent " + parentId + " is not in the catalog"));
             if (!USABLE_PARENT.contains(parent.status())) {
+                // The parent's own reason is not copied in: down a chain it would nest once per link.
                 throw new IllegalStateException("the chain is broken: parent " + parentId + " is " + parent.status()
-                        + (parent.reason() == null ? "" : " (" + parent.reason() + ")"));
+                        + " ('backup show " + parentId + "' says why)");
             }
             chain.add(parent);
             current = parent;

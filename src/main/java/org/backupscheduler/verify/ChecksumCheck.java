@@ -13,6 +13,8 @@ import java.util.stream.Collectors;
 import org.backupscheduler.backup.FileChecksums;
 import org.backupscheduler.backup.Manifest;
 import org.backupscheduler.backup.Manifest.FileEntry;
+import org.backupscheduler.backup.StoredStream;
+import org.backupscheduler.engine.StreamListing;
 
 /**
  * The manifest recomputed: every file named with what was expected and what is there. A bit
@@ -20,6 +22,38 @@ import org.backupscheduler.backup.Manifest.FileEntry;
  */
 public final class ChecksumCheck {
     private ChecksumCheck() {
+    }
+
+    /**
+     * A format-3 backup's stream read where it lies: every chunk against its CRC32C as it arrives,
+     * then every file the stream holds against the size and CRC32C summed when it was taken.
+     */
+    private static void streamProblems(Path backupDir, Manifest.Stream stream, List<String> problems)
+            throws IOException {
+        StreamListing listing;
+        try {
+            listing = StreamStructureCheck.list(StoredStream.of(backupDir).orElseThrow());
+        } catch (IOException e) {
+            problems.add(e.getMessage());
+            return;
+        }
+        Map<String, Long> sizes = listing.files();
+        for (FileEntry e : stream.files()) {
+            Long size = sizes.get(e.path());
+            if (size == null) {
+                problems.add("missing file " + e.path() + " in the stream (expected " + e.size() + " bytes)");
+            } else if (size != e.size()) {
+                problems.add("resized file " + e.path() + " in the stream: expected " + e.size() + " bytes, found " + size);
+            } else if (e.checksum() != null && !e.checksum().equals(listing.checksums().get(e.path()))) {
+                problems.add("changed file " + e.path() + " in the stream: expected CRC32C " + e.checksum() + ", found "
+                        + listing.checksums().get(e.path()));
+            }
+        }
+        for (String path : sizes.keySet()) {
+            if (stream.files().stream().noneMatch(f -> f.path().equals(path))) {
+                problems.add("extra file " + path + " in the stream (not in the manifest)");
+            }
+        }
     }
 
     public static List<String> problems(Path backupDir) throws IOException {
@@ -56,6 +90,9 @@ public final class ChecksumCheck {
             if (!actual.equals(e.checksum())) {
                 problems.add("changed file " + e.path() + ": expected CRC32C " + e.checksum() + ", found " + actual);
             }
+        }
+        if (manifest.stream() != null) {
+            streamProblems(backupDir, manifest.stream(), problems);
         }
         return problems;
     }

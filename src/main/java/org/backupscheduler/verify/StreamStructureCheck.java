@@ -13,6 +13,7 @@ import java.util.Map;
 import org.backupscheduler.backup.CompressedLayout;
 import org.backupscheduler.backup.Manifest;
 import org.backupscheduler.backup.RepositoryLayout;
+import org.backupscheduler.backup.StoredStream;
 import org.backupscheduler.backup.Zstd;
 import org.backupscheduler.engine.EngineFiles;
 import org.backupscheduler.engine.Flavor;
@@ -29,10 +30,10 @@ final class StreamStructureCheck {
     private StreamStructureCheck() {
     }
 
-    static List<String> problems(Path backupDir, Path stream, Flavor flavor) throws IOException {
+    static List<String> problems(Path backupDir, StoredStream stream, Flavor flavor) throws IOException {
         List<String> problems = new ArrayList<>();
-        if (Files.size(stream) == 0) {
-            problems.add("the backup is empty: " + stream + " holds no bytes");
+        if (stream.isEmpty()) {
+            problems.add("the backup is empty: " + stream.name() + " holds no bytes");
             return problems;
         }
         if (!Files.exists(RepositoryLayout.manifest(backupDir))) {
@@ -48,7 +49,7 @@ final class StreamStructureCheck {
             return problems;
         }
         if (listing.files().isEmpty()) {
-            problems.add("the backup is empty: the stream in " + stream.getFileName() + " holds no files");
+            problems.add("the backup is empty: the stream in " + stream.name() + " holds no files");
             return problems;
         }
         EngineFiles files;
@@ -88,47 +89,27 @@ final class StreamStructureCheck {
         return problems;
     }
 
-    /** Decompresses {@code stream} and reads its chunks; throws naming the file when either fails. */
-    static StreamListing list(Path stream) throws IOException {
-        Path err = Files.createTempFile("zstd-", ".log");
+    /** Reads the stream (decompressed, chunks checked as they arrive); throws naming what failed. */
+    static StreamListing list(StoredStream stream) throws IOException {
+        StreamListing listing;
+        String unreadable = null;
+        InputStream in = stream.open();
         try {
-            Process zstd = new ProcessBuilder(Zstd.onPath().decompress(stream))
-                    .redirectError(ProcessBuilder.Redirect.appendTo(err.toFile())).start();
-            StreamListing listing = null;
-            String unreadable = null;
-            try (InputStream in = zstd.getInputStream()) {
-                try {
-                    listing = new StreamTap(CompressedLayout::isEngineFile).copy(in, null);
-                } catch (IOException e) {
-                    // Let zstd finish: its own verdict on the file says more than where the reader stopped.
-                    unreadable = e.getMessage();
-                    in.transferTo(OutputStream.nullOutputStream());
-                }
-            }
-            int status = waitFor(zstd);
-            // zstd checks the frame checksum at the end: a changed byte shows as its exit status,
-            // and the stream reader then sees the stream stop short. zstd's words come first.
-            if (status != 0) {
-                throw new IOException("cannot decompress " + stream.getFileName() + ": zstd exited with status "
-                        + status + ": " + ProcessRunner.tail(err, 2).replace('\n', ' ')
-                        + (unreadable == null ? "" : " (then: " + unreadable + ")"));
-            }
-            if (unreadable != null) {
-                throw new IOException("the stream in " + stream.getFileName() + " is unreadable: " + unreadable);
-            }
-            return listing;
-        } finally {
-            Files.deleteIfExists(err);
+            listing = new StreamTap(CompressedLayout::isEngineFile).copy(in, null);
+        } catch (IOException e) {
+            // Let the decompressor finish: its own verdict says more than where the reader stopped.
+            listing = null;
+            unreadable = e.getMessage();
         }
+        try {
+            in.close();
+        } catch (IOException e) {
+            throw new IOException(e.getMessage() + (unreadable == null ? "" : " (then: " + unreadable + ")"), e);
+        }
+        if (unreadable != null) {
+            throw new IOException("the stream in " + stream.name() + " is unreadable: " + unreadable);
+        }
+        return listing;
     }
 
-    private static int waitFor(Process p) throws IOException {
-        try {
-            return p.waitFor();
-        } catch (InterruptedException e) {
-            ProcessRunner.endTree(p);
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while reading the stream", e);
-        }
-    }
 }

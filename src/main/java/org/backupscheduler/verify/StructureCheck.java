@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.backupscheduler.backup.CompressedLayout;
+import org.backupscheduler.backup.StoredStream;
 import org.backupscheduler.backup.Inventory;
 import org.backupscheduler.backup.Manifest;
 import org.backupscheduler.backup.RepositoryLayout;
@@ -24,7 +24,7 @@ final class StructureCheck {
     /** The problems found, empty when the structure is sound. */
     static List<String> problems(Path backupDir, Flavor flavor) throws IOException {
         // [compress] a compressed backup has no data/: its stream is listed instead.
-        var stream = CompressedLayout.find(backupDir);
+        var stream = StoredStream.of(backupDir);
         if (stream.isPresent()) {
             return StreamStructureCheck.problems(backupDir, stream.get(), flavor);
         }

@@ -11,6 +11,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 
+import org.backupscheduler.backup.RepositoryStores;
 import org.backupscheduler.UserError;
 import org.backupscheduler.backup.Manifest;
 import org.backupscheduler.catalog.BackupPins;
@@ -43,6 +44,7 @@ public final class Verifier {
 
     public Verifier(BackupConfig config, Backups backups, EngineTool tool, Clock clock) {
         this.config = config;
+        RepositoryStores.configure(config.repository());
         this.backups = backups;
         this.tool = tool;
         this.clock = clock;

@@ -1,6 +1,8 @@
 package org.backupscheduler.verify;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,7 +13,7 @@ import java.util.concurrent.TimeUnit;
 import org.backupscheduler.backup.CompressedLayout;
 import org.backupscheduler.backup.Manifest;
 import org.backupscheduler.backup.RepositoryLayout;
-import org.backupscheduler.backup.Zstd;
+import org.backupscheduler.backup.StoredStream;
 import org.backupscheduler.engine.EngineCommands;
 import org.backupscheduler.engine.EngineTool;
 import org.backupscheduler.engine.ProcessResult;
@@ -19,9 +21,9 @@ import org.backupscheduler.engine.ProcessRunner;
 
 /**
  * The engine's files of a stored backup, laid out in a scratch folder for the engine to prepare:
- * a copy of {@code data/}, or for a compressed backup the stream extracted
- * ({@code zstd -d | mbstream -x}, two processes joined by a pipe, no shell). Either way the stored
- * backup is only read.
+ * a copy of {@code data/}, or for a streamed backup (a compressed file, or chunks in the
+ * repository) the stream extracted by the engine's {@code mbstream -x}, fed by
+ * {@link StoredStream} (no shell, no file in between). Either way the stored backup is only read.
  */
 public final class WorkingCopy {
     private WorkingCopy() {
@@ -53,7 +55,7 @@ public final class WorkingCopy {
     /** Lays out {@code backupDir}'s files in {@code <scratch>/<name>} and returns that folder. */
     public static Path of(EngineTool tool, Path backupDir, Scratch scratch, String name, Duration timeout)
             throws IOException {
-        Optional<Path> stream = CompressedLayout.find(backupDir);
+        Optional<StoredStream> stream = StoredStream.of(backupDir);
         if (stream.isEmpty()) {
             return scratch.copy(RepositoryLayout.dataDir(backupDir), name);
         }
@@ -61,38 +63,49 @@ public final class WorkingCopy {
         RepositoryLayout.createPrivateDir(target);
         Path log = scratch.dir().resolve("extract-" + name + ".log");
         RepositoryLayout.createPrivateFile(log);
-        List<ProcessBuilder> pipeline = List.of(
-                new ProcessBuilder(Zstd.onPath().decompress(stream.get()))
-                        .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile())),
-                new ProcessBuilder(new EngineCommands(tool).extractStream(target))
-                        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                        .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile())));
-        List<Process> processes = ProcessBuilder.startPipeline(pipeline);
+        extract(tool, stream.get(), target, log, timeout);
+        return target;
+    }
+
+    /**
+     * The stream into {@code target} by the engine's own extractor ({@code mbstream -x}), fed from
+     * {@link StoredStream#open} (decompressed, chunks checked as they arrive).
+     */
+    public static void extract(EngineTool tool, StoredStream stream, Path target, Path log, Duration timeout)
+            throws IOException {
+        List<String> argv = new EngineCommands(tool).extractStream(target);
+        Process extractor = new ProcessBuilder(argv).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        String readError = null;
+        try (InputStream in = stream.open(); OutputStream out = extractor.getOutputStream()) {
+            in.transferTo(out);
+        } catch (IOException e) {
+            readError = e.getMessage();
+            ProcessRunner.endTree(extractor);
+        }
         try {
-            for (Process p : processes) {
-                if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                    processes.forEach(ProcessRunner::endTree);
-                    throw new Unreadable("extracting " + stream.get().getFileName() + " took longer than "
-                            + timeout.toSeconds() + "s and was ended");
-                }
+            if (!extractor.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                ProcessRunner.endTree(extractor);
+                throw new Unreadable("extracting " + stream.name() + " took longer than " + timeout.toSeconds()
+                        + "s and was ended");
             }
         } catch (InterruptedException e) {
-            processes.forEach(ProcessRunner::endTree);
+            ProcessRunner.endTree(extractor);
             Thread.currentThread().interrupt();
-            throw new IOException("extraction of " + stream.get().getFileName() + " interrupted", e);
+            throw new IOException("extraction of " + stream.name() + " interrupted", e);
         }
-        for (int i = 0; i < processes.size(); i++) {
-            int status = processes.get(i).exitValue();
-            if (status != 0) {
-                String tool0 = Path.of(pipeline.get(i).command().get(0)).getFileName().toString();
-                throw new Unreadable("cannot extract " + stream.get().getFileName() + ": "
-                        + new ProcessResult(tool0, status, false, false, Duration.ZERO, ProcessRunner.tail(log, 4))
-                                .describe());
-            }
+        if (readError != null) {
+            throw new Unreadable("cannot extract " + stream.name() + ": " + readError);
+        }
+        int status = extractor.exitValue();
+        if (status != 0) {
+            String tool0 = Path.of(argv.get(0)).getFileName().toString();
+            throw new Unreadable("cannot extract " + stream.name() + ": "
+                    + new ProcessResult(tool0, status, false, false, Duration.ZERO, ProcessRunner.tail(log, 4))
+                            .describe());
         }
         if (!Files.isDirectory(target)) {
-            throw new Unreadable("extracting " + stream.get().getFileName() + " left no folder " + target);
+            throw new Unreadable("extracting " + stream.name() + " left no folder " + target);
         }
-        return target;
     }
 }

@@ -62,6 +62,49 @@ final class CatalogContract {
         assertEquals(List.of(), backups.list("other", 10, 0));
 
         checkPins(catalog, completed, failed);
+        checkRestoreOrphans(catalog);
+    }
+
+    /**
+     * A restore left RUNNING by a process that died becomes FAILED with the reason, saying where
+     * the old datadir is when it had been moved; a live one's row stays RUNNING.
+     */
+    private static void checkRestoreOrphans(Catalog catalog) {
+        Restores restores = catalog.backups().restores();
+        ProcessIdentity dead = deadProcess();
+        Instant t0 = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        restores.start("db1", "20261124-110000", "r1", "20261124-090000F", null, t0, dead);
+        restores.start("db1", "20261124-110001", "r1", "20261124-090000F", null, t0, dead);
+        restores.movedAside("db1", "20261124-110001", "/var/lib/mysql.before-restore-20261124-110001");
+        restores.start("db1", "20261124-110002", "r1", "20261124-090000F", null, t0, ProcessIdentity.current());
+
+        assertEquals(List.of("20261124-110000", "20261124-110001"),
+                restores.failOrphans("db1").stream().sorted().toList());
+        Restores.Row notMoved = restores.find("db1", "20261124-110000").orElseThrow();
+        assertEquals("FAILED", notMoved.status());
+        assertEquals("the process running it (pid " + dead.pid() + " on " + dead.host() + ") died before it "
+                + "finished; found at the next start; the old datadir had not been moved", notMoved.reason());
+        Restores.Row moved = restores.find("db1", "20261124-110001").orElseThrow();
+        assertEquals("FAILED", moved.status());
+        assertTrue(moved.reason().endsWith("; the old datadir is kept at /var/lib/mysql.before-restore-20261124-110001: "
+                + "check the replica before moving it back"), moved.reason());
+        assertEquals("RUNNING", restores.find("db1", "20261124-110002").orElseThrow().status(), "ours lives");
+        assertEquals(List.of(), restores.failOrphans("db1"));
+    }
+
+    /** The identity of a process of this host that ran and is gone (reaped). */
+    static ProcessIdentity deadProcess() {
+        try {
+            Process p = new ProcessBuilder("true").start();
+            long started = p.info().startInstant().map(Instant::toEpochMilli).orElse(1L);
+            p.waitFor();
+            return new ProcessIdentity(ProcessIdentity.hostName(), p.pid(), started);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     /**

@@ -35,15 +35,16 @@ class ServerCatalogIT {
                 CatalogContract.check(catalog);
             }
             // Clustered mode: two hosts (two repositories, so no shared file lock) share this catalog;
-            // the lease row alone keeps the second from backing up the same instance.
+            // the lease row alone keeps the second from backing up the same instance. Their clocks are
+            // hours apart (A behind, B ahead): expiry is the catalog server's clock, so neither matters.
             Path hostA = Files.createTempDirectory("bs-hostA-");
             Path hostB = Files.createTempDirectory("bs-hostB-");
             try (Catalog a = Catalog.open(url, "catalog", "cat-pw"); Catalog b = Catalog.open(url, "catalog", "cat-pw")) {
                 Lease.Result first = Lease.acquire(a, hostA.resolve("db1"), "db1", Duration.ofMinutes(2),
-                        Clock.systemUTC());
+                        Clock.offset(Clock.systemUTC(), Duration.ofHours(-3)));
                 assertTrue(first.acquired());
                 Lease.Result second = Lease.acquire(b, hostB.resolve("db1"), "db1", Duration.ofMinutes(2),
-                        Clock.systemUTC());
+                        Clock.offset(Clock.systemUTC(), Duration.ofHours(3)));
                 assertFalse(second.acquired());
                 assertEquals(ProcessHandle.current().pid(), second.heldBy().pid());
                 first.lease().close();

@@ -69,10 +69,64 @@ class ConfigErrorsTest {
         "number expected | engine:\\n  parallel: many | engine.parallel",
         "zero parallel | engine:\\n  parallel: 0 | engine.parallel",
         "bad regex | locks:\\n  match-info: '([' | locks.match-info",
+        "bad full schedule | schedule:\\n  full: every hour | bad value 'every hour' for schedule.full",
+        "bad incremental | schedule:\\n  incremental: '61 * * * *' | schedule.incremental",
+        "bad time zone | schedule:\\n  time-zone: Mars/Olympus | bad value 'Mars/Olympus' for schedule.time-zone",
+        "zero max-kills | locks:\\n  max-kills: 0 | locks.max-kills",
     })
     void badValueNamesTheKey(String name, String extra, String key) throws IOException {
         Path config = write(base(goodPasswordFile()) + extra.replace("\\n", "\n") + "\n");
         assertUsageError(TestSetup.cli("--config", config.toString(), "run"), key);
+    }
+
+    /**
+     * What only some commands used to read (the drill's schedule in the daemon, a replica's
+     * password in restore) is refused by every command, before it does anything.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "drill schedule | verify:\\n  deep: 'at noon' | bad value 'at noon' for verify.deep",
+        "verification level | verify:\\n  after-backup: [structure, cheksum] | bad value 'cheksum' for verify.after-backup",
+        "metrics address | metrics:\\n  listen: localhost | bad value 'localhost' for metrics.listen",
+        "metrics port | metrics:\\n  listen: '127.0.0.1:99999' | metrics.listen",
+        "replica port | REPLICA  port: 70000 | bad value '70000' for replicas.r1.port",
+        "relative replica datadir | REPLICA  datadir: var/lib/mysql | bad value 'var/lib/mysql' for replicas.r1.datadir",
+        "replica option file | REPLICA  defaults-file: MISSING | replicas.r1.defaults-file",
+        "replica password file | REPLICA  password-file: MISSING | replicas.r1.password-file",
+        "replica password variable | REPLICA  password-env: BS_TEST_UNSET_PASSWORD | replicas.r1.password-env names BS_TEST_UNSET_PASSWORD",
+        "primary without host | REPLICA  primary: {user: repl} | replicas.r1.primary.host",
+        "primary password file | REPLICA  primary: {host: 10.0.0.1, user: repl, password-file: MISSING} | replicas.r1.primary.password-file",
+        "catalog password file | catalog:\\n  password-file: MISSING | catalog.password-file",
+        "file and variable | SOURCE  password-env: HOME | source.password-file and source.password-env are both set",
+    })
+    void everyValueIsCheckedByEveryCommand(String name, String extra, String mustMention) throws IOException {
+        // SOURCE: more keys of source:, REPLICA: a replica r1 with this key, else a section of its own
+        String yaml = extra.replace("\\n", "\n").replace("MISSING", dir.resolve("missing.password").toString());
+        String base = base(goodPasswordFile());
+        if (yaml.startsWith("SOURCE")) {
+            base = base + yaml.substring("SOURCE".length()) + "\n";
+        } else if (yaml.startsWith("REPLICA")) {
+            base = base + "replicas:\n  r1:\n    host: 10.0.0.2\n    user: backup\n  "
+                    + yaml.substring("REPLICA".length()) + "\n";
+        } else {
+            base = base + yaml + "\n";
+        }
+        Path config = write(base);
+        for (String[] command : new String[][] {{"list"}, {"run"}, {"report"}, {"check"}, {"daemon"},
+                {"show", "x"}, {"verify", "--latest"}, {"restore", "--latest", "--dry-run"}, {"expire"},
+                {"locks", "watch", "--once"}, {"replica", "check"}, {"catalog", "rebuild"}}) {
+            String[] argv = new String[command.length + 2];
+            argv[0] = "--config";
+            argv[1] = config.toString();
+            System.arraycopy(command, 0, argv, 2, command.length);
+            assertUsageError(TestSetup.cli(argv), mustMention);
+        }
+    }
+
+    @Test
+    void theLevelsOfTheConfigAreTheVerifiersLevels() {
+        assertEquals(java.util.Arrays.stream(org.backupscheduler.verify.Level.values())
+                .map(org.backupscheduler.verify.Level::word).toList(), ConfigChecks.LEVELS);
     }
 
     @Test
@@ -135,8 +189,9 @@ class ConfigErrorsTest {
 
     @Test
     void sampleConfigIsValid() {
-        BackupConfig c = ConfigLoader.load(Path.of("config/backup.yml"));
+        BackupConfig c = ConfigLoader.parse(Path.of("config/backup.yml"));
         assertEquals("db1", c.instance());
         assertTrue(c.engine().logCopyInterval().compareTo(Duration.ofSeconds(1)) < 0);
+        assertEquals(3, c.locks().maxKills());
     }
 }

@@ -43,6 +43,27 @@ class StreamTapTest {
     }
 
     @Test
+    void eachFilesChecksumIsTheExtractedFilesOwn(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+            throws Exception {
+        // What mbstream -x writes is what the manifest's checksums must describe: compare with the real tool.
+        byte[] stream = fixture();
+        java.nio.file.Path file = tmp.resolve("small.mbstream");
+        java.nio.file.Files.write(file, stream);
+        java.nio.file.Path out = java.nio.file.Files.createDirectory(tmp.resolve("x"));
+        Process p = new ProcessBuilder("mbstream", "-x", "-C", out.toString()).redirectInput(file.toFile())
+                .redirectErrorStream(true).start();
+        p.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
+        assertEquals(0, p.waitFor(), "mbstream extracts the fixture");
+
+        StreamListing listing = new StreamTap(x -> false).copy(new ByteArrayInputStream(stream), null);
+
+        assertEquals(listing.files().keySet(), listing.checksums().keySet(), "every file has its checksum");
+        for (var e : listing.checksums().entrySet()) {
+            assertEquals(org.backupscheduler.backup.FileChecksums.crc32c(out.resolve(e.getKey())), e.getValue(), e.getKey());
+        }
+    }
+
+    @Test
     void aStreamCutShortIsRefusedNamingTheFileItEndsIn() throws IOException {
         byte[] stream = fixture();
         byte[] cut = Arrays.copyOf(stream, 1000);

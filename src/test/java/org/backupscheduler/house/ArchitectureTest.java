@@ -35,6 +35,7 @@ class ArchitectureTest {
             Map.entry("verify", 50),
             Map.entry("metrics", 50),
             Map.entry("backup", 40),
+            Map.entry("binlogs", 40),
             Map.entry("locks", 35),
             Map.entry("replication", 35),
             Map.entry("migrate", 30),

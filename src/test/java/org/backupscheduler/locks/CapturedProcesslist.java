@@ -16,6 +16,8 @@ import java.util.Set;
  * as the {@link Snapshot} {@link Snapshots#read} would have taken at that moment. The files are
  * `mariadb -B` output (header row, tabs, NULL, backslash escapes) of the columns the Snapshot reads
  * plus HELD_LOCKS; {@code # ours:} and {@code # backup-user:} lines say who captured and who backs up.
+ * The captures were taken during a run of that account: its sessions in the file are the run's
+ * ({@link Snapshot#runSessions}), unless loaded as the same moment with no run in progress.
  */
 final class CapturedProcesslist {
     private CapturedProcesslist() {
@@ -23,15 +25,20 @@ final class CapturedProcesslist {
 
     /** The snapshot with lock information, as on a server with the metadata_lock_info plugin. */
     static Snapshot load(String name) {
-        return read(name, true);
+        return read(name, true, true);
     }
 
     /** The same moment as a server without lock information would show it. */
     static Snapshot loadWithoutLockInfo(String name) {
-        return read(name, false);
+        return read(name, false, true);
     }
 
-    private static Snapshot read(String name, boolean lockInfo) {
+    /** The same sessions with no run in progress: the backup account's are then nobody's backup (a stale job's). */
+    static Snapshot loadWithNoRunInProgress(String name) {
+        return read(name, true, false);
+    }
+
+    private static Snapshot read(String name, boolean lockInfo, boolean runInProgress) {
         String text;
         try (InputStream in = CapturedProcesslist.class.getResourceAsStream("/processlist/" + name)) {
             if (in == null) {
@@ -58,7 +65,12 @@ final class CapturedProcesslist {
                 sessions.add(session(header, line.split("\t", -1), lockInfo));
             }
         }
-        return new Snapshot(Instant.EPOCH, sessions, ours, backupUser, lockInfo);
+        String account = backupUser;
+        Set<Long> run = new HashSet<>();
+        if (runInProgress && account != null) {
+            sessions.stream().filter(x -> account.equals(x.user()) && !ours.contains(x.id())).forEach(x -> run.add(x.id()));
+        }
+        return new Snapshot(Instant.EPOCH, sessions, ours, run, lockInfo);
     }
 
     private static Session session(List<String> header, String[] cells, boolean lockInfo) {

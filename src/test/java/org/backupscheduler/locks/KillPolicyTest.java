@@ -58,7 +58,14 @@ class KillPolicyTest {
     private static Snapshot snapshot(boolean lockInfo, Session... sessions) {
         List<Session> all = new ArrayList<>(List.of(sessions));
         all.add(WATCHER);
-        return new Snapshot(Instant.now(), all, Set.of(WATCHER.id()), "backup", lockInfo);
+        // A run in progress: the backup's session is the run's (the watcher's own is ours).
+        return new Snapshot(Instant.now(), all, Set.of(WATCHER.id()), runOf(all, "backup"), lockInfo);
+    }
+
+    /** The sessions of {@code account} but the watcher: as a run in progress's sessions. */
+    private static Set<Long> runOf(List<Session> all, String account) {
+        return all.stream().filter(x -> account.equals(x.user()) && x.id() != WATCHER.id()).map(Session::id)
+                .collect(java.util.stream.Collectors.toSet());
     }
 
     private static Snapshot fieldReport(boolean lockInfo) {
@@ -71,11 +78,112 @@ class KillPolicyTest {
             List<Decision> d = new KillPolicy(config(Action.KILL_BLOCKER)).decide(fieldReport(lockInfo));
             assertEquals(1, d.size());
             assertEquals(MAINTENANCE.id(), d.get(0).session().id());
-            assertEquals(Decision.Kind.KILL, d.get(0).kind());
+            // Known as the lock holder: KILL; guessed (no lock information): KILL QUERY first.
+            assertEquals(lockInfo ? Decision.Kind.KILL : Decision.Kind.KILL_QUERY, d.get(0).kind());
             // It holds up the stuck read-lock request; the writers are that request's victims.
             assertEquals(List.of(BACKUP.id()), d.get(0).blockerOf());
             assertTrue(d.get(0).why().contains("1 read-lock request(s) waiting, the longest 540s"), d.get(0).why());
         }
+    }
+
+    // ---- A guessed blocker (no lock information): older than the request, KILL QUERY first, capped ----
+
+    private static LocksConfig maxKills(int max) {
+        return new LocksConfig(Duration.ofSeconds(5), Duration.ofSeconds(30), Action.KILL_BLOCKER, Blocker.AUTO,
+                List.of(), List.of(), null, null, null, max);
+    }
+
+    @Test
+    void aGuessedBlockerYoungerThanTheWaitingRequestIsNotKilled() {
+        // The oldest running statement began after the backup's request started waiting (100 s < 540 s):
+        // it cannot be what the request waits for, whatever the guess says.
+        Session younger = new Session(11, "maint", "10.0.0.9:51234", "shop", "Query", 100, "Updating",
+                "UPDATE shop.audit SET event = UPPER(event)", List.of());
+        for (int lockInfo = 0; lockInfo < 2; lockInfo++) {
+            Snapshot s = snapshot(lockInfo == 1, IDLE, younger, BACKUP, WRITER1, WRITER2);
+            Decision d = new KillPolicy(config(Action.KILL_BLOCKER)).decide(s).get(0);
+            assertEquals(younger.id(), d.session().id(), d.toString());
+            assertEquals(Decision.Kind.NONE, d.kind(), d.toString());
+            assertEquals("younger-than-request", d.rule());
+            assertTrue(d.why().endsWith("not killed: it runs 100s, the request has waited 540s, so it is not what the "
+                    + "request waits for"), d.why());
+        }
+        // Known from the lock information as the holder, its age does not matter: it holds the lock.
+        Session holder = new Session(11, "maint", "10.0.0.9:51234", "shop", "Query", 100, "Updating",
+                "UPDATE shop.audit SET event = UPPER(event)", List.of("Table metadata lock shop.audit"));
+        assertEquals(Decision.Kind.KILL, new KillPolicy(config(Action.KILL_BLOCKER))
+                .decide(snapshot(true, holder, BACKUP, WRITER1)).get(0).kind());
+    }
+
+    @Test
+    void aGuessedBlockerGetsKillQueryFirstAndKillOnlyIfItPersists() {
+        KillPolicy policy = new KillPolicy(config(Action.KILL_BLOCKER));
+        Decision first = policy.decide(fieldReport(false)).get(0);
+        assertEquals(MAINTENANCE.id(), first.session().id());
+        assertEquals(Decision.Kind.KILL_QUERY, first.kind());
+        assertTrue(first.why().endsWith("blocker is the oldest running statement (guessed): KILL QUERY first"),
+                first.why());
+        // The next look: the same session is still the blocker after its KILL QUERY.
+        List<PriorKill> queried = List.of(new PriorKill(MAINTENANCE.id(), Decision.Kind.KILL_QUERY,
+                List.of(BACKUP.id())));
+        Decision second = policy.decide(fieldReport(false), queried).get(0);
+        assertEquals(MAINTENANCE.id(), second.session().id());
+        assertEquals(Decision.Kind.KILL, second.kind());
+        assertTrue(second.why().endsWith("(guessed), still there after KILL QUERY"), second.why());
+        // A KILL QUERY in another pile-up (for other requests) does not count here.
+        List<PriorKill> elsewhere = List.of(new PriorKill(MAINTENANCE.id(), Decision.Kind.KILL_QUERY, List.of(99L)));
+        assertEquals(Decision.Kind.KILL_QUERY, policy.decide(fieldReport(false), elsewhere).get(0).kind());
+        // blocker: oldest-statement ignores the lock information: the same session is a guess there too.
+        Decision oldest = new KillPolicy(config(Action.KILL_BLOCKER, Blocker.OLDEST_STATEMENT, List.of(), null, null))
+                .decide(fieldReport(true)).get(0);
+        assertEquals(Decision.Kind.KILL_QUERY, oldest.kind(), oldest.toString());
+        // print says which of the two it would do.
+        assertTrue(new KillPolicy(config(Action.PRINT)).decide(fieldReport(false)).get(0).why()
+                .startsWith("would KILL QUERY: "));
+    }
+
+    @Test
+    void afterMaxKillsInOnePileUpThePolicyGivesUpAndSaysSo() {
+        // Three guesses killed already for the same request, and a fourth session is now the oldest.
+        List<PriorKill> three = List.of(new PriorKill(31, Decision.Kind.KILL_QUERY, List.of(BACKUP.id())),
+                new PriorKill(31, Decision.Kind.KILL, List.of(BACKUP.id())),
+                new PriorKill(32, Decision.Kind.KILL_QUERY, List.of(BACKUP.id(), 44L)));
+        Decision d = new KillPolicy(maxKills(3)).decide(fieldReport(false), three).get(0);
+        assertEquals(MAINTENANCE.id(), d.session().id());
+        assertEquals(Decision.Kind.NONE, d.kind());
+        assertEquals("max-kills", d.rule());
+        assertTrue(d.why().endsWith("giving up: 3 kill(s) in this pile-up already (locks.max-kills 3)"), d.why());
+        // With lock information too: the cap is per pile-up, whoever the blocker.
+        assertEquals("max-kills", new KillPolicy(maxKills(3)).decide(fieldReport(true), three).get(0).rule());
+        // Below the cap it still acts; the default cap is 3.
+        assertEquals(Decision.Kind.KILL_QUERY, new KillPolicy(maxKills(4)).decide(fieldReport(false), three).get(0)
+                .kind());
+        assertEquals(3, config(Action.KILL_BLOCKER).maxKills());
+    }
+
+    @Test
+    void withNoRunInProgressTheBackupAccountsStuckRequestIsAnyonesAndKillWaitersEndsIt() {
+        // An old hotcopy job of the backup account, still scheduled during the migration: its FTWRL
+        // is stuck behind the maintenance UPDATE and no run of ours is in progress.
+        Session staleJob = new Session(12, "backup", "localhost", null, "Query", 540, "Waiting for backup lock",
+                "FLUSH TABLES WITH READ LOCK", List.of());
+        List<Session> all = List.of(MAINTENANCE, staleJob, WRITER1, WRITER2, WATCHER);
+        Snapshot none = new Snapshot(Instant.now(), all, Set.of(WATCHER.id()), Set.of(), true);
+        List<Decision> d = new KillPolicy(config(Action.KILL_WAITERS)).decide(none);
+        assertEquals(List.of(staleJob.id()), d.stream().filter(Decision::acts).map(x -> x.session().id()).toList());
+        assertEquals(Decision.Kind.KILL_QUERY, d.get(0).kind());
+        // During a run, only the run's own sessions are the backup: another session of the account is not.
+        Session runsOwn = new Session(20, "backup", "localhost", null, "Query", 30, "Waiting for backup lock",
+                "BACKUP STAGE BLOCK_DDL", List.of());
+        Snapshot during = new Snapshot(Instant.now(), List.of(MAINTENANCE, staleJob, runsOwn, WRITER1, WATCHER),
+                Set.of(WATCHER.id()), Set.of(runsOwn.id()), true);
+        List<Decision> w = new KillPolicy(config(Action.KILL_WAITERS)).decide(during);
+        assertEquals(List.of(staleJob.id()), w.stream().filter(Decision::acts).map(x -> x.session().id()).toList());
+        assertEquals("own-backup", w.stream().filter(x -> x.session().id() == runsOwn.id()).findFirst().orElseThrow()
+                .rule());
+        List<Decision> b = new KillPolicy(config(Action.KILL_BACKUP)).decide(during);
+        assertEquals(List.of(runsOwn.id()), b.stream().filter(Decision::acts).map(x -> x.session().id()).toList(),
+                "kill-backup ends the run's own request, not the stale job's");
     }
 
     @Test
@@ -147,7 +255,7 @@ class KillPolicyTest {
         // Our own connection waiting on a read lock (say, a locks watch of ours) is never a target.
         Session ourRequest = new Session(WATCHER.id(), "backup", "127.0.0.1:50000", null, "Query", 60,
                 "Waiting for backup lock", "FLUSH TABLES WITH READ LOCK", List.of());
-        Snapshot ours = new Snapshot(Instant.now(), List.of(MAINTENANCE, ourRequest), Set.of(WATCHER.id()), "other",
+        Snapshot ours = new Snapshot(Instant.now(), List.of(MAINTENANCE, ourRequest), Set.of(WATCHER.id()), Set.of(),
                 true);
         Decision o = new KillPolicy(config(Action.KILL_WAITERS)).decide(ours).get(0);
         assertEquals("protected", o.rule());
@@ -193,7 +301,8 @@ class KillPolicyTest {
             List<Decision> d = new KillPolicy(captured(Action.KILL_BLOCKER, 2)).decide(s);
             assertEquals(1, d.size(), d.toString());
             assertEquals(14, d.get(0).session().id());
-            assertEquals(Decision.Kind.KILL, d.get(0).kind());
+            // Without lock information the UPDATE is a guess (older than the request: 7 s > 5 s): KILL QUERY first.
+            assertEquals(s.lockInfo() ? Decision.Kind.KILL : Decision.Kind.KILL_QUERY, d.get(0).kind());
             assertEquals(List.of(16L), d.get(0).blockerOf(), "the BACKUP STAGE BLOCK_DDL request it holds up");
             assertTrue(d.get(0).why().contains("1 read-lock request(s) waiting, the longest 5s"), d.get(0).why());
             assertTrue(d.get(0).why().contains("4 queued on locks"), d.get(0).why());
@@ -211,6 +320,18 @@ class KillPolicyTest {
         List<Decision> backup = new KillPolicy(captured(Action.KILL_BACKUP, 2)).decide(s);
         assertEquals(List.of(16L), acted(backup), "the backup's BLOCK_DDL, not its idle sessions 15, 17, 18");
         assertEquals(Decision.Kind.KILL_QUERY, backup.get(0).kind());
+    }
+
+    @Test
+    void capturedFieldReportWithNoRunInProgressTheBackupAccountsRequestIsEndedByKillWaiters() {
+        // The same moment, but no run of ours is in progress: the account's BLOCK_DDL is a stale job's.
+        Snapshot s = CapturedProcesslist.loadWithNoRunInProgress("mariabackup-behind-myisam-update.tsv");
+        List<Decision> waiters = new KillPolicy(captured(Action.KILL_WAITERS, 2)).decide(s);
+        assertEquals(List.of(16L), acted(waiters));
+        assertEquals(Decision.Kind.KILL_QUERY, waiters.get(0).kind());
+        assertEquals("kill-waiters", waiters.get(0).rule());
+        assertEquals(List.of(), acted(new KillPolicy(captured(Action.KILL_BACKUP, 2)).decide(s)),
+                "no run in progress: kill-backup has nothing of ours to end");
     }
 
     @Test

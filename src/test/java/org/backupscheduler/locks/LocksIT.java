@@ -28,6 +28,8 @@ import org.backupscheduler.sandbox.LongMyisamUpdate;
 import org.backupscheduler.sandbox.SandboxOptions;
 import org.backupscheduler.sandbox.SandboxServer;
 import org.backupscheduler.sandbox.SqlValues;
+import org.backupscheduler.server.Endpoint;
+import org.backupscheduler.server.ServerConnections;
 import org.backupscheduler.testing.TestSetup;
 import org.backupscheduler.testing.TestSetup.Result;
 import org.backupscheduler.testing.Workload;
@@ -151,6 +153,28 @@ class LocksIT {
     }
 
     @Test
+    void aGuessedBlockerIsEndedWithKillQueryFirstAndTheBackupCompletes() throws Exception {
+        // No lock detail used (blocker: oldest-statement): the UPDATE is a guess. It began before the
+        // backup's request queued, so it may be blamed, and it gets KILL QUERY, not KILL.
+        Path config = TestSetup.config(dir, server, TestSetup.passwordFile(dir, "pw", TestSetup.BACKUP_PASSWORD),
+                LOCKS + "kill-blocker\n  blocker: oldest-statement");
+        long blocker = startBlocker();
+
+        Result result = TestSetup.cli("--config", config.toString(), "run");
+
+        assertEquals(0, result.exitCode(), result.toString());
+        assertEquals("VERIFIED", newest(config).get("status"));
+        List<LockActions.Row> acted = audit().stream().filter(r -> r.action().startsWith("KILL")).toList();
+        assertEquals(1, acted.size(), audit().toString());
+        LockActions.Row kill = acted.get(0);
+        assertEquals(blocker, kill.sessionId());
+        assertEquals("KILL QUERY", kill.action());
+        assertEquals("query killed", kill.result());
+        assertTrue(kill.rule().startsWith("kill-blocker: ") && kill.rule().endsWith(
+                "blocker is the oldest running statement (guessed): KILL QUERY first"), kill.rule());
+    }
+
+    @Test
     void killWaitersEndsTheStuckReadLockRequestAndItsVictimsDrainWhileTheBlockerRuns() throws Exception {
         Path config = config("kill-waiters");
         long blocker = startBlocker();
@@ -198,6 +222,73 @@ class LocksIT {
         assertTrue(List.of(acted.get(0).blockerOf().split(",")).containsAll(victimIds.stream().map(String::valueOf)
                 .toList()),
                 "the audit names the victims it freed: " + acted.get(0).blockerOf() + " vs " + victimIds);
+    }
+
+    @Test
+    void aStuckFtwrlOfTheBackupAccountWithNoRunInProgressIsEndedByKillWaiters() throws Exception {
+        Path config = config("kill-waiters");
+        long blocker = startBlocker();
+        // An old hotcopy job still scheduled during the migration, connecting as the backup account:
+        // no run of ours is in progress, so its FTWRL is nobody's backup — a stuck request like any other.
+        AtomicReference<String> requestError = new AtomicReference<>();
+        Endpoint backupAccount = new Endpoint("127.0.0.1", server.port(), null, TestSetup.BACKUP_USER,
+                TestSetup.BACKUP_PASSWORD);
+        long request = startSession(background, () -> ServerConnections.open(backupAccount), st -> {
+            try {
+                st.execute("FLUSH TABLES WITH READ LOCK");
+                requestError.set("granted");
+            } catch (SQLException e) {
+                requestError.set(e.getErrorCode() + " " + e.getMessage());
+            }
+        });
+        CompletableFuture<Void> victim = CompletableFuture.runAsync(() -> insertOrder("behind-the-old-job"));
+        ServerProcesslist.await(server, Duration.ofSeconds(30),
+                "the backup account's FTWRL waiting past the threshold, a writer queued behind it",
+                rows -> rows.stream().anyMatch(r -> r.id() == request && TestSetup.BACKUP_USER.equals(r.user())
+                        && r.is("Waiting for backup lock", "FLUSH TABLES WITH READ LOCK")
+                        && r.time() >= THRESHOLD.toSeconds())
+                        && rows.stream().anyMatch(r -> r.is("Waiting for backup lock", "INSERT INTO shop.orders")));
+        // First, while a run of another host holds the lease with its engine going (its watcher
+        // published the sessions above #request as its own), locks watch leaves locks to that watcher.
+        Files.createDirectories(dir.resolve("repo"));
+        try (Catalog catalog = Catalog.open("jdbc:h2:file:" + dir.resolve("repo/catalog"), null, null);
+             var c = catalog.connection(); var ps = c.prepareStatement("INSERT INTO leases (instance, owner, host, pid, "
+                     + "acquired_at, heartbeat_at, expires_at, backup_id, sessions_after) "
+                     + "VALUES ('lck', 'running', 'db-other.example', 4242, 1, 1, ?, '20261202-120000F', ?)")) {
+            ps.setLong(1, System.currentTimeMillis() + 3_600_000);
+            ps.setLong(2, request);
+            ps.executeUpdate();
+        }
+        Result deferred = TestSetup.cli("--config", config.toString(), "locks", "watch", "--once");
+        assertEquals(0, deferred.exitCode(), deferred.toString());
+        assertEquals("a run holds the lease of lck (pid 4242 on db-other.example, backup 20261202-120000F): its own "
+                + "lock watcher handles locks until it ends; nothing done", deferred.out().strip());
+        assertTrue(ServerProcesslist.has(ServerProcesslist.rows(server), request), "deferred, yet acted");
+        try (Catalog catalog = Catalog.open("jdbc:h2:file:" + dir.resolve("repo/catalog"), null, null);
+             var c = catalog.connection(); var st = c.createStatement()) {
+            st.execute("DELETE FROM leases WHERE instance = 'lck'");
+        }
+
+        // No run in progress now.
+        Result watch = TestSetup.cli("--config", config.toString(), "locks", "watch", "--once");
+
+        assertEquals(0, watch.exitCode(), watch.toString());
+        assertTrue(watch.out().contains("KILL_QUERY session " + request), watch.out());
+        victim.get(30, TimeUnit.SECONDS); // the writer behind it went through
+        ServerProcesslist.await(server, Duration.ofSeconds(30), "the old job's FTWRL ended",
+                rows -> !rows.stream().anyMatch(r -> r.id() == request && r.info() != null));
+        for (int i = 0; i < 100 && requestError.get() == null; i++) {
+            Thread.sleep(100);
+        }
+        assertTrue(requestError.get() != null && requestError.get().startsWith("1317"), "the request ended: "
+                + requestError.get());
+        assertTrue(ServerProcesslist.has(ServerProcesslist.rows(server), blocker), "kill-waiters left the blocker");
+        LockActions.Row row = audit().stream().filter(r -> r.action().startsWith("KILL")).findFirst()
+                .orElseThrow(() -> new AssertionError(audit().toString()));
+        assertEquals(request, row.sessionId());
+        assertEquals(TestSetup.BACKUP_USER, row.user());
+        assertEquals("KILL QUERY", row.action());
+        assertTrue(row.rule().startsWith("kill-waiters: "), row.rule());
     }
 
     @Test
@@ -352,9 +443,19 @@ class LocksIT {
 
     /** Runs {@code work} on a new root session in the background; returns its connection id. */
     private static long startSession(List<CompletableFuture<?>> background, SessionWork work) throws Exception {
+        return startSession(background, server::connect, work);
+    }
+
+    private interface Login {
+        java.sql.Connection open() throws SQLException;
+    }
+
+    /** Runs {@code work} on a new session opened by {@code login} in the background; returns its connection id. */
+    private static long startSession(List<CompletableFuture<?>> background, Login login, SessionWork work)
+            throws Exception {
         CompletableFuture<Long> id = new CompletableFuture<>();
         background.add(CompletableFuture.runAsync(() -> {
-            try (var c = server.connect(); var st = c.createStatement()) {
+            try (var c = login.open(); var st = c.createStatement()) {
                 try (var rs = st.executeQuery("SELECT CONNECTION_ID()")) {
                     rs.next();
                     id.complete(rs.getLong(1));

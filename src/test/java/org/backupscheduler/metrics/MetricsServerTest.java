@@ -91,7 +91,7 @@ class MetricsServerTest {
     private static MetricsServer server(Catalog catalog, boolean details) {
         Clock clock = Clock.systemUTC();
         Health health = new Health(catalog.backups(), "db1", Duration.ofHours(2), clock, details);
-        return MetricsServer.start("127.0.0.1:0", new BackupMetrics(catalog.backups(), "db1", clock), health::check);
+        return MetricsServer.start(new org.backupscheduler.config.MetricsConfig("127.0.0.1:0"), new BackupMetrics(catalog.backups(), "db1", clock), health::check);
     }
 
     private HttpResponse<String> get(MetricsServer server, String path) throws IOException, InterruptedException {

@@ -34,13 +34,13 @@ class HotcopyConverterTest {
         assertFalse(yaml.contains("S3cr3t"), yaml);
         Path file = dir.resolve("backup.yml");
         Files.writeString(file, yaml);
-        BackupConfig c = ConfigLoader.load(file);
+        BackupConfig c = ConfigLoader.parse(file);
         assertEquals("db1", c.instance());
-        assertEquals(Path.of("/backup/backup-scheduler"), c.repository());
+        assertEquals(Path.of("/backup/backup-scheduler"), c.repository().localPath());
         assertEquals("root", c.source().user());
         assertEquals("/run/mysqld/mysqld.sock", c.source().socket());
         assertEquals(Path.of("/etc/backup-scheduler/source.password"), c.source().passwordFile());
-        assertEquals("@hourly", c.schedule().full());
+        assertEquals("@hourly", c.schedule().full().expression());
     }
 
     @Test
@@ -54,12 +54,12 @@ class HotcopyConverterTest {
                 m.warnings().toString());
         Path file = dir.resolve("b.yml");
         Files.writeString(file, ConfigYamlWriter.write(m));
-        BackupConfig c = ConfigLoader.load(file);
+        BackupConfig c = ConfigLoader.parse(file);
         assertEquals("db-7.example.com", c.instance());
         assertEquals("o'brien", c.source().user());
         assertEquals("db-7.example.com", c.source().host());
         assertEquals(3307, c.source().port());
-        assertEquals(Path.of("/srv/its #1/backup-scheduler"), c.repository()); // shell quotes, then a YAML comment char
+        assertEquals(Path.of("/srv/its #1/backup-scheduler"), c.repository().localPath()); // shell quotes, then a YAML comment char
     }
 
     @Test
@@ -88,11 +88,11 @@ class HotcopyConverterTest {
         }
         Path file = dir.resolve("heavy.yml");
         Files.writeString(file, yaml);
-        BackupConfig c = ConfigLoader.load(file);
+        BackupConfig c = ConfigLoader.parse(file);
         assertEquals("/run/mysqld/mysqld.sock", c.source().socket());
         assertEquals("backup", c.source().user());
-        assertEquals("30 2 * * 1-5", c.schedule().full());
-        assertEquals(Path.of("/srv/backup-scheduler"), c.repository());
+        assertEquals("30 2 * * 1-5", c.schedule().full().expression());
+        assertEquals(Path.of("/srv/backup-scheduler"), c.repository().localPath());
         assertEquals(24, c.retention().hourly());
         assertEquals(4, c.retention().weekly());
     }

@@ -32,7 +32,7 @@ class MigrateHotcopyCommandTest {
         assertFalse(r.out().contains("S3cr3t") || r.err().contains("S3cr3t"), r.toString());
         assertFalse(Files.readString(yml).contains("S3cr3t"));
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(yml)));
-        assertEquals("@hourly", ConfigLoader.load(yml).schedule().full());
+        assertEquals("@hourly", ConfigLoader.parse(yml).schedule().full().expression());
 
         // a second run must not overwrite what the user may have edited since
         Files.writeString(yml, "# edited\n", java.nio.file.StandardOpenOption.APPEND);

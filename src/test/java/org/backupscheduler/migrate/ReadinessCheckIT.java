@@ -41,8 +41,8 @@ class ReadinessCheckIT {
             String out = r.out();
             assertTrue(out.contains("✓ source reachable: 127.0.0.1:" + server.port()), out);
             assertTrue(out.contains("✗ 2 non-InnoDB tables"), out);
-            assertTrue(out.contains("lock time = size / 1.0 MB/s, configured: --copy-rate 1.0 MB/s")
-                    || out.contains("configured: --copy-rate 1.0 MB/s"), out);
+            assertTrue(out.contains("lock time = size / 1.0 MiB/s, configured: --copy-rate 1.0 MiB/s")
+                    || out.contains("configured: --copy-rate 1.0 MiB/s"), out);
             int big = out.indexOf("fix: ALTER TABLE `shop`.`big_log` ENGINE=InnoDB;");
             int weird = out.indexOf("fix: ALTER TABLE `shop`.`we``ird` ENGINE=InnoDB;");
             assertTrue(big > 0 && weird > big, out);

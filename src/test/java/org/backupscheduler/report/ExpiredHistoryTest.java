@@ -7,6 +7,7 @@ import java.time.Instant;
 import org.backupscheduler.catalog.BackupRecord;
 import org.backupscheduler.catalog.BackupStatus;
 import org.backupscheduler.catalog.BackupType;
+import org.backupscheduler.catalog.ExpiredReason;
 import org.backupscheduler.engine.Coordinates;
 import org.junit.jupiter.api.Test;
 
@@ -28,5 +29,32 @@ class ExpiredHistoryTest {
         assertEquals(BackupStatus.INVALID, ReportBuilder.statusBeforeRetention(row(BackupStatus.INVALID,
                 "was VERIFIED, now checksum verification failed")));
         assertEquals(BackupStatus.EXPIRED, ReportBuilder.statusBeforeRetention(row(BackupStatus.EXPIRED, null)));
+    }
+
+    /**
+     * A VERIFIED backup found damaged, then expired: the report said "is INVALID: was INVALID: was
+     * VERIFIED, now ...". The status once, the history once.
+     */
+    @Test
+    void anExpiredInvalidBackupIsSaidInvalidOnce() {
+        String verifierReason = "was VERIFIED, now checksum verification failed: changed file data/a.ibd";
+        String expired = new ExpiredReason(BackupStatus.INVALID, verifierReason,
+                "2026-11-24T11:00:00Z: INVALID and older than the newest VERIFIED backup y").text();
+        assertEquals("was INVALID: " + verifierReason + "; expired 2026-11-24T11:00:00Z: INVALID and older than the "
+                + "newest VERIFIED backup y", expired);
+        assertEquals("backup x is INVALID: was VERIFIED, now checksum verification failed: changed file data/a.ibd; "
+                + "expired since by retention", ReportBuilder.invalidFinding(row(BackupStatus.EXPIRED, expired)));
+        assertEquals("backup x is INVALID: " + verifierReason,
+                ReportBuilder.invalidFinding(row(BackupStatus.INVALID, verifierReason)));
+    }
+
+    @Test
+    void theExpiredReasonReadsBackWhatItWrote() {
+        ExpiredReason r = new ExpiredReason(BackupStatus.FAILED, "engine exited 1; see backup.log",
+                "2026-11-24T11:00:00Z: outside retention; the hotcopy folder /a was never ours and stays");
+        assertEquals(r, ExpiredReason.parse(r.text()).orElseThrow());
+        ExpiredReason none = new ExpiredReason(BackupStatus.VERIFIED, null, "2026-11-24T11:00:00Z: outside retention");
+        assertEquals(none, ExpiredReason.parse(none.text()).orElseThrow());
+        assertEquals(java.util.Optional.empty(), ExpiredReason.parse("was VERIFIED, now checksum verification failed"));
     }
 }

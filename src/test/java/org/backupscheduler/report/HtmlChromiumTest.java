@@ -42,7 +42,7 @@ class HtmlChromiumTest {
     @Test
     void rendersWithEverySectionAndAScreenshot() throws Exception {
         Path browser = chromium();
-        assumeTrue(browser != null, "chromium is not installed (bin/install-deps installs it): HTML not rendered");
+        assumeTrue(browser != null, "chromium is not installed (bin/install-deps test installs it): HTML not rendered");
         Path page = dir.resolve("report.html");
         try (var catalog = ReportBuilderTest.sectionsCatalog(dir)) {
             Files.writeString(page, HtmlReport.render(ReportBuilderTest.fullReport(ReportBuilderTest.knownCatalog(),

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +19,7 @@ import org.backupscheduler.catalog.BackupType;
 import org.backupscheduler.catalog.Catalog;
 import org.backupscheduler.catalog.LockActions;
 import org.backupscheduler.catalog.VerificationRecord;
+import org.backupscheduler.config.Schedule;
 import org.backupscheduler.engine.Coordinates;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -70,7 +72,7 @@ class ReportBuilderTest {
     }
 
     static Report report(List<BackupRecord> rows, String schedule, BackupRecord verifiedBefore) {
-        return new ReportBuilder("db1", ExpectedRuns.of(schedule), Duration.ofMinutes(50))
+        return new ReportBuilder("db1", Schedule.parse("schedule.full", schedule, ZoneOffset.UTC), Duration.ofMinutes(50))
                 .build(NOW, 3, rows, verifiedBefore, Map.of(BackupStatus.VERIFIED, 50L, BackupStatus.EXPIRED, 1L));
     }
 
@@ -114,7 +116,7 @@ class ReportBuilderTest {
 
     /** The known catalog with its kills and drills read from {@code catalog} by the real sections. */
     static Report fullReport(List<BackupRecord> rows, Catalog catalog) {
-        return new ReportBuilder("db1", ExpectedRuns.of("@hourly"), Duration.ofMinutes(50))
+        return new ReportBuilder("db1", Schedule.parse("schedule.full", "@hourly", ZoneOffset.UTC), Duration.ofMinutes(50))
                 .lockActions(new LockActionsSource(catalog))
                 .restoreDrills(new RestoreDrillsSource(catalog))
                 .build(NOW, 3, rows, null, Map.of(BackupStatus.VERIFIED, 50L, BackupStatus.EXPIRED, 1L));

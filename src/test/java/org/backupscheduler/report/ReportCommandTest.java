@@ -98,6 +98,27 @@ class ReportCommandTest {
                 text.out());
     }
 
+    /** The same backup has one size: `list` said 38.6 MB where `report` said 36.8 MiB. */
+    @Test
+    void listAndReportSayTheSameSizeInBinaryUnits() throws Exception {
+        Path cfg = config();
+        Instant start = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(1));
+        BackupRecord r = row(start, BackupStatus.VERIFIED, null);
+        BackupRecord sized = new BackupRecord(r.instance(), r.id(), r.type(), r.parentId(), r.status(), r.startedAt(),
+                r.finishedAt(), new BackupRecord.Contents(38_600_000L, 3), r.engine(), r.lsns(), r.coordinates(),
+                r.source(), r.path(), r.reason());
+        try (Catalog catalog = Catalog.open("jdbc:h2:file:" + dir.resolve("repo").resolve("catalog").toAbsolutePath(),
+                null, null)) {
+            catalog.backups().insert(sized, ProcessIdentity.current());
+        }
+        TestSetup.Result list = TestSetup.cli("--config", cfg.toString(), "list");
+        TestSetup.Result report = TestSetup.cli("--config", cfg.toString(), "report", "--days", "1");
+        String listLine = list.out().lines().filter(l -> l.contains(r.id())).findFirst().orElseThrow();
+        String reportLine = report.out().lines().filter(l -> l.strip().startsWith(r.id())).findFirst().orElseThrow();
+        assertTrue(listLine.contains("36.8 MiB"), list.out());
+        assertTrue(reportLine.contains("36.8 MiB"), report.out());
+    }
+
     @Test
     void anUnreachableConfiguredReplicaIsALineNotAFailure() throws Exception {
         Path cfg = config();

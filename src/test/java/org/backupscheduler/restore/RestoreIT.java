@@ -354,6 +354,74 @@ class RestoreIT {
         assertUntouched(before);
     }
 
+    /** The datadir's own identity and its files by name: proof that it was neither renamed nor replaced. */
+    private String inodeAndFiles() throws IOException {
+        Path d = pair.replica().datadir();
+        try (var files = Files.list(d)) {
+            return Files.getAttribute(d, "unix:ino") + " " + files.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    @Test
+    void aRunningReplicaThatRefusesTheConfiguredPasswordIsNotTakenForStopped() throws Exception {
+        // Access denied (1045) comes from a server that runs: it must be neither stopped blindly
+        // nor have its datadir moved from under it.
+        Path config = config();
+        Path wrong = TestSetup.passwordFile(dir, "wrong.pw", "not-the-password");
+        Files.writeString(config, Files.readString(config).replace("    user: root\n",
+                "    user: root\n    password-file: " + wrong + "\n"));
+        backup(config);
+        String before = inodeAndFiles();
+        Map<String, String> shop = shopTree();
+
+        Result restore = TestSetup.cli("--config", config.toString(), "restore", "--latest", "--replica", "r1");
+
+        assertEquals(1, restore.exitCode(), restore.toString());
+        assertTrue(restore.err().contains("error: replica r1 at 127.0.0.1:" + pair.replica().port() + " runs but "
+                + "does not let root in: Access denied for user 'root'@'127.0.0.1' (using password: YES) (error 1045); "
+                + "it is not taken for stopped, nothing was changed"), restore.err());
+        assertTrue(restore.err().contains("HINT: fix replicas.r1 (user, password-file)"), restore.err());
+        assertTrue(pair.replica().isRunning(), "the replica still runs");
+        assertEquals(before, inodeAndFiles(), "the same datadir, the same files");
+        assertUntouched(shop);
+    }
+
+    @Test
+    void aDatadirStillHeldByItsServerAfterTheStopCommandIsRefused() throws Exception {
+        // The config names a port nothing listens on (connection refused): the server is not
+        // reached, but it runs on this datadir, and a stop-command that does nothing leaves it so.
+        Path config = config();
+        int nobody;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            nobody = s.getLocalPort();
+        }
+        Files.writeString(config, Files.readString(config)
+                .replace("    port: " + pair.replica().port() + "\n", "    port: " + nobody + "\n")
+                .replaceAll("(?m)^    stop-command: .*$", "    stop-command: ['true']"));
+        backup(config);
+        String before = inodeAndFiles();
+        Map<String, String> shop = shopTree();
+
+        Result restore;
+        System.setProperty("backupscheduler.restore.server-wait-seconds", "2");
+        try {
+            restore = TestSetup.cli("--config", config.toString(), "restore", "--latest", "--replica", "r1");
+        } finally {
+            System.clearProperty("backupscheduler.restore.server-wait-seconds");
+        }
+
+        assertEquals(2, restore.exitCode(), restore.toString());
+        assertTrue(restore.out().contains("stop replica r1 (nothing answers on 127.0.0.1:" + nobody + ", but pid "
+                + pair.replica().pid() + " (mariadbd) holds a lock on "), restore.out());
+        assertTrue(restore.err().contains("error: replica r1 at 127.0.0.1:" + nobody + " no longer answers, but its "
+                + "datadir " + pair.replica().datadir() + " is still in use (pid " + pair.replica().pid()
+                + " (mariadbd) holds a lock on "), restore.err());
+        assertTrue(restore.err().contains(") 2s after true; nothing was changed"), restore.err());
+        assertTrue(pair.replica().isRunning(), "the replica still runs");
+        assertEquals(before, inodeAndFiles(), "the same datadir, the same files");
+        assertUntouched(shop);
+    }
+
     @Test
     void aReplicaThatIsTheBackupSourceItselfIsRefusedBeforeAnythingChanges() throws Exception {
         // A config copied from the primary's host: r1 is the primary spelled differently (localhost,

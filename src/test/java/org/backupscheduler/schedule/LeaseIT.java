@@ -5,9 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -15,10 +18,21 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import org.backupscheduler.backup.ProgressListener;
 import org.backupscheduler.catalog.BackupRecord;
+import org.backupscheduler.catalog.BackupStatus;
 import org.backupscheduler.catalog.BackupType;
 import org.backupscheduler.catalog.Catalog;
 import org.backupscheduler.catalog.ProcessIdentity;
+import org.backupscheduler.config.BackupConfig;
+import org.backupscheduler.config.ConfigLoader;
+import org.backupscheduler.config.Secrets;
+import org.backupscheduler.engine.EngineLocator;
+import org.backupscheduler.engine.EngineTool;
+import org.backupscheduler.sandbox.LongMyisamUpdate;
+import org.backupscheduler.sandbox.SqlValues;
+import org.backupscheduler.server.Endpoint;
+import org.backupscheduler.server.Endpoints;
 import org.backupscheduler.testing.LoadedPrimary;
 import org.backupscheduler.testing.TestSetup;
 import org.backupscheduler.testing.TestSetup.Result;
@@ -78,7 +92,8 @@ class LeaseIT {
         // As a run SIGKILLed on this host leaves it: a lease row of a process that is gone.
         try (Catalog catalog = Catalog.open("jdbc:h2:file:" + dir.resolve("repo/catalog"), null, null);
              var c = catalog.connection();
-             PreparedStatement ps = c.prepareStatement("INSERT INTO leases VALUES ('lse', 'dead', ?, ?, 1, 1, ?)")) {
+             PreparedStatement ps = c.prepareStatement("INSERT INTO leases (instance, owner, host, pid, "
+                     + "acquired_at, heartbeat_at, expires_at) VALUES ('lse', 'dead', ?, ?, 1, 1, ?)")) {
             ps.setString(1, ProcessIdentity.hostName());
             ps.setLong(2, Integer.MAX_VALUE - 7);
             ps.setLong(3, System.currentTimeMillis() + 3_600_000);
@@ -102,7 +117,8 @@ class LeaseIT {
                     "/elsewhere/lse/20000101-000000F"),
                     new ProcessIdentity("db-other.example", 4242, started.toEpochMilli()));
             try (var c = catalog.connection(); PreparedStatement ps = c.prepareStatement(
-                    "INSERT INTO leases VALUES ('lse', 'gone', 'db-other.example', 4242, ?, ?, ?)")) {
+                    "INSERT INTO leases (instance, owner, host, pid, acquired_at, heartbeat_at, expires_at) "
+                            + "VALUES ('lse', 'gone', 'db-other.example', 4242, ?, ?, ?)")) {
                 ps.setLong(1, started.toEpochMilli());
                 ps.setLong(2, started.toEpochMilli());
                 ps.setLong(3, started.plus(Lease.TTL).toEpochMilli());
@@ -120,6 +136,154 @@ class LeaseIT {
         String failed = "the process running it (pid 4242 on db-other.example) stopped renewing its lease";
         assertTrue("FAILED".equals(dead.get("status")) && reason.startsWith(failed)
                 || "EXPIRED".equals(dead.get("status")) && reason.startsWith("was FAILED: " + failed), dead.toString());
+    }
+
+    private Catalog openCatalog() {
+        return Catalog.open("jdbc:h2:file:" + dir.resolve("repo/catalog"), null, null);
+    }
+
+    @Test
+    void leaseExpiryIsComparedOnTheCatalogsClockSoAHostsClockSkewDoesNotMatter() throws Exception {
+        Files.createDirectories(dir.resolve("repo"));
+        try (Catalog catalog = openCatalog()) {
+            // Two hosts (two folders: no shared file lock), one catalog. Host A's clock is three hours
+            // behind: by its own clock it would write a lease that looks long expired to everyone.
+            Lease.Result a = Lease.acquire(catalog, dir.resolve("hostA/lse"), "lse", Duration.ofMinutes(2),
+                    Clock.offset(Clock.systemUTC(), Duration.ofHours(-3)));
+            assertTrue(a.acquired());
+            LeaseHolder written = Lease.holder(catalog, "lse").orElseThrow();
+            Duration left = Duration.between(Instant.now(), written.expiresAt());
+            assertTrue(left.compareTo(Duration.ofMinutes(1)) > 0 && left.compareTo(Duration.ofMinutes(3)) < 0,
+                    "expiry is the catalog's now + 2 min, not host A's: " + written.describe());
+            // Host B's clock is three hours ahead: by its own clock every lease would have expired.
+            Lease.Result b = Lease.acquire(catalog, dir.resolve("hostB/lse"), "lse", Duration.ofMinutes(2),
+                    Clock.offset(Clock.systemUTC(), Duration.ofHours(3)));
+            assertFalse(b.acquired(), "host B took a live lease: its clock decided");
+            assertEquals(written.owner(), b.heldBy().owner());
+            a.lease().close();
+            Lease.Result again = Lease.acquire(catalog, dir.resolve("hostB/lse"), "lse", Duration.ofMinutes(2),
+                    Clock.offset(Clock.systemUTC(), Duration.ofHours(3)));
+            assertTrue(again.acquired(), "released: host B takes it");
+            again.lease().close();
+        }
+    }
+
+    @Test
+    void aRunWhoseLeaseIsTakenOverDuringTheRunCancelsItselfSayingToWhom() throws Exception {
+        // The policy leaves the blocker alone (a 10 min threshold): the engine waits in its lock
+        // phase behind a 60 s UPDATE, long enough for the lease to be taken over meanwhile.
+        Path config = config("locks: {wait-threshold: 10m}");
+        BackupConfig c = ConfigLoader.load(config);
+        Endpoint source = Endpoints.source(c.source(), Secrets.fromEnvironment());
+        EngineTool tool = EngineLocator.fromEnvironment().locate(c.engine().tool());
+        Files.createDirectories(dir.resolve("repo"));
+        try (LongMyisamUpdate update = LongMyisamUpdate.start(PRIMARY.server()); Catalog catalog = openCatalog()) {
+            // A lease of 3 s, renewed every second: the run notices the takeover within a second.
+            CompletableFuture<GuardedRun.Result> run = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return new GuardedRun(c, catalog, tool, source, ProgressListener.NONE, Clock.systemUTC())
+                            .leaseTtl(Duration.ofSeconds(3)).run(BackupType.FULL);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            awaitBackupSessionWaiting();
+            // Another host found the lease expired (say, the catalog was out of its reach) and took it.
+            try (var conn = catalog.connection(); PreparedStatement ps = conn.prepareStatement(
+                    "UPDATE leases SET owner='taken', host='db-other.example', pid=4242, expires_at=? "
+                            + "WHERE instance='lse'")) {
+                ps.setLong(1, System.currentTimeMillis() + 3_600_000);
+                assertEquals(1, ps.executeUpdate());
+            }
+
+            GuardedRun.Result result = run.get(60, TimeUnit.SECONDS);
+
+            assertTrue(update.alive(), "the run ended while the blocker still ran: by the takeover, not the lock");
+            BackupRecord b = result.backup();
+            assertEquals(BackupStatus.FAILED, b.status(), b.toString());
+            assertTrue(b.reason().startsWith("lease lost to pid 4242 on db-other.example"), b.reason());
+            assertTrue(b.reason().contains("the engine was ended"), b.reason());
+            assertEquals(b.reason(), catalog.backups().find("lse", b.id()).orElseThrow().reason());
+            // No engine left behind: no process of it, and no session of the backup account queued.
+            assertTrue(ProcessHandle.current().descendants().noneMatch(p -> p.isAlive()
+                    && p.info().command().orElse("").contains("mariabackup")), "an engine process is still alive");
+            for (int i = 0; i < 50 && backupSessions() > 0; i++) {
+                Thread.sleep(100);
+            }
+            assertEquals(0, backupSessions(), "the cancelled run left a session of the backup account");
+            // The new holder's lease is untouched by the cancelled run's release.
+            assertEquals("db-other.example", Lease.holder(catalog, "lse").orElseThrow().host());
+        }
+    }
+
+    @Test
+    void whileARunHoldsTheLeaseTheDaemonsLockPassLeavesLocksToThatRunsWatcher() throws Exception {
+        Path config = config("locks: {interval: 1s, wait-threshold: 1s, action: kill-waiters}");
+        BackupConfig c = ConfigLoader.load(config);
+        Endpoint source = Endpoints.source(c.source(), Secrets.fromEnvironment());
+        EngineTool tool = EngineLocator.fromEnvironment().locate(c.engine().tool());
+        Files.createDirectories(dir.resolve("repo"));
+        CompletableFuture<String> request = new CompletableFuture<>();
+        try (LongMyisamUpdate update = LongMyisamUpdate.start(PRIMARY.server()); Catalog catalog = openCatalog()) {
+            // A run on another host holds the lease, its engine going (its watcher published its
+            // sessions); a hotcopy-style FTWRL is stuck behind the UPDATE.
+            try (var conn = catalog.connection(); PreparedStatement ps = conn.prepareStatement(
+                    "INSERT INTO leases (instance, owner, host, pid, acquired_at, heartbeat_at, expires_at, backup_id, "
+                            + "sessions_after) VALUES ('lse', 'running', 'db-other.example', 4242, 1, 1, ?, "
+                            + "'20261202-120000F', 1000000)")) {
+                ps.setLong(1, System.currentTimeMillis() + 3_600_000);
+                ps.executeUpdate();
+            }
+            CompletableFuture.runAsync(() -> {
+                try {
+                    PRIMARY.server().execute("FLUSH TABLES WITH READ LOCK");
+                    request.complete("granted");
+                } catch (SQLException e) {
+                    request.complete(e.getErrorCode() + " " + e.getMessage());
+                }
+            });
+            awaitSessions("SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE INFO = "
+                    + "'FLUSH TABLES WITH READ LOCK' AND TIME >= 2");
+            Daemon daemon = new Daemon(c, catalog, tool, source, Clock.systemUTC());
+
+            daemon.runLockPass();
+
+            assertFalse(request.isDone(), "the daemon acted while a run's watcher was in charge: " + request);
+            assertEquals(List.of(), catalog.backups().lockActions().list("lse", 10));
+            // The run's engine ended (its watcher with it), the run goes on verifying under its
+            // lease: the daemon's pass is the watcher again.
+            try (var conn = catalog.connection(); var st = conn.createStatement()) {
+                st.execute("UPDATE leases SET sessions_after = NULL WHERE instance='lse'");
+            }
+
+            daemon.runLockPass();
+
+            assertTrue(request.get(30, TimeUnit.SECONDS).startsWith("1317"), request.get());
+            assertEquals(List.of("KILL QUERY"), catalog.backups().lockActions().list("lse", 10).stream()
+                    .map(r -> r.action()).toList());
+            assertTrue(update.alive());
+        }
+    }
+
+    private long backupSessions() throws SQLException {
+        return SqlValues.count(PRIMARY.server(), "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE USER = '"
+                + TestSetup.BACKUP_USER + "'");
+    }
+
+    private void awaitBackupSessionWaiting() throws Exception {
+        awaitSessions("SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE USER = '" + TestSetup.BACKUP_USER
+                + "' AND STATE = 'Waiting for backup lock'");
+    }
+
+    /** Polls (a bounded wait, not a timing claim) until {@code countSql} counts at least one session. */
+    private void awaitSessions(String countSql) throws Exception {
+        for (int i = 0; i < 600; i++) {
+            if (SqlValues.count(PRIMARY.server(), countSql) > 0) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("not seen within 60 s: " + countSql);
     }
 
     @Test

@@ -1,0 +1,126 @@
+package org.backupscheduler.binlogs;
+
+import java.io.ByteArrayInputStream;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+import org.backupscheduler.storage.Storage;
+
+/**
+ * Where archived binlogs are kept: the keys {@code <instance>/binlogs/<name>} of the repository's
+ * store (a local folder, S3 or SFTP: {@link Storage}). Each write lands whole or not at all.
+ */
+public final class BinlogStore implements AutoCloseable {
+    /** The folder under the instance (backup.RepositoryLayout.BINLOGS says the same). */
+    public static final String FOLDER = "binlogs";
+    private final Storage storage;
+    private final String prefix;
+
+    public BinlogStore(Storage storage, String instance) {
+        this.storage = storage;
+        this.prefix = instance + "/" + FOLDER + "/";
+    }
+
+    /** The key of {@code name}, as messages and docs name it. */
+    public String key(String name) {
+        return prefix + name;
+    }
+
+    /** Stores the first {@code length} bytes of {@code source} as {@code name}, replacing what was there. */
+    public void put(String name, Path source, long length) throws IOException {
+        long written;
+        try (InputStream in = new Prefix(Files.newInputStream(source), length)) {
+            written = storage.put(key(name), in);
+        }
+        if (written != length) {
+            throw new IOException("storing " + key(name) + ": " + written + " bytes of " + length + " were read from "
+                    + source + " (the file shrank)");
+        }
+    }
+
+    public void put(String name, byte[] bytes) throws IOException {
+        storage.put(key(name), new ByteArrayInputStream(bytes));
+    }
+
+    public Optional<byte[]> read(String name) throws IOException {
+        try (InputStream in = storage.get(key(name))) {
+            return Optional.of(in.readAllBytes());
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The object's bytes as a stream (the caller closes it); a missing one is NoSuchFileException. */
+    public InputStream open(String name) throws IOException {
+        return storage.get(key(name));
+    }
+
+    public boolean exists(String name) throws IOException {
+        return storage.exists(key(name));
+    }
+
+    /** Every stored name, sorted. */
+    public List<String> names() throws IOException {
+        return storage.list(prefix).stream().map(o -> o.key().substring(prefix.length()))
+                .filter(n -> !n.contains("/")).toList();
+    }
+
+    /** Removes {@code name} (a superseded {@code .partial}); nothing when it is not there. */
+    public void remove(String name) throws IOException {
+        storage.delete(key(name));
+    }
+
+    public String describe() {
+        return storage.describe() + " " + prefix;
+    }
+
+    @Override
+    public void close() throws IOException {
+        storage.close();
+    }
+
+    /** The first {@code limit} bytes: a file still growing is stored as far as its complete events go. */
+    private static final class Prefix extends FilterInputStream {
+        private long left;
+
+        Prefix(InputStream in, long limit) {
+            super(in);
+            this.left = limit;
+        }
+
+        @Override
+        public int read() throws IOException {
+            if (left <= 0) {
+                return -1;
+            }
+            int b = super.read();
+            if (b >= 0) {
+                left--;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buf, int off, int len) throws IOException {
+            if (left <= 0) {
+                return -1;
+            }
+            int n = super.read(buf, off, (int) Math.min(len, left));
+            if (n > 0) {
+                left -= n;
+            }
+            return n;
+        }
+
+        @Override
+        public long skip(long n) {
+            throw new UnsupportedOperationException("a prefix is read, not skipped");
+        }
+    }
+}
