@@ -38,8 +38,12 @@ final class SidePlanner {
     private final EngineTool tool;
     private final Secrets secrets;
     private final Clock clock;
+    /** The binlog archive, when {@code binlogs.archive} is on; else null. */
+    private final EventSource archive;
 
-    SidePlanner(BackupConfig config, Backups backups, EngineTool tool, Secrets secrets, Clock clock) {
+    SidePlanner(BackupConfig config, Backups backups, EngineTool tool, Secrets secrets, Clock clock,
+                EventSource archive) {
+        this.archive = archive;
         this.config = config;
         this.backups = backups;
         this.tool = tool;
@@ -97,9 +101,31 @@ final class SidePlanner {
     /** The source of the events, once it is known to have them all, from the backup to the target. */
     private EventSource events(String replica, BackupRecord backup, Coordinates from, RecoveryTarget target)
             throws IOException {
-        EventSource events = eventSource(replica, backup);
+        EventSource events = null;
+        String missing;
         try {
-            String missing = events.missing(from);
+            events = eventSource(replica, backup);
+            missing = events.missing(from);
+        } catch (UserError unreachable) {
+            // The primary is not configured for this, or does not answer: the archive may still serve.
+            if (archive == null) {
+                throw unreachable;
+            }
+            missing = unreachable.getMessage();
+        }
+        if (missing != null && archive != null) {
+            String notArchived = archive.missing(from);
+            if (notArchived == null) {
+                if (events != null) {
+                    events.close();
+                }
+                events = archive;
+                missing = null;
+            } else {
+                missing = missing + "; nor does the binlog archive hold them: " + notArchived;
+            }
+        }
+        try {
             if (missing != null) {
                 throw new UserError(missing + ": backup " + backup.id() + " cannot be rolled forward to "
                         + target.describe() + " (no roll-forward possible); nothing was written",
@@ -113,7 +139,9 @@ final class SidePlanner {
             }
             return events;
         } catch (IOException | RuntimeException e) {
-            events.close();
+            if (events != null) {
+                events.close();
+            }
             throw e;
         }
     }
