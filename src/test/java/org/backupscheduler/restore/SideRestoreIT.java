@@ -231,6 +231,10 @@ class SideRestoreIT {
 
         assertEquals(0, restore.exitCode(), restore.toString());
         ServeRecord record = ServeRecord.read(side).orElseThrow();
+        assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(side)), "only this user reaches the socket inside");
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(ServeRecord.file(side))));
         assertTrue(record.running().isPresent(), "the side server runs after the command exited");
         String dump = restore.out().lines().filter(l -> l.contains("take a table out:")).findFirst().orElseThrow();
         String command = dump.substring(dump.indexOf("mariadb-dump")).replace("DB TABLE > TABLE.sql", "shop marks");
