@@ -71,7 +71,7 @@ public final class Restorer {
     public Restorer(BackupConfig config, Backups backups, EngineTool tool, Secrets secrets, PrintWriter out) {
         this.replication = new ReplicaAttachment(tool, clock);
         this.config = config;
-        RepositoryStores.configure(config.repository());
+        RepositoryStores.configure(config);
         this.backups = backups;
         this.tool = tool;
         this.secrets = secrets;

@@ -94,6 +94,26 @@ public final class ChunkedReader extends InputStream {
 
     /** One chunk, whole, checked, decoded. */
     private ChunkCodec.Bytes fetch(Chunk c) throws IOException {
+        byte[] stored = stored(storage, retries, c);
+        ChunkCodec.Bytes plain = codec.decode(new ChunkCodec.Bytes(stored, stored.length));
+        if (plain.length() != c.plainSize()) {
+            throw new ChunkCorruptException(c.key(), "chunk " + c.key() + " decodes to " + plain.length()
+                    + " bytes, not the " + c.plainSize() + " recorded");
+        }
+        return plain;
+    }
+
+    /**
+     * Every chunk read where it lies and checked as stored (size, CRC32C), not decoded: what a host
+     * without the key of an encrypted backup can prove. Throws naming the first wrong object.
+     */
+    public static void checkStored(Storage storage, List<Chunk> chunks, Retries retries) throws IOException {
+        for (Chunk c : chunks) {
+            stored(storage, retries, c);
+        }
+    }
+
+    private static byte[] stored(Storage storage, Retries retries, Chunk c) throws IOException {
         byte[] stored = retries.run(() -> {
             try (InputStream in = storage.get(c.key())) {
                 return in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, c.size() + 1));
@@ -109,11 +129,6 @@ public final class ChunkedReader extends InputStream {
             throw new ChunkCorruptException(c.key(), "chunk " + c.key() + ": CRC32C " + Chunk.hex(crc.getValue())
                     + " != recorded " + Chunk.hex(c.crc32c()));
         }
-        ChunkCodec.Bytes plain = codec.decode(new ChunkCodec.Bytes(stored, stored.length));
-        if (plain.length() != c.plainSize()) {
-            throw new ChunkCorruptException(c.key(), "chunk " + c.key() + " decodes to " + plain.length()
-                    + " bytes, not the " + c.plainSize() + " recorded");
-        }
-        return plain;
+        return stored;
     }
 }
