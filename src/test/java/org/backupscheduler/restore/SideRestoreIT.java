@@ -307,6 +307,37 @@ class SideRestoreIT {
         assertFalse(Files.exists(side), "no folder created");
     }
 
+    @Test
+    void aPrepareThatFailsIsRecordedFailedAndSaysTheFolderIsIncomplete() throws Exception {
+        Path config = config();
+        backup(config);
+        pair.primary().execute("DROP TABLE shop.marks");
+        pair.awaitCaughtUp(Duration.ofSeconds(30));
+        // The engine fails at --prepare only, as it would on a copy it cannot recover.
+        Path engine = dir.resolve("failing-prepare.sh");
+        Files.writeString(engine, "#!/bin/sh\ncase \" $* \" in *\" --prepare \"*) echo 'injected: prepare "
+                + "failed' >&2; exit 1;; esac\nexec mariabackup \"$@\"\n");
+        Files.setPosixFilePermissions(engine, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        Files.writeString(config, Files.readString(config).replace("engine:\n", "engine:\n  tool: " + engine + "\n"));
+        List<Path> serversBefore = folderNames();
+        Path side = dir.resolve("side");
+
+        Result restore = TestSetup.cli("--config", config.toString(), "restore", "--latest", "--until",
+                LocalDateTime.now().format(UNTIL), "--to", side.toString());
+
+        assertEquals(1, restore.exitCode(), restore.toString());
+        assertTrue(restore.err().contains(" into " + side + " FAILED at prepare failed: "), restore.err());
+        assertTrue(restore.err().contains("no configured server was changed"), restore.err());
+        assertTrue(restore.err().contains("HINT: what is in " + side + " is incomplete: remove it (rm -rf " + side
+                + ") and run the restore again"), restore.err());
+        assertEquals(List.of("to " + side + " FAILED"), restoreRows(config));
+        try (var files = Files.list(dir)) {
+            assertEquals(List.of(), files.filter(f -> f.getFileName().toString().contains("side-work")).toList(),
+                    "the working copy is removed");
+        }
+        assertProductionUntouched(serversBefore);
+    }
+
     /** "replica-column status" of every restore in the catalog. */
     private static List<String> restoreRows(Path config) throws Exception {
         var c = org.backupscheduler.config.ConfigLoader.load(config);
