@@ -4,11 +4,9 @@ import java.io.PrintWriter;
 import java.time.LocalDateTime;
 
 import org.backupscheduler.UserError;
-import org.backupscheduler.binlogs.BinlogStore;
 import org.backupscheduler.config.Secrets;
 import org.backupscheduler.restore.SideRestore;
 import org.backupscheduler.restore.SideStop;
-import org.backupscheduler.storage.Storages;
 
 /** The side-restore forms of {@code backup restore}: {@code --to DIR [--serve]} and {@code --stop DIR}. */
 final class SideCommands {
@@ -35,17 +33,8 @@ final class SideCommands {
         try (Context ctx = Context.of(c.spec)) {
             SideRestore side = new SideRestore(ctx.config(), ctx.catalog().backups(), ctx.engine(),
                     Secrets.fromEnvironment(), ctx.out());
-            SideRestore.Request request = new SideRestore.Request(c.which.id, until, c.untilGtid, c.to, c.replica,
-                    c.serve, c.dryRun);
-            if (!ctx.config().binlogs().on()) {
-                side.restore(request);
-                return 0;
-            }
-            try (BinlogStore store = new BinlogStore(Storages.open(ctx.config().repository()),
-                    ctx.config().instance())) {
-                side.withArchive(ctx.catalog().binlogFiles(), store).restore(request);
-                return 0;
-            }
+            side.restore(new SideRestore.Request(c.which.id, until, c.untilGtid, c.to, c.replica, c.serve, c.dryRun));
+            return UserError.OK;
         }
     }
 
@@ -57,6 +46,6 @@ final class SideCommands {
         }
         SideStop.stop(c.stop, out);
         out.flush();
-        return 0;
+        return UserError.OK;
     }
 }

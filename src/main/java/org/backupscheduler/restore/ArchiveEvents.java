@@ -12,12 +12,12 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 import org.backupscheduler.UserError;
 import org.backupscheduler.backup.OwnedFolders;
 import org.backupscheduler.binlogs.BinlogScan;
 import org.backupscheduler.binlogs.BinlogStore;
+import org.backupscheduler.binlogs.Gtid;
 import org.backupscheduler.binlogs.Replay;
 import org.backupscheduler.catalog.BinlogFileRecord;
 import org.backupscheduler.catalog.BinlogFiles;
@@ -26,24 +26,20 @@ import org.backupscheduler.replication.PrimaryBinlogs;
 
 /**
  * The events as the repository's binlog archive holds them: its sealed files from the one
- * holding the event after the backup's GTID on, fetched into a private scratch folder (each
- * checked against the CRC32C the index recorded) and read there by {@code mariadb-binlog}.
- * Only sealed files (an open file's prefix may end inside a transaction), so a target must lie
- * within them.
+ * holding the event after the backup's GTID, copied into a private scratch folder (checked
+ * against their CRC32C) and printed by the same {@code mariadb-binlog}, reading files instead of
+ * the primary. For when the primary has purged them.
  */
 final class ArchiveEvents implements EventSource {
     private static final SecureRandom RANDOM = new SecureRandom();
-
-    private final BinlogFiles index;
     private final BinlogStore store;
-    private final String instance;
+    private final List<BinlogFileRecord> index;
     private final Path scratchParent;
     private Path work;
 
-    ArchiveEvents(BinlogFiles index, BinlogStore store, String instance, Path scratchParent) {
-        this.index = index;
+    ArchiveEvents(BinlogStore store, BinlogFiles index, String instance, Path scratchParent) {
         this.store = store;
-        this.instance = instance;
+        this.index = index.list(instance);
         this.scratchParent = scratchParent;
     }
 
@@ -54,12 +50,12 @@ final class ArchiveEvents implements EventSource {
 
     @Override
     public String missing(Coordinates from) {
-        if (from.gtid() == null || from.gtid().isEmpty()) {
-            return "backup's position " + from + " has no GTID, and the archive is read by GTID";
+        if (from.gtid() == null) {
+            return "the backup has no GTID position, which the binlog archive is read from";
         }
         try {
-            Replay.plan(index.list(instance), from.gtid());
-            return null;
+            return Replay.plan(index, from.gtid()).files().isEmpty()
+                    ? "the binlog archive holds no sealed file after GTID " + from.gtid() : null;
         } catch (UserError e) {
             return e.getMessage();
         }
@@ -67,50 +63,60 @@ final class ArchiveEvents implements EventSource {
 
     @Override
     public String beyond(RecoveryTarget target) {
-        List<BinlogFileRecord> sealed = index.list(instance).stream().filter(BinlogFileRecord::sealed).toList();
-        if (sealed.isEmpty()) {
-            return "the archive holds no sealed binlog file yet";
-        }
-        BinlogFileRecord newest = sealed.get(sealed.size() - 1);
         if (target.time() != null) {
+            // Only sealed files are read: events between the newest sealed one and the target may
+            // sit in the open file, and the copy would silently stop short of the target.
+            List<BinlogFileRecord> sealed = index.stream().filter(BinlogFileRecord::sealed).toList();
             Instant at = target.time().atZone(ZoneId.systemDefault()).toInstant();
-            if (newest.lastEventAt() == null || newest.lastEventAt().isBefore(at)) {
-                return "the archive's newest sealed event is at " + (newest.lastEventAt() == null ? "an unknown time"
-                        : LocalDateTime.ofInstant(newest.lastEventAt(), ZoneId.systemDefault())) + " ("
-                        + newest.fileName() + "), before the target: what followed is not archived yet";
-            }
+            Instant newest = sealed.isEmpty() ? null : sealed.get(sealed.size() - 1).lastEventAt();
+            return newest != null && !newest.isBefore(at) ? null : "the binlog archive's newest sealed event is "
+                    + (newest == null ? "unknown" : "at " + LocalDateTime.ofInstant(newest, ZoneId.systemDefault()))
+                    + ", before the target: what followed is not sealed in the archive yet ('binlogs pull --once' "
+                    + "in poll mode seals it)";
+        }
+        if (target.gtid() == null) {
             return null;
         }
-        // The state after the newest sealed file: its starting GTID list, advanced by its own events.
-        Map<String, Long> have = new TreeMap<>(PrimaryBinlogs.seqByDomain(nonNull(newest.gtidListStart())));
-        PrimaryBinlogs.seqByDomain(nonNull(newest.lastGtids())).forEach((d, seq) -> have.merge(d, seq, Math::max));
-        String end = newest.lastGtids() != null ? newest.lastGtids() : newest.gtidListStart();
+        Map<String, Long> have = PrimaryBinlogs.seqByDomain(end());
         boolean reached = PrimaryBinlogs.seqByDomain(target.gtid()).entrySet().stream()
                 .allMatch(e -> have.getOrDefault(e.getKey(), -1L) >= e.getValue());
-        return reached ? null : "the archive ends at GTID " + end + " (" + newest.fileName() + "), not yet "
+        return reached ? null : "the binlog archive's sealed files end at GTID " + end() + ", not yet at "
                 + target.gtid();
     }
 
-    private static String nonNull(String gtids) {
-        return gtids == null ? "" : gtids;
+    private String end() {
+        List<BinlogFileRecord> sealed = index.stream().filter(BinlogFileRecord::sealed).toList();
+        if (sealed.isEmpty()) {
+            return "";
+        }
+        BinlogFileRecord last = sealed.get(sealed.size() - 1);
+        Map<Long, Gtid> state = new java.util.TreeMap<>();
+        for (String list : new String[] {last.gtidListStart(), last.lastGtids()}) {
+            Gtid.parseList(list).forEach(g -> state.merge(g.domain(), g, (a, b) -> a.seq() >= b.seq() ? a : b));
+        }
+        return Gtid.format(state.values());
     }
 
     @Override
     public List<String> events(Coordinates from, RecoveryTarget target) throws IOException {
-        Replay.Plan plan = Replay.plan(index.list(instance), from.gtid());
-        work = scratchParent.resolve("bs-side-events-" + HexFormat.of().formatHex(RANDOM.generateSeed(6)));
-        OwnedFolders.makeScratch(work);
+        Replay.Plan plan = Replay.plan(index, from.gtid());
+        if (work == null) {
+            work = scratchParent.resolve("bs-archive-events-" + HexFormat.of().formatHex(RANDOM.generateSeed(6)));
+            OwnedFolders.makeScratch(work);
+        }
         List<String> argv = new ArrayList<>(List.of("mariadb-binlog", "--start-position=" + from.gtid()));
         argv.addAll(target.stopOptions());
         for (BinlogFileRecord f : plan.files()) {
             Path local = work.resolve(f.fileName());
-            try (InputStream in = store.open(f.fileName())) {
-                Files.copy(in, local);
-            }
-            String sum = BinlogScan.read(local).checksum();
-            if (!sum.equals(f.checksum())) {
-                throw new IOException("archived binlog " + store.key(f.fileName()) + " is damaged: CRC32C " + sum
-                        + ", the index says " + f.checksum());
+            if (!Files.exists(local)) {
+                try (InputStream in = store.open(f.fileName())) {
+                    Files.copy(in, local);
+                }
+                String sum = BinlogScan.read(local).checksum();
+                if (!sum.equals(f.checksum())) {
+                    throw new IOException("archived binlog " + store.key(f.fileName()) + " is damaged: CRC32C " + sum
+                            + ", the index says " + f.checksum());
+                }
             }
             argv.add(local.toString());
         }
@@ -119,9 +125,12 @@ final class ArchiveEvents implements EventSource {
 
     @Override
     public void close() throws IOException {
-        // The store is the caller's; the fetched files are ours.
-        if (work != null) {
-            OwnedFolders.deleteScratch(work);
+        try {
+            if (work != null) {
+                OwnedFolders.deleteScratch(work);
+            }
+        } finally {
+            store.close();
         }
     }
 }

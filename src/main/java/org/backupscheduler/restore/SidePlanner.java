@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import org.backupscheduler.UserError;
+import org.backupscheduler.binlogs.BinlogStore;
 import org.backupscheduler.catalog.BackupRecord;
 import org.backupscheduler.catalog.BackupStatus;
 import org.backupscheduler.catalog.Backups;
@@ -25,6 +26,7 @@ import org.backupscheduler.engine.Coordinates;
 import org.backupscheduler.engine.EngineTool;
 import org.backupscheduler.replication.PrimaryBinlogs;
 import org.backupscheduler.server.Endpoints;
+import org.backupscheduler.storage.Storages;
 
 /**
  * Decides a side restore and writes nothing: the folder, the backup (never one past the
@@ -38,12 +40,8 @@ final class SidePlanner {
     private final EngineTool tool;
     private final Secrets secrets;
     private final Clock clock;
-    /** The binlog archive, when {@code binlogs.archive} is on; else null. */
-    private final EventSource archive;
 
-    SidePlanner(BackupConfig config, Backups backups, EngineTool tool, Secrets secrets, Clock clock,
-                EventSource archive) {
-        this.archive = archive;
+    SidePlanner(BackupConfig config, Backups backups, EngineTool tool, Secrets secrets, Clock clock) {
         this.config = config;
         this.backups = backups;
         this.tool = tool;
@@ -108,12 +106,14 @@ final class SidePlanner {
             missing = events.missing(from);
         } catch (UserError unreachable) {
             // The primary is not configured for this, or does not answer: the archive may still serve.
-            if (archive == null) {
+            if (!config.binlogs().on()) {
                 throw unreachable;
             }
             missing = unreachable.getMessage();
         }
-        if (missing != null && archive != null) {
+        if (missing != null && config.binlogs().on()) {
+            // The primary purged them: the repository's binlog archive may still hold them.
+            EventSource archive = archiveEvents();
             String notArchived = archive.missing(from);
             if (notArchived == null) {
                 if (events != null) {
@@ -122,7 +122,8 @@ final class SidePlanner {
                 events = archive;
                 missing = null;
             } else {
-                missing = missing + "; nor does the binlog archive hold them: " + notArchived;
+                archive.close();
+                missing = missing + "; nor can the binlog archive: " + notArchived;
             }
         }
         try {
@@ -218,6 +219,11 @@ final class SidePlanner {
         Map<String, Long> until = PrimaryBinlogs.seqByDomain(target);
         return at.entrySet().stream().allMatch(e -> !until.containsKey(e.getKey())
                 || e.getValue() <= until.get(e.getKey()));
+    }
+
+    private EventSource archiveEvents() throws IOException {
+        return new ArchiveEvents(new BinlogStore(Storages.open(config.repository()), config.instance()),
+                backups.binlogFiles(), config.instance(), config.repository().scratch());
     }
 
     /**

@@ -14,9 +14,7 @@ import java.util.List;
 import org.backupscheduler.UserError;
 import org.backupscheduler.backup.RepositoryLayout;
 import org.backupscheduler.catalog.ProcessIdentity;
-import org.backupscheduler.binlogs.BinlogStore;
 import org.backupscheduler.catalog.BackupPins;
-import org.backupscheduler.catalog.BinlogFiles;
 import org.backupscheduler.catalog.Backups;
 import org.backupscheduler.config.BackupConfig;
 import org.backupscheduler.config.Secrets;
@@ -48,7 +46,6 @@ public final class SideRestore {
     private final Secrets secrets;
     private final PrintWriter out;
     private final Clock clock = Clock.systemUTC();
-    private EventSource archive;
 
     public SideRestore(BackupConfig config, Backups backups, EngineTool tool, Secrets secrets, PrintWriter out) {
         this.config = config;
@@ -58,17 +55,8 @@ public final class SideRestore {
         this.out = out;
     }
 
-    /**
-     * Lets the events come from the binlog archive when the primary no longer has them (or does
-     * not answer). {@code store} stays the caller's to close.
-     */
-    public SideRestore withArchive(BinlogFiles index, BinlogStore store) {
-        this.archive = new ArchiveEvents(index, store, config.instance(), config.repository().scratch());
-        return this;
-    }
-
     public RestoreOutcome restore(Request request) throws IOException, InterruptedException {
-        SidePlan plan = new SidePlanner(config, backups, tool, secrets, clock, archive).plan(request);
+        SidePlan plan = new SidePlanner(config, backups, tool, secrets, clock).plan(request);
         try (EventSource events = plan.events()) {
             print(plan);
             if (request.dryRun()) {
