@@ -157,6 +157,34 @@ class SideRestoreIT {
     }
 
     @Test
+    void aPrimaryThatIsDownLeavesTheArchiveToServeTheEvents() throws Exception {
+        Path config = config();
+        Files.writeString(config, Files.readString(config) + "binlogs:\n  archive: on\n");
+        pair.primary().execute("GRANT REPLICATION SLAVE ON *.* TO 'backup'@'127.0.0.1'");
+        backup(config);
+        mark("before-1");
+        Thread.sleep(1500);
+        LocalDateTime target = LocalDateTime.now().truncatedTo(ChronoUnit.SECONDS);
+        Thread.sleep(1500);
+        mark("after-1");
+        pair.primary().execute("FLUSH BINARY LOGS");
+        Result pull = TestSetup.cli("--config", config.toString(), "binlogs", "pull", "--once");
+        assertEquals(0, pull.exitCode(), pull.toString());
+        pair.primary().stop(); // the 14:03 server is gone
+        Path side = dir.resolve("side");
+
+        Result restore = TestSetup.cli("--config", config.toString(), "restore", "--latest", "--until",
+                target.format(UNTIL), "--to", side.toString());
+
+        assertEquals(0, restore.exitCode(), restore.toString());
+        assertTrue(restore.out().contains("read from the binlog archive"), restore.out());
+        Path socket = dir.resolve("byhand.sock");
+        Process byHand = startByHand(side, socket);
+        assertEquals(List.of("before-1"), names(socket, "SELECT name FROM shop.marks ORDER BY name"));
+        stop(byHand);
+    }
+
+    @Test
     void aBackupTakenOnTheReplicaRollsForwardFromThePrimarysBinlogs() throws Exception {
         // As in the field: the hourly backup runs on the replica; the events come from its primary.
         Path config = config();
