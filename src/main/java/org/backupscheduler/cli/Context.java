@@ -4,11 +4,14 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 
+import org.backupscheduler.UserError;
 import org.backupscheduler.backup.OrphanRuns;
 import org.backupscheduler.catalog.Catalog;
 import org.backupscheduler.backup.RepositoryStores;
 import org.backupscheduler.config.BackupConfig;
+import org.backupscheduler.config.ConfigDir;
 import org.backupscheduler.config.ConfigLoader;
+import org.backupscheduler.config.Fleet;
 import org.backupscheduler.config.Secrets;
 import org.backupscheduler.engine.EngineLocator;
 import org.backupscheduler.engine.EngineTool;
@@ -28,27 +31,87 @@ final class Context implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Context.class);
 
     private final CommandSpec spec;
-    private final Path configOption;
+    private final BackupCommand root;
     private BackupConfig config;
     private Catalog catalog;
 
-    private Context(CommandSpec spec, Path configOption) {
+    private Context(CommandSpec spec, BackupConfig config) {
         this.spec = spec;
-        this.configOption = configOption;
+        this.root = (BackupCommand) spec.root().userObject();
+        this.config = config;
     }
 
+    /** A command on one instance: the --config file, or the --instance of --config-dir (see {@link #config()}). */
     static Context of(CommandSpec spec) {
+        return new Context(spec, null);
+    }
+
+    /** A command on {@code config}, one instance of the {@link #fleet(CommandSpec)}. */
+    static Context of(CommandSpec spec, BackupConfig config) {
+        // One configured repository per process (RepositoryStores): the instance's, while it is worked on.
+        RepositoryStores.configure(config);
+        MDC.put("instance", config.instance());
+        return new Context(spec, config);
+    }
+
+    /**
+     * Every instance the options name: the files of --config-dir (those refused with their
+     * errors), or the one --config file; --instance is checked against it.
+     */
+    static Fleet fleet(CommandSpec spec) {
         BackupCommand root = (BackupCommand) spec.root().userObject();
-        return new Context(spec, root.config);
+        if (root.configDir != null) {
+            if (root.config != null) {
+                throw new UserError("--config and --config-dir are both given", "pass one of them", UserError.USAGE);
+            }
+            return ConfigDir.load(root.configDir);
+        }
+        Path file = ConfigLoader.locate(root.config, System.getenv());
+        BackupConfig c = ConfigLoader.load(file);
+        if (root.instance != null && !root.instance.equals(c.instance())) {
+            throw new UserError("--instance " + root.instance + " is not the instance of " + file + " ("
+                    + c.instance() + ")", "drop --instance, or pass --config-dir with the folder of all instances",
+                    UserError.USAGE);
+        }
+        return Fleet.of(file, c);
+    }
+
+    /** The instances a fleet-wide command ({@code list}, {@code report}) covers: all, or the --instance. */
+    static List<BackupConfig> selected(CommandSpec spec, Fleet fleet) {
+        return fleet.select(((BackupCommand) spec.root().userObject()).instance);
+    }
+
+    /**
+     * Says on stderr which instance files a fleet-wide command left out, each with its error:
+     * exit 2 when there was one (the others' output stands), else {@code code}.
+     */
+    static int refusals(CommandSpec spec, Fleet fleet, int code) {
+        if (((BackupCommand) spec.root().userObject()).instance != null || fleet.refused().isEmpty()) {
+            return code;
+        }
+        PrintWriter err = spec.commandLine().getErr();
+        for (Fleet.Refusal r : fleet.refused()) {
+            err.println("error: instance file " + r.file() + " refused, its instance left out: "
+                    + r.error().getMessage());
+            err.println("HINT: " + r.error().hint());
+        }
+        err.flush();
+        return UserError.USAGE;
     }
 
     Path configPath() {
-        return ConfigLoader.locate(configOption, System.getenv());
+        if (root.configDir != null) {
+            throw new UserError("this command writes one config file, and --config-dir names a folder",
+                    "pass --config " + root.configDir + "/INSTANCE.yml", UserError.USAGE);
+        }
+        return ConfigLoader.locate(root.config, System.getenv());
     }
 
+    /** The one instance: exit 2 when --config-dir holds several and --instance names none. */
     BackupConfig config() {
         if (config == null) {
-            config = ConfigLoader.load(configPath(), System.getenv());
+            config = root.configDir == null && root.instance == null ? ConfigLoader.load(configPath(), System.getenv())
+                    : fleet(spec).pick(root.instance);
             RepositoryStores.configure(config);
             MDC.put("instance", config.instance());
         }

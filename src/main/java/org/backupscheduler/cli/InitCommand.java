@@ -23,9 +23,6 @@ final class InitCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--instance", defaultValue = "db1", description = "instance name (default: ${DEFAULT-VALUE})")
-    String instance;
-
     @Option(names = "--repository", defaultValue = "/var/backups/mysql",
             description = "where backups go (default: ${DEFAULT-VALUE})")
     Path repository;
@@ -46,7 +43,9 @@ final class InitCommand implements Callable<Integer> {
             try (InputStream in = InitCommand.class.getResourceAsStream("/sample/backup.yml")) {
                 sample = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             }
-            String text = sample.replace("instance: db1", "instance: " + instance)
+            // --instance is the root's option (every command takes it); here it names the new instance.
+            String instance = ((BackupCommand) spec.root().userObject()).instance;
+            String text = sample.replace("instance: db1", "instance: " + (instance == null ? "db1" : instance))
                     .replace("repository: /var/backups/mysql", "repository: " + repository);
             if (file.toAbsolutePath().getParent() != null) {
                 Files.createDirectories(file.toAbsolutePath().getParent());

@@ -1,9 +1,12 @@
 package org.backupscheduler.cli;
 
+import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
@@ -13,13 +16,16 @@ import org.backupscheduler.catalog.BackupRecord;
 import org.backupscheduler.catalog.BackupSources;
 import org.backupscheduler.catalog.Backups;
 import org.backupscheduler.catalog.SourceState;
+import org.backupscheduler.config.BackupConfig;
+import org.backupscheduler.config.Fleet;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code backup list}: the catalog, newest first, a page at a time. */
-@Command(name = "list", mixinStandardHelpOptions = true, description = "List backups, newest first.",
+@Command(name = "list", mixinStandardHelpOptions = true, description = {"List backups, newest first; with --config-dir those of every instance (or of --instance).",
+            "Exit 2 after the listing when an instance file was refused (stderr names it)."},
         footer = {"%nExamples:", "  bin/backup list", "  bin/backup list --json | jq '.[0].status'",
             "  bin/backup list --limit 24 --offset 24"})
 final class ListCommand implements Callable<Integer> {
@@ -44,24 +50,40 @@ final class ListCommand implements Callable<Integer> {
             throw new UserError("--limit must be 1 or more and --offset 0 or more (got "
                     + limit + ", " + offset + ")", "fix the paging options", UserError.USAGE);
         }
-        try (Context ctx = Context.of(spec)) {
-            Backups catalog = ctx.catalog().backups();
-            List<BackupRecord> backups = catalog.list(ctx.config().instance(), limit, offset);
-            BackupSources sources = catalog.sources();
-            if (json) {
-                ctx.out().println(BackupJson.write(backups.stream()
-                        .map(b -> BackupJson.of(b, sources.find(b.instance(), b.id()))).toList()));
-                return UserError.OK;
+        Fleet fleet = Context.fleet(spec);
+        List<BackupConfig> instances = Context.selected(spec, fleet);
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (BackupConfig config : instances) {
+            try (Context ctx = Context.of(spec, config)) {
+                Backups catalog = ctx.catalog().backups();
+                List<BackupRecord> backups = catalog.list(config.instance(), limit, offset);
+                BackupSources sources = catalog.sources();
+                if (json) {
+                    backups.forEach(b -> rows.add(BackupJson.of(b, sources.find(b.instance(), b.id()))));
+                } else {
+                    table(ctx.out(), instances.size() > 1 ? config.instance() : null, backups, sources);
+                }
             }
-            ctx.out().println(String.format("%-18s %-5s %-9s %-19s %6s %9s  %s", "ID", "TYPE", "STATUS", "STARTED",
-                    "TOOK", "SIZE", "BINLOG / REASON"));
-            for (BackupRecord b : backups) {
-                ctx.out().println(row(b, sources.find(b.instance(), b.id())));
-            }
-            if (backups.isEmpty()) {
-                ctx.out().println("(no backups yet: 'backup run' takes one)");
-            }
-            return UserError.OK;
+        }
+        if (json) {
+            spec.commandLine().getOut().println(BackupJson.write(rows));
+        }
+        spec.commandLine().getOut().flush();
+        return Context.refusals(spec, fleet, UserError.OK);
+    }
+
+    /** One instance's backups; under a heading with its name when the listing covers several. */
+    private static void table(PrintWriter out, String heading, List<BackupRecord> backups, BackupSources sources) {
+        if (heading != null) {
+            out.println("== " + heading);
+        }
+        out.println(String.format("%-18s %-5s %-9s %-19s %6s %9s  %s", "ID", "TYPE", "STATUS", "STARTED",
+                "TOOK", "SIZE", "BINLOG / REASON"));
+        for (BackupRecord b : backups) {
+            out.println(row(b, sources.find(b.instance(), b.id())));
+        }
+        if (backups.isEmpty()) {
+            out.println("(no backups yet: 'backup run' takes one)");
         }
     }
 

@@ -11,7 +11,7 @@ public record BackupConfig(String instance, RepositoryConfig repository, Catalog
                            EngineConfig engine, ScheduleConfig schedule, VerifyConfig verify,
                            RetentionConfig retention, LocksConfig locks, Map<String, ReplicaConfig> replicas,
                            MetricsConfig metrics,
-                           EncryptionConfig encryption, Path stateDir, BinlogsConfig binlogs) {
+                           EncryptionConfig encryption, Path stateDir, BinlogsConfig binlogs, Limits limits) {
 
     /** Local state of a host whose repository is elsewhere (docs/storage.md). */
     public static final Path DEFAULT_STATE_DIR = Path.of("/var/lib/backup-scheduler");
@@ -25,6 +25,7 @@ public record BackupConfig(String instance, RepositoryConfig repository, Catalog
         locks = locks != null ? locks : new LocksConfig(null, null, null, null, null, null, null, null, null);
         replicas = replicas != null ? Map.copyOf(replicas) : Map.of();
         metrics = metrics != null ? metrics : new MetricsConfig(null);
+        limits = limits != null ? limits : Limits.DEFAULT;
         encryption = encryption != null ? encryption : EncryptionConfig.NONE;
         stateDir = stateDir != null ? stateDir : DEFAULT_STATE_DIR;
         binlogs = binlogs != null ? binlogs : new BinlogsConfig(null, null, null, null);

@@ -13,6 +13,7 @@ import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.DeserializationConfig;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -53,9 +54,7 @@ public final class ConfigLoader {
 
     /** What every command reads: {@link #parse} and the passwords the config names, from {@code env}. */
     public static BackupConfig load(Path file, Map<String, String> env) {
-        BackupConfig config = parse(file);
-        ConfigChecks.passwords(config, new Secrets(env));
-        return config;
+        return load(file, env, null);
     }
 
     /** {@link #load(Path, Map)} with this process's environment. */
@@ -64,10 +63,24 @@ public final class ConfigLoader {
     }
 
     /**
+     * {@link #load(Path, Map)} with {@code defaults} (a {@code --config-dir}'s defaults.yml, see
+     * {@link ConfigDir}) merged under the file's own keys; null for none.
+     */
+    static BackupConfig load(Path file, Map<String, String> env, JsonNode defaults) {
+        BackupConfig config = parse(file, defaults);
+        ConfigChecks.passwords(config, new Secrets(env));
+        return config;
+    }
+
+    /**
      * The file alone: every key and value, the schedules, the TLS files; not the passwords it
      * names (a config written by {@code migrate hotcopy} before its password file exists).
      */
     public static BackupConfig parse(Path file) {
+        return parse(file, null);
+    }
+
+    private static BackupConfig parse(Path file, JsonNode defaults) {
         if (!Files.isRegularFile(file)) {
             throw new ConfigException("config file " + file + " not found",
                     "pass --config FILE, set " + ENV_VAR + ", or run 'backup init' to write a starter config");
@@ -75,7 +88,8 @@ public final class ConfigLoader {
         ConfigTrust.checkFile(file);
         BackupConfig config;
         try {
-            config = mapper().readValue(file.toFile(), BackupConfig.class);
+            config = defaults == null ? mapper().readValue(file.toFile(), BackupConfig.class)
+                    : ConfigDir.merged(file, defaults);
         } catch (ValueInstantiationException e) {
             if (e.getCause() instanceof ConfigValueException bad) {
                 throw bad.in(file);
@@ -130,6 +144,8 @@ public final class ConfigLoader {
                     "set source.host (and port) or source.socket");
         }
         positive(c.engine().parallel(), "engine.parallel", file);
+        positive(c.limits().perHost(), "limits.per-host", file);
+        positive(c.limits().total(), "limits.total", file);
         if (c.retention().hourly() < 0 || c.retention().daily() < 0 || c.retention().weekly() < 0
                 || c.retention().minVerified() < 0) {
             throw new ConfigException("retention counts must not be negative in " + file,

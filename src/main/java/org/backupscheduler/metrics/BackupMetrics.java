@@ -26,31 +26,45 @@ import org.backupscheduler.catalog.SourceState;
 public final class BackupMetrics {
     private static final Set<BackupStatus> GOOD = EnumSet.of(BackupStatus.VERIFIED, BackupStatus.COMPLETED);
 
-    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final PrometheusMeterRegistry registry;
     private final Backups backups;
     private final String instance;
     private final Clock clock;
 
     public BackupMetrics(Backups backups, String instance, Clock clock) {
+        this(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), backups, instance, clock);
+    }
+
+    /**
+     * Another instance's series in this one's registry (a fleet): one scrape, every series
+     * labelled with its instance.
+     */
+    public BackupMetrics forInstance(String other) {
+        return new BackupMetrics(registry, backups, other, clock);
+    }
+
+    private BackupMetrics(PrometheusMeterRegistry registry, Backups backups, String instance, Clock clock) {
+        this.registry = registry;
         this.backups = backups;
         this.instance = instance;
         this.clock = clock;
-        registry.config().commonTags("instance", instance);
         Gauge.builder("backup_last_success_timestamp_seconds", this, m -> m.seconds(m.newest(GOOD)))
+                .tag("instance", instance)
                 .description("finish time of the newest COMPLETED or VERIFIED backup").register(registry);
         Gauge.builder("backup_last_verified_timestamp_seconds", this,
                 m -> m.seconds(m.newest(EnumSet.of(BackupStatus.VERIFIED))))
-                .description("finish time of the newest VERIFIED backup").register(registry);
+                .tag("instance", instance).description("finish time of the newest VERIFIED backup").register(registry);
         Gauge.builder("backup_newest_valid_age_seconds", this, BackupMetrics::newestValidAge)
-                .description("age of the newest VERIFIED backup").register(registry);
+                .tag("instance", instance).description("age of the newest VERIFIED backup").register(registry);
         Gauge.builder("backup_last_duration_seconds", this, m -> m.newest(GOOD)
                 .map(b -> (b.finishedAt().toEpochMilli() - b.startedAt().toEpochMilli()) / 1000.0).orElse(Double.NaN))
-                .description("duration of the newest good backup").register(registry);
+                .tag("instance", instance).description("duration of the newest good backup").register(registry);
         Gauge.builder("backup_last_size_bytes", this, m -> m.newest(GOOD)
                 .map(b -> b.sizeBytes() == null ? Double.NaN : b.sizeBytes().doubleValue()).orElse(Double.NaN))
-                .description("size of the newest good backup").register(registry);
+                .tag("instance", instance).description("size of the newest good backup").register(registry);
         Gauge.builder("backup_replica_lag_seconds", this, BackupMetrics::replicaLag)
-                .description("the source replica's lag when the newest backup was taken").register(registry);
+                .tag("instance", instance).description("the source replica's lag when the newest backup was taken")
+                .register(registry);
     }
 
     /**
@@ -61,32 +75,34 @@ public final class BackupMetrics {
         Gauge.builder("backup_binlog_archive_lag_seconds", status, s -> {
             BinlogStatus b = s.get();
             return b.recoveryPoint() == null ? Double.NaN : b.recoveryPoint().toSeconds();
-        }).description("age of the newest archived binlog event: the recovery point").strongReference(true)
+        }).tag("instance", instance).description("age of the newest archived binlog event: the recovery point")
+                .strongReference(true)
                 .register(registry); // a lambda has no other holder: a weak reference would read NaN
 
-        Gauge.builder("backup_binlog_archive_gaps", status, s -> s.get().gaps().size())
+        Gauge.builder("backup_binlog_archive_gaps", status, s -> s.get().gaps().size()).tag("instance", instance)
                 .description("gaps in the binlog archive (events that cannot be replayed)").strongReference(true)
                 .register(registry);
         Gauge.builder("backup_binlog_recoverable_since_timestamp_seconds", status, s -> {
             BinlogStatus.Window w = s.get().window();
             return w == null ? Double.NaN : w.from().getEpochSecond();
-        }).description("start of the recoverable window (oldest VERIFIED backup the archive rolls forward from)")
+        }).tag("instance", instance).description("start of the recoverable window (oldest VERIFIED backup the archive rolls forward from)")
                 .strongReference(true).register(registry);
     }
 
     /** Counts one finished run by its final status. */
     public void run(BackupStatus status) {
-        Counter.builder("backup_runs_total").tag("status", status.name()).description("runs by final status")
-                .register(registry).increment();
+        Counter.builder("backup_runs_total").tag("instance", instance).tag("status", status.name())
+                .description("runs by final status").register(registry).increment();
         if (status == BackupStatus.INVALID) {
-            Counter.builder("backup_verification_failures_total").register(registry).increment();
+            Counter.builder("backup_verification_failures_total").tag("instance", instance).register(registry)
+                    .increment();
         }
     }
 
     /** Counts one action of the lock policy. */
     public void lockAction(String action) {
-        Counter.builder("backup_lock_actions_total").tag("action", action).description("lock-policy actions")
-                .register(registry).increment();
+        Counter.builder("backup_lock_actions_total").tag("instance", instance).tag("action", action)
+                .description("lock-policy actions").register(registry).increment();
     }
 
     public String scrape() {

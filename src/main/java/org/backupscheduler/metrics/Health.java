@@ -66,6 +66,22 @@ public final class Health {
         return m;
     }
 
+    /**
+     * A daemon's health: one instance's as {@link #check()} says it; several: "ok" only when every
+     * instance is, with each instance's own under "instances".
+     */
+    public static Map<String, Object> combine(List<Health> instances) {
+        if (instances.size() == 1) {
+            return instances.get(0).check();
+        }
+        List<Map<String, Object>> each = instances.stream().map(Health::check).toList();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("status", each.stream().allMatch(Health::ok) ? "ok" : "failing");
+        m.put("failing", each.stream().filter(h -> !ok(h)).map(h -> h.get("instance")).toList());
+        m.put("instances", each);
+        return m;
+    }
+
     public static boolean ok(Map<String, Object> health) {
         return "ok".equals(health.get("status"));
     }

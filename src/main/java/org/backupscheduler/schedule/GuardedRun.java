@@ -35,6 +35,7 @@ public final class GuardedRun {
     private final Endpoint source;
     private final ProgressListener progress;
     private final Clock clock;
+    private EngineGate gate = EngineGate.NONE;
     private Duration leaseTtl = Lease.TTL;
 
     public GuardedRun(BackupConfig config, Catalog catalog, EngineTool tool, Endpoint source,
@@ -45,6 +46,12 @@ public final class GuardedRun {
         this.source = source;
         this.progress = progress;
         this.clock = clock;
+    }
+
+    /** This run with its engine behind {@code gate} (the daemon's limits); by hand there is none. */
+    GuardedRun gated(EngineGate gate) {
+        this.gate = gate;
+        return this;
     }
 
     /** The backup as it ended (SKIPPED when another run held the lease), and a note for the user. */
@@ -70,7 +77,15 @@ public final class GuardedRun {
             return new Result(skipped(type, lease.heldBy()), null);
         }
         try (Lease held = lease.lease()) {
-            BackupOutcome outcome = workflow.run(type);
+            // The lease first, then the slot: a fire of this instance arriving while this one still
+            // waits for its host is SKIPPED (one run pending is enough), never queued behind it.
+            BackupOutcome outcome;
+            try (EngineGate.Pass slot = gate.enter(config.instance())) {
+                outcome = workflow.run(type);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("stopped while waiting for an engine slot (limits): no backup was started", e);
+            }
             BackupRecord b = outcome.backup();
             if (held.lost()) {
                 // The backup stands as recorded; verifying and retention are the new holder's now.

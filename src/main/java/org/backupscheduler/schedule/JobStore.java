@@ -11,7 +11,8 @@ import org.quartz.utils.DBConnectionManager;
  * MySQL/MariaDB catalog in the catalog itself, in Quartz's clustered JDBC store (the QRTZ_
  * tables, migration V9): the daemons of one instance on several hosts share its triggers, each
  * fire is taken by one of them under a row lock, and the triggers of a daemon that stopped
- * checking in are taken over by the others.
+ * checking in are taken over by the others. With {@code --config-dir} the cluster is the fleet:
+ * one job group per instance.
  */
 final class JobStore {
     /** Quartz's own default: a dead node is noticed after this plus 7.5 s of silence. */
@@ -25,11 +26,13 @@ final class JobStore {
     }
 
     /** The scheduler's properties; for a clustered store, also registers its connections with Quartz. */
-    static Properties properties(String instance, Catalog catalog) {
+    static Properties properties(String cluster, Catalog catalog, int instances) {
         Properties p = new Properties();
-        // The scheduler name is the cluster: every daemon of this instance, and only those, joins it.
-        p.setProperty("org.quartz.scheduler.instanceName", "backup-" + instance);
-        p.setProperty("org.quartz.threadPool.threadCount", "4");
+        // The scheduler name is the cluster: every daemon of this instance (or fleet), and only those, joins it.
+        p.setProperty("org.quartz.scheduler.instanceName", cluster);
+        // A thread for each instance's backup (it may wait for its host's engine slot, EngineSlots)
+        // and its lock pass, so that one instance's wait never holds another's fire back.
+        p.setProperty("org.quartz.threadPool.threadCount", String.valueOf(Math.max(4, 2 * instances + 2)));
         p.setProperty("org.quartz.scheduler.skipUpdateCheck", "true");
         // A fire late by more than a second is a misfire: fired once now, and the schedule proceeds
         // from now. A larger threshold would let a trigger recovered from a dead node fire every
@@ -40,7 +43,7 @@ final class JobStore {
             p.setProperty("org.quartz.jobStore.class", "org.quartz.simpl.RAMJobStore");
             return p;
         }
-        String dataSource = "catalog-" + instance;
+        String dataSource = "catalog-" + cluster;
         DBConnectionManager.getInstance().addConnectionProvider(dataSource, new CatalogConnections(catalog));
         // Host name and start time: unique even for two daemons on one host.
         p.setProperty("org.quartz.scheduler.instanceId", "AUTO");
