@@ -72,7 +72,7 @@ public final class BackupWorkflow {
     public BackupWorkflow(BackupConfig config, Backups backups, EngineTool tool, Endpoint source,
                           ProgressListener progress, Clock clock) {
         this.config = config;
-        RepositoryStores.configure(config.repository());
+        RepositoryStores.configure(config);
         this.backups = backups;
         this.tool = tool;
         this.source = source;
@@ -188,7 +188,7 @@ public final class BackupWorkflow {
         // A copy that cannot fit is refused now: a disk filled to the last byte takes the catalog with it.
         // [stream] into a store off the host, a run holds a few chunks at a time on this disk: the
         // store's own space is its operator's to watch (repository check says what it knows).
-        Optional<String> noRoom = config.streamsToStore() ? Optional.empty()
+        Optional<String> noRoom = !config.repository().isLocal() ? Optional.empty()
                 : RepositorySpace.refusal(config.instanceDir(), datadir, backups, config.instance(),
                 running.type(), config.engine().compress() == EngineConfig.Compression.ZSTD);
         if (noRoom.isPresent()) {
@@ -209,9 +209,11 @@ public final class BackupWorkflow {
         // [compress] engine.compress: zstd streams the engine's output into one compressed file.
         StreamedBackup streamed = null;
         // [stream] a repository off the host: the stream is cut into chunk objects as it passes.
+        // [encryption] each chunk one OpenPGP message to encryption.recipients (checked now).
+        ChunkCodec codec = config.streamsToStore() ? RepositoryStores.writingCodec() : ChunkCodec.IDENTITY;
         ChunkedWriter chunks = config.streamsToStore() ? new ChunkedWriter(RepositoryStores.configuredStore(),
                 storePrefix(running), new ChunkedWriter.Options((int) config.repository().chunkSizeBytes(),
-                config.repository().uploadParallel(), Retries.DEFAULT), ChunkCodec.IDENTITY) : null;
+                config.repository().uploadParallel(), Retries.DEFAULT), codec) : null;
         try (CredentialsFile credentials = CredentialsFile.write(source, tool.flavor())) {
             EngineRun runner;
             if (chunks != null) {
@@ -316,14 +318,16 @@ public final class BackupWorkflow {
                 .extractedBytes(streamed != null ? streamed.extractedBytes() : null)
                 .stream(stored == null ? null : new Manifest.Stream(config.repository().url(),
                         tool.flavor().streamFormat(), config.engine().compress() == EngineConfig.Compression.ZSTD
-                        ? "zstd" : "none", ChunkCodec.IDENTITY.name(), stored, streamed.streamFiles()))
+                        ? "zstd" : "none", codec.name(), RepositoryStores.recipientFingerprints(), stored,
+                        streamed.streamFiles()))
                 .build();
         manifest.write(dir);
-        if (stored != null) {
+        if (stored != null && !config.repository().isLocal()) {
             // The small files beside the chunks, then the manifest: its presence in the store is
             // the commit marker, so a backup without it there never counts.
             try {
-                StoreCopy.upload(RepositoryStores.configuredStore(), storePrefix(running), dir);
+                StoreCopy.upload(RepositoryStores.configuredStore(), storePrefix(running), dir,
+                        RepositoryStores.encryptor());
             } catch (IOException e) {
                 return fail(running, "the backup's files could not be stored in " + config.repository().url() + ": "
                         + e.getMessage());

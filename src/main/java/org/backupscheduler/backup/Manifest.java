@@ -43,11 +43,22 @@ public record Manifest(int format, String instance, String id, String type, Stri
      * Format 3: the engine's stream as it lies in the repository — {@code repository} (its URL, no
      * secret), the stream's format, how it was compressed, the chunk objects in order (key, stored
      * size and CRC32C, plain size), and every file the stream holds with its size and CRC32C as it
-     * extracts, summed while the stream passed. {@code files} of the manifest then lists the small
+     * extracts, summed while the stream passed; when encrypted, the fingerprints of the keys it was
+     * encrypted to. {@code files} of the manifest then lists the small
      * files of the local folder (the engine's metadata) as before.
      */
     public record Stream(String repository, String format, String compression, String codec,
-                         List<org.backupscheduler.storage.Chunk> chunks, List<FileEntry> files) {
+                         List<String> recipients, List<org.backupscheduler.storage.Chunk> chunks,
+                         List<FileEntry> files) {
+        public Stream {
+            recipients = recipients == null ? List.of() : List.copyOf(recipients);
+        }
+
+        /** Encrypted ([2.3]): each chunk one OpenPGP message to {@link #recipients} (fingerprints). */
+        public boolean encrypted() {
+            return !recipients.isEmpty();
+        }
+
         public long storedBytes() {
             return chunks.stream().mapToLong(org.backupscheduler.storage.Chunk::size).sum();
         }
@@ -245,6 +256,21 @@ public record Manifest(int format, String instance, String id, String type, Stri
 
     public BackupRecord.Lsns lsns() {
         return new BackupRecord.Lsns(fromLsn, toLsn);
+    }
+
+    /**
+     * What an encrypted backup's store shows in the clear ({@code manifest.json} beside the
+     * encrypted {@code manifest.json.pgp}): what retention and {@code list} need — ids, times,
+     * sizes, LSNs, the chunk objects and the key fingerprints — and nothing of the data: no
+     * schemas or tables, no file names, no source address.
+     */
+    public Manifest summary() {
+        Stream chunksOnly = stream == null ? null
+                : new Stream(stream.repository(), stream.format(), stream.compression(), stream.codec(),
+                        stream.recipients(), stream.chunks(), List.of());
+        return new Manifest(format, instance, id, type, parentId, tool, toolVersion, startedAt, finishedAt, fromLsn,
+                toLsn, null, null, null, null, null, Map.of(), checksumAlgorithm, List.of(), null, stale, null,
+                extractedBytes, chunksOnly);
     }
 
     /** What the backup takes where it lies: its folder's files, and its chunks in the store (format 3). */

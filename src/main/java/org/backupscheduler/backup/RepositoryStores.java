@@ -1,9 +1,18 @@
 package org.backupscheduler.backup;
 
 import java.io.IOException;
+import java.util.List;
 import java.util.Objects;
 
+import org.backupscheduler.UserError;
+import org.backupscheduler.config.BackupConfig;
+import org.backupscheduler.config.EncryptionConfig;
 import org.backupscheduler.config.RepositoryConfig;
+import org.backupscheduler.crypto.Decryptor;
+import org.backupscheduler.crypto.Encryptor;
+import org.backupscheduler.crypto.Keyring;
+import org.backupscheduler.crypto.Recipients;
+import org.backupscheduler.storage.ChunkCodec;
 import org.backupscheduler.storage.Storage;
 import org.backupscheduler.storage.Storages;
 
@@ -14,17 +23,69 @@ import org.backupscheduler.storage.Storages;
  */
 public final class RepositoryStores {
     private static RepositoryConfig configured;
+    private static EncryptionConfig encryption = EncryptionConfig.NONE;
     private static Storage open;
+    private static Decryptor decryptor;
 
     private RepositoryStores() {
     }
 
-    /** The repository of the config in effect; called once the config is loaded. */
-    public static synchronized void configure(RepositoryConfig repository) {
+    /** The repository and keys of the config in effect; called once the config is loaded. */
+    public static synchronized void configure(BackupConfig config) {
+        RepositoryConfig repository = config.repository();
         if (configured != null && !Objects.equals(configured.url(), repository.url())) {
             closeQuietly();
         }
+        if (!Objects.equals(encryption, config.encryption())) {
+            decryptor = null;
+        }
         configured = repository;
+        encryption = config.encryption();
+    }
+
+    /**
+     * How new chunks are written: encrypted to {@code encryption.recipients} (each checked now:
+     * not expired, not revoked) when there are any, else as they are.
+     */
+    static synchronized ChunkCodec writingCodec() {
+        if (!encryption.enabled()) {
+            return ChunkCodec.IDENTITY;
+        }
+        return OpenPgpChunks.encrypting(new Encryptor(Recipients.load(encryption.recipients())));
+    }
+
+    /** The encryptor of new backups' small objects, or null when they are not encrypted. */
+    static synchronized Encryptor encryptor() {
+        return encryption.enabled() ? new Encryptor(Recipients.load(encryption.recipients())) : null;
+    }
+
+    /** The fingerprints new backups are encrypted to (empty: not encrypted). */
+    static synchronized List<String> recipientFingerprints() {
+        return encryption.enabled() ? Recipients.load(encryption.recipients()).fingerprints() : List.of();
+    }
+
+    static synchronized boolean canDecrypt() {
+        return encryption.canDecrypt();
+    }
+
+    /**
+     * How the chunks of {@code stream} are read. An encrypted backup needs the secret key: without
+     * one configured here it is refused (exit 2) naming the keys it was encrypted to.
+     */
+    static synchronized ChunkCodec readingCodec(String backupId, Manifest.Stream stream) {
+        if (!OpenPgpChunks.NAME.equals(stream.codec())) {
+            return ChunkCodec.IDENTITY;
+        }
+        if (!encryption.canDecrypt()) {
+            throw new UserError("backup " + backupId + " is encrypted to " + String.join(", ", stream.recipients())
+                    + " and this config has no encryption.secret-key-file",
+                    "run it where the secret key is (a verifier host), or set encryption.secret-key-file and "
+                    + "encryption.passphrase-file (both 0600)", UserError.USAGE);
+        }
+        if (decryptor == null) {
+            decryptor = new Decryptor(Keyring.load(encryption));
+        }
+        return OpenPgpChunks.decrypting(decryptor);
     }
 
     /** The store at {@code url}, which must be the configured repository's. */

@@ -54,10 +54,37 @@ public final class StoredStream {
             return Optional.empty();
         }
         Manifest.Stream s = chunks.get();
+        String id = backupDir.getFileName().toString();
         return Optional.of(new StoredStream(s.repository() + " (" + s.chunks().size() + " chunks)",
                 "zstd".equals(s.compression()),
-                () -> new ChunkedReader(RepositoryStores.storeAt(s.repository()), s.chunks(), ChunkCodec.IDENTITY,
-                        Retries.DEFAULT, READ_AHEAD), s.chunks().isEmpty()));
+                () -> new ChunkedReader(RepositoryStores.storeAt(s.repository()), s.chunks(),
+                        RepositoryStores.readingCodec(id, s), Retries.DEFAULT, READ_AHEAD), s.chunks().isEmpty()));
+    }
+
+    /**
+     * An encrypted backup on a host without the secret key (a backup host holds only public
+     * keys): only its ciphertext can be checked here, and it cannot become VERIFIED here.
+     */
+    public static boolean sealedHere(Path backupDir) throws IOException {
+        Optional<Manifest.Stream> s = CompressedLayout.chunks(backupDir);
+        return s.isPresent() && s.get().encrypted() && !RepositoryStores.canDecrypt();
+    }
+
+    /**
+     * The structure of an encrypted backup without its key: every chunk object present, of its
+     * size and CRC32C (of the ciphertext, read where it lies), and nothing more can be said.
+     */
+    public static List<String> ciphertextProblems(Path backupDir) throws IOException {
+        Manifest.Stream s = CompressedLayout.chunks(backupDir).orElseThrow();
+        if (s.chunks().isEmpty()) {
+            return List.of("the backup is empty: " + s.repository() + " holds no chunk of it");
+        }
+        try {
+            ChunkedReader.checkStored(RepositoryStores.storeAt(s.repository()), s.chunks(), Retries.DEFAULT);
+            return List.of();
+        } catch (IOException e) {
+            return List.of(e.getMessage());
+        }
     }
 
     /** No bytes at all: the field report's empty backup, in its streamed form. */

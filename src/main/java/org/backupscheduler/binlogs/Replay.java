@@ -81,8 +81,41 @@ public final class Replay {
 
     /** Applies {@code plan} on {@code target}; {@code workDir} is a private folder the caller removes. */
     public static ProcessResult apply(BinlogStore store, Plan plan, Endpoint target, Path workDir) throws IOException {
+        return apply(store, plan, target, workDir, List.of());
+    }
+
+    /** What a replay up to a time reached: the tools' result and the GTID state after the last event applied. */
+    public record Reached(ProcessResult result, String gtids) {
+    }
+
+    /**
+     * Applies the events of {@code plan} before {@code until} (the server's event times, read in
+     * this host's time zone as {@code mariadb-binlog --stop-datetime} reads them, one-second
+     * resolution) and says which GTIDs that reached.
+     */
+    public static Reached applyUntil(BinlogStore store, Plan plan, Endpoint target, Path workDir,
+                                     java.time.LocalDateTime until) throws IOException {
+        String stop = until.format(java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss"));
+        ProcessResult r = apply(store, plan, target, workDir, List.of("--stop-datetime=" + stop));
+        Map<Long, Gtid> reached = new TreeMap<>(plan.from());
+        Path sql = workDir.resolve("replay.sql");
+        if (Files.exists(sql)) {
+            try (var lines = Files.lines(sql)) {
+                // mariadb-binlog prints each transaction's GTID in a comment: "#... GTID 0-1-42 trans".
+                lines.filter(l -> l.startsWith("#")).map(GTID_COMMENT::matcher).filter(java.util.regex.Matcher::find)
+                        .map(m -> Gtid.parse(m.group(1))).forEach(g -> reached.put(g.domain(), g));
+            }
+        }
+        return new Reached(r, Gtid.format(reached.values()));
+    }
+
+    private static final java.util.regex.Pattern GTID_COMMENT = java.util.regex.Pattern.compile("\\bGTID (\\d+-\\d+-\\d+)");
+
+    private static ProcessResult apply(BinlogStore store, Plan plan, Endpoint target, Path workDir, List<String> extra)
+            throws IOException {
         List<String> argv = new ArrayList<>(List.of("mariadb-binlog", "--start-position=" + plan.fromText(),
                 "--result-file=" + workDir.resolve("replay.sql")));
+        argv.addAll(extra);
         for (BinlogFileRecord f : plan.files()) {
             Path local = workDir.resolve(f.fileName());
             try (InputStream in = store.open(f.fileName())) {

@@ -45,6 +45,11 @@ public final class Backups {
         return new Restores(catalog);
     }
 
+    /** The binlog archive's index (restore rolls forward from it). */
+    public BinlogFiles binlogFiles() {
+        return new BinlogFiles(catalog);
+    }
+
     /** Backups being read right now, which retention keeps. */
     public BackupPins pins() {
         return new BackupPins(catalog);

@@ -49,7 +49,7 @@ final class Context implements AutoCloseable {
     BackupConfig config() {
         if (config == null) {
             config = ConfigLoader.load(configPath(), System.getenv());
-            RepositoryStores.configure(config.repository());
+            RepositoryStores.configure(config);
             MDC.put("instance", config.instance());
         }
         return config;

@@ -54,6 +54,7 @@ final class ReplicaCommand {
                 }
                 Secrets secrets = Secrets.fromEnvironment();
                 List<ReplicaHealth> results = new ArrayList<>();
+                Map<String, String> ways = new java.util.HashMap<>();
                 for (Map.Entry<String, ReplicaConfig> e : config.replicas().entrySet()) {
                     if (name != null && !name.equals(e.getKey())) {
                         continue;
@@ -65,12 +66,30 @@ final class ReplicaCommand {
                         throw new UserError("replicas." + e.getKey() + ".primary is missing",
                                 "add it: the check asks the primary which binlogs it still has", UserError.USAGE);
                     }
-                    results.add(ReplicaHealth.check(e.getKey(), replica, primary, config.source().maxLag()));
+                    ReplicaHealth h = ReplicaHealth.check(e.getKey(), replica, primary, config.source().maxLag());
+                    results.add(h);
+                    if (!json && !h.healthy() && h.needs() != null && config.binlogs().on()) {
+                        // Which way back: the archive may hold what the primary purged.
+                        String refusal = ReplicaRepair.assess(e.getKey(), replica, primary, config.instance(),
+                                ctx.catalog().binlogFiles());
+                        if (refusal == null) {
+                            ways.put(e.getKey(), "the binlog archive holds the missing events: bin/backup replica "
+                                    + "repair " + e.getKey());
+                        } else if (!refusal.contains("needs nothing from the archive")) {
+                            ways.put(e.getKey(), "replica repair cannot: " + refusal + "; rebuild it: bin/backup "
+                                    + "restore --latest --replica " + e.getKey());
+                        }
+                    }
                 }
                 if (json) {
                     ctx.out().println(BackupJson.write(results.stream().map(ReplicaHealth::toJson).toList()));
                 } else {
-                    results.forEach(h -> print(ctx, h));
+                    results.forEach(h -> {
+                        print(ctx, h);
+                        if (ways.containsKey(h.name())) {
+                            ctx.out().println("  way back: " + ways.get(h.name()));
+                        }
+                    });
                 }
                 return results.stream().allMatch(ReplicaHealth::healthy) ? UserError.OK : UserError.PROBLEMS;
             }

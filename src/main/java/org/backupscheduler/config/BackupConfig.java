@@ -58,8 +58,12 @@ public record BackupConfig(String instance, RepositoryConfig repository, Catalog
         return local != null ? local : stateDir;
     }
 
-    /** Backups are streamed into the repository's store as chunk objects (format 3). */
+    /**
+     * Backups are streamed into the repository's store as chunk objects (format 3): always off
+     * the host, and in a local folder when they are encrypted (the chunks are the only form an
+     * encrypted backup takes).
+     */
     public boolean streamsToStore() {
-        return !repository.isLocal();
+        return !repository.isLocal() || encryption.enabled();
     }
 }

@@ -20,8 +20,9 @@ import org.backupscheduler.verify.Verifier;
 /**
  * Which backup a restore uses: the given one, or the newest VERIFIED one (before {@code until}),
  * each link of its chain re-checked against its manifest right now. A backup that fails the
- * re-check becomes INVALID and the previous valid one is taken — a damaged backup is never
- * restored — and the notes say so.
+ * re-check becomes INVALID and the next VERIFIED one is taken — a damaged backup is never
+ * restored — and one note says so ("fell back to backup ..."). retention.min-verified keeps
+ * that next one even when the hourly buckets would not.
  */
 record BackupChoice(List<BackupRecord> chain, List<String> notes) {
 
@@ -49,6 +50,7 @@ record BackupChoice(List<BackupRecord> chain, List<String> notes) {
                     .toList();
             newerUnusable(backups, config.instance(), candidates, until, notes);
         }
+        List<String> damagedNewer = new ArrayList<>();
         for (BackupRecord candidate : candidates) {
             List<BackupRecord> chain;
             try {
@@ -67,11 +69,17 @@ record BackupChoice(List<BackupRecord> chain, List<String> notes) {
                 }
             }
             if (damaged != null) {
-                notes.add(damaged + (id == null ? "; trying the previous one" : ""));
+                damagedNewer.add(damaged);
                 continue;
+            }
+            if (!damagedNewer.isEmpty()) {
+                // One line: which backup is used instead of the newest, and why.
+                notes.add("fell back to backup " + candidate.id() + ", the next VERIFIED one: "
+                        + String.join("; ", damagedNewer));
             }
             return new BackupChoice(chain, notes);
         }
+        notes.addAll(damagedNewer);
         throw new UserError("no valid backup of " + config.instance() + " to restore"
                 + (until == null ? "" : " from before " + until) + (notes.isEmpty() ? "" : ": " + String.join("; ", notes)),
                 "take one with 'backup run' (it is verified right after)", UserError.FAILED);

@@ -79,7 +79,20 @@ final class ReplicaAttachment {
     /** Points the replica at the primary from the backup's coordinates (GTID where there is one). */
     void attach(RestorePlan plan, Coordinates until) throws SQLException {
         Endpoint primary = replicationTls(plan);
-        List<SqlStep> sql = ReplicationSql.attach(tool.flavor(), plan.from(), primary, until);
+        execute(plan, ReplicationSql.attach(tool.flavor(), plan.from(), primary, until));
+    }
+
+    /**
+     * Points the replica at the primary from {@code from} but does not start it: after a roll
+     * forward from the archive to {@code --until}, the replica stays where the user asked.
+     */
+    void attachStopped(RestorePlan plan, Coordinates from) throws SQLException {
+        List<SqlStep> sql = new ArrayList<>(ReplicationSql.attach(tool.flavor(), from, replicationTls(plan), null));
+        sql.remove(sql.size() - 1); // START SLAVE
+        execute(plan, sql);
+    }
+
+    private static void execute(RestorePlan plan, List<SqlStep> sql) throws SQLException {
         try (Connection c = ServerConnections.open(plan.admin())) {
             for (SqlStep step : sql) {
                 log.info("replica {}: {}", plan.replicaName(), step.sql());

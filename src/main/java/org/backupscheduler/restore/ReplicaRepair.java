@@ -49,9 +49,32 @@ public final class ReplicaRepair {
     private ReplicaRepair() {
     }
 
+    /**
+     * For {@code replica check}: null when {@code repair} would heal the replica from the archive,
+     * else why it would refuse.
+     */
+    public static String assess(String name, Endpoint replica, Endpoint primary, String instance, BinlogFiles index) {
+        try {
+            check(name, replica, primary, instance, index);
+            return null;
+        } catch (UserError e) {
+            return e.getMessage();
+        } catch (SQLException e) {
+            return "cannot read the replica's or the primary's position: " + e.getMessage();
+        }
+    }
+
     public static Outcome repair(String name, Endpoint replica, Endpoint primary, String instance, BinlogFiles index,
                                  BinlogStore store, Path scratchParent) throws IOException, SQLException {
         // 1. Is it the case for a repair, and does the archive cover it?
+        Replay.Plan plan = check(name, replica, primary, instance, index);
+        // 2. Replay, replication stopped, in a private scratch folder removed afterwards.
+        execute(replica, "STOP SLAVE");
+        return replayAndAttach(name, replica, store, plan, scratchParent);
+    }
+
+    private static Replay.Plan check(String name, Endpoint replica, Endpoint primary, String instance,
+                                     BinlogFiles index) throws SQLException {
         String slavePos = gtidSlavePos(replica);
         PrimaryBinlogs onPrimary;
         try (Connection c = ServerConnections.open(primary)) {
@@ -74,8 +97,11 @@ public final class ReplicaRepair {
                         + "pull --once), or rebuild the replica: bin/backup restore --latest", UserError.FAILED);
             }
         }
-        // 2. Replay, replication stopped, in a private scratch folder removed afterwards.
-        execute(replica, "STOP SLAVE");
+        return plan;
+    }
+
+    private static Outcome replayAndAttach(String name, Endpoint replica, BinlogStore store, Replay.Plan plan,
+                                           Path scratchParent) throws IOException, SQLException {
         Path work = scratchParent.resolve("bs-repair-" + HexFormat.of().formatHex(RANDOM.generateSeed(6)));
         OwnedFolders.makeScratch(work);
         try {

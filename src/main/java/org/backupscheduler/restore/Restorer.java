@@ -22,6 +22,7 @@ import java.util.Optional;
 import org.backupscheduler.backup.RepositoryStores;
 import org.backupscheduler.UserError;
 import org.backupscheduler.backup.RepositoryLayout;
+import org.backupscheduler.binlogs.Replay;
 import org.backupscheduler.catalog.BackupPins;
 import org.backupscheduler.catalog.BackupRecord;
 import org.backupscheduler.catalog.Backups;
@@ -67,11 +68,13 @@ public final class Restorer {
     private final PrintWriter out;
     private final Clock clock = Clock.systemUTC();
     private final ReplicaAttachment replication;
+    /** Set by {@link #plan} when --until rolls forward from the binlog archive (the primary purged). */
+    private Replay.Plan archived;
 
     public Restorer(BackupConfig config, Backups backups, EngineTool tool, Secrets secrets, PrintWriter out) {
         this.replication = new ReplicaAttachment(tool, clock);
         this.config = config;
-        RepositoryStores.configure(config.repository());
+        RepositoryStores.configure(config);
         this.backups = backups;
         this.tool = tool;
         this.secrets = secrets;
@@ -136,10 +139,16 @@ public final class Restorer {
                     + primary.user() + ": " + e.getMessage() + "; nothing was changed", "check replicas." + name
                     + ".primary: its account needs REPLICATION SLAVE, BINLOG MONITOR", UserError.FAILED);
         }
-        if (purged != null) {
+        // The primary lacks the binlogs from the backup on: with --until, the binlog archive can
+        // stand in for them (checked now, before anything changes); without, nothing can.
+        archived = null;
+        if (purged != null && (until == null || !config.binlogs().on())) {
             throw new UserError(purged + ": a replica restored from backup " + backup.id()
                     + " could not catch up (no roll-forward possible); nothing was changed",
                     "take a fresh backup ('backup run') and restore that one", UserError.FAILED);
+        }
+        if (purged != null) {
+            archived = ArchiveRollForward.check(backups.binlogFiles(), config.instance(), from, until);
         }
         long needed = 0;
         for (BackupRecord b : choice.chain()) {
@@ -164,10 +173,16 @@ public final class Restorer {
         steps.add(r.osUser() == null ? "keep file ownership (replicas." + name + ".os-user not set)"
                 : "give the files to " + r.osUser());
         steps.add("start replica " + name + ": " + String.join(" ", r.startCommand()));
-        steps.add("replicate from " + primary.address() + " starting at " + from
-                + (until == null ? "" : ", stopping at the last event before " + until));
-        steps.add(until == null ? "wait until both replication threads run and lag falls to 0"
-                : "wait until the replica has applied everything up to " + until);
+        if (archived != null) {
+            steps.add("roll forward from the binlog archive (" + purged + "): " + archived.files().size()
+                    + " archived file(s) from " + from.gtid() + ", stopping at the last event before " + until);
+            steps.add("configure replication from " + primary.address() + " where that stopped; not started");
+        } else {
+            steps.add("replicate from " + primary.address() + " starting at " + from
+                    + (until == null ? "" : ", stopping at the last event before " + until));
+            steps.add(until == null ? "wait until both replication threads run and lag falls to 0"
+                    : "wait until the replica has applied everything up to " + until);
+        }
         return new RestorePlan(name, r, admin, primary, choice, guard, datadir.how(), from, until, running, steps);
     }
 
@@ -341,18 +356,31 @@ public final class Restorer {
                 }
                 return "answering on " + plan.admin().address();
             });
-            Coordinates stopAt = until == null ? null : steps.run("find-until", () -> {
-                Coordinates c = replication.untilPosition(plan, workLog.getParent());
-                return c;
-            });
-            steps.run("replication", () -> {
-                replication.attach(plan, stopAt);
-                return "from " + plan.from() + (stopAt == null ? "" : " until " + stopAt);
-            });
-            ReplicationState state = steps.run("catch-up", () -> replication.await(plan, stopAt));
-            String summary = until == null
-                    ? "replicating from " + plan.primary().address() + " (" + state.describe() + ")"
-                    : "applied up to " + until + " (" + stopAt + "), replication configured but stopped there";
+            String summary;
+            if (archived != null) {
+                Replay.Plan replay = archived;
+                Coordinates reached = steps.run("roll-forward", () -> ArchiveRollForward.apply(config, replay,
+                        plan.admin(), until));
+                steps.run("replication", () -> {
+                    replication.attachStopped(plan, reached);
+                    return "configured from " + reached + ", not started";
+                });
+                summary = "rolled forward from the binlog archive up to " + until + " (" + reached.gtid()
+                        + "), replication configured but not started";
+            } else {
+                Coordinates stopAt = until == null ? null : steps.run("find-until", () -> {
+                    Coordinates c = replication.untilPosition(plan, workLog.getParent());
+                    return c;
+                });
+                steps.run("replication", () -> {
+                    replication.attach(plan, stopAt);
+                    return "from " + plan.from() + (stopAt == null ? "" : " until " + stopAt);
+                });
+                ReplicationState state = steps.run("catch-up", () -> replication.await(plan, stopAt));
+                summary = until == null
+                        ? "replicating from " + plan.primary().address() + " (" + state.describe() + ")"
+                        : "applied up to " + until + " (" + stopAt + "), replication configured but stopped there";
+            }
             backups.restores().finish(instance, id, "DONE", done.asideText(), summary, clock.instant());
             out.println("restore " + id + " DONE: replica " + plan.replicaName() + " from backup " + plan.backup().id()
                     + ", " + summary);

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import org.backupscheduler.UserError;
+import org.backupscheduler.binlogs.BinlogStore;
 import org.backupscheduler.catalog.BackupRecord;
 import org.backupscheduler.catalog.BackupStatus;
 import org.backupscheduler.catalog.Backups;
@@ -25,6 +26,7 @@ import org.backupscheduler.engine.Coordinates;
 import org.backupscheduler.engine.EngineTool;
 import org.backupscheduler.replication.PrimaryBinlogs;
 import org.backupscheduler.server.Endpoints;
+import org.backupscheduler.storage.Storages;
 
 /**
  * Decides a side restore and writes nothing: the folder, the backup (never one past the
@@ -73,6 +75,19 @@ final class SidePlanner {
             }
             events = eventSource(request.replica(), backup);
             String missing = events.missing(from);
+            if (missing != null && config.binlogs().on()) {
+                // The primary purged them: the repository's binlog archive may still hold them.
+                EventSource archive = archiveEvents();
+                String notArchived = archive.missing(from);
+                if (notArchived == null) {
+                    events.close();
+                    events = archive;
+                    missing = null;
+                } else {
+                    archive.close();
+                    missing = missing + "; nor can the binlog archive: " + notArchived;
+                }
+            }
             if (missing != null) {
                 events.close();
                 throw new UserError(missing + ": backup " + backup.id() + " cannot be rolled forward to "
@@ -161,6 +176,11 @@ final class SidePlanner {
         Map<String, Long> until = PrimaryBinlogs.seqByDomain(target);
         return at.entrySet().stream().allMatch(e -> !until.containsKey(e.getKey())
                 || e.getValue() <= until.get(e.getKey()));
+    }
+
+    private EventSource archiveEvents() throws IOException {
+        return new ArchiveEvents(new BinlogStore(Storages.open(config.repository()), config.instance()),
+                backups.binlogFiles(), config.instance(), config.repository().scratch());
     }
 
     /**

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Set;
 
 import org.backupscheduler.backup.RepositoryStores;
+import org.backupscheduler.backup.StoredStream;
 import org.backupscheduler.UserError;
 import org.backupscheduler.backup.Manifest;
 import org.backupscheduler.catalog.BackupPins;
@@ -44,7 +45,7 @@ public final class Verifier {
 
     public Verifier(BackupConfig config, Backups backups, EngineTool tool, Clock clock) {
         this.config = config;
-        RepositoryStores.configure(config.repository());
+        RepositoryStores.configure(config);
         this.backups = backups;
         this.tool = tool;
         this.clock = clock;
@@ -99,6 +100,22 @@ public final class Verifier {
     private List<LevelResult> runLevels(BackupRecord backup, Set<Level> levels) throws IOException {
         List<LevelResult> results = new ArrayList<>();
         Path dir = Path.of(backup.path());
+        if (StoredStream.sealedHere(dir)) {
+            // [encryption] a host with public keys only checks the ciphertext where it lies; the
+            // backup stays COMPLETED until a host with the secret key verifies it.
+            if (levels.stream().anyMatch(l -> l != Level.STRUCTURE)) {
+                log.info("backup {} is encrypted and this host has no secret key: only its ciphertext is checked "
+                        + "here; VERIFIED needs a host with encryption.secret-key-file", backup.id());
+            }
+            if (levels.isEmpty()) {
+                return results;
+            }
+            Instant start = clock.instant();
+            LevelResult r = result(Level.STRUCTURE, StoredStream.ciphertextProblems(dir), start);
+            record(backup, r, start);
+            results.add(r);
+            return results;
+        }
         for (Level level : List.of(Level.STRUCTURE, Level.CHECKSUM)) {
             if (!levels.contains(level)) {
                 continue;
@@ -181,7 +198,8 @@ public final class Verifier {
             after = backup.withStatus(BackupStatus.INVALID, reason);
         } else if (backup.status() == BackupStatus.STALE) {
             after = backup;
-        } else if (levels.contains(Level.PREPARE) || levels.contains(Level.DEEP)) {
+        } else if (results.stream().anyMatch(r -> r.ok() && (r.level() == Level.PREPARE || r.level() == Level.DEEP))) {
+            // VERIFIED only for a prepare that ran and passed, never for one that was asked and skipped.
             after = backup.withStatus(BackupStatus.VERIFIED, null);
         } else {
             // Structure and checksums passed, but no engine prepared it: not yet proven restorable.

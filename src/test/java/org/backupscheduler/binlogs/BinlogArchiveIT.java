@@ -178,6 +178,7 @@ class BinlogArchiveIT {
                 }
             }
             // The first stored prefix comes at once; after that at least every max-delay (30 s).
+            System.out.println("recovery point samples (s), every 5 s, max-delay 30s: " + samples);
             assertFalse(samples.isEmpty());
             assertTrue(samples.stream().allMatch(rp -> rp <= 35), "recovery point samples (s): " + samples);
 
@@ -195,6 +196,27 @@ class BinlogArchiveIT {
             writing.set(false);
             writer.join();
         }
+    }
+
+    @Test
+    void pollModeFlushesEveryIntervalAndSealsTheClosedFiles() throws Exception {
+        Files.writeString(config, Files.readString(config).replace("  max-delay: 30s", "  mode: poll\n  interval: 2s"));
+        BackupConfig c = ConfigLoader.load(config);
+        Endpoint source = new Endpoint("127.0.0.1", server.port(), null, TestSetup.BACKUP_USER,
+                TestSetup.BACKUP_PASSWORD);
+        String firstLog = serverLogs().get(0);
+        try (Catalog catalog = Catalog.open(c.catalogUrl(), null, null);
+             Archive archive = Archive.of(c, source, catalog);
+             Archiver archiver = Archiver.start(archive)) {
+            write(3);
+            // No FLUSH from the test: the archiver's own, every 2 s, closes the files it copies.
+            await("three files sealed", Duration.ofSeconds(30), () -> catalog.binlogFiles().list(c.instance())
+                    .stream().filter(BinlogFileRecord::sealed).count() >= 3);
+        }
+        List<String> logs = serverLogs();
+        assertTrue(logs.size() >= 4 && logs.get(0).equals(firstLog), logs.toString());
+        assertArrayEquals(Files.readAllBytes(server.datadir().resolve(firstLog)), Files.readAllBytes(stored(firstLog)));
+        assertEquals(List.of(), status().get("gaps"));
     }
 
     @Test

@@ -28,6 +28,7 @@ final class CatalogContract {
     }
 
     static void check(Catalog catalog) {
+        checkBinlogFiles(catalog);
         Backups backups = catalog.backups();
         Instant t0 = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         BackupRecord running = BackupRecord.running("db1", "20261124-090000F", BackupType.FULL, null, t0,
@@ -111,6 +112,29 @@ final class CatalogContract {
      * A reader's pin counts while its process lives and goes when released; the pin of a process
      * that died counts for nothing and is cleared; a backup expired before the pin is refused.
      */
+    /** The binlog archive's index: an open file's prefix grows, its seal is final. */
+    private static void checkBinlogFiles(Catalog catalog) {
+        BinlogFiles index = catalog.binlogFiles();
+        Instant t = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        BinlogFileRecord open = new BinlogFileRecord("db1", "mysql-bin.000002", 1L, "0-1-3", "0-1-4", "0-1-5",
+                t, t, 500, "0000abcd", t, null);
+        index.record(open);
+        BinlogFileRecord longer = new BinlogFileRecord("db1", "mysql-bin.000002", 1L, "0-1-3", "0-1-4", "0-1-9",
+                t, t.plusSeconds(5), 900, "0000abce", t.plusSeconds(5), null);
+        index.record(longer);
+        BinlogFileRecord sealed = new BinlogFileRecord("db1", "mysql-bin.000002", 1L, "0-1-3", "0-1-4", "0-1-9",
+                t, t.plusSeconds(5), 950, "0000abcf", t.plusSeconds(6), t.plusSeconds(6));
+        index.record(sealed);
+        // A late prefix (a pass that read before the seal) does not undo it.
+        index.record(longer);
+        index.record(new BinlogFileRecord("db1", "mysql-bin.000001", 1L, "", "0-1-1", "0-1-3", t, t, 300,
+                "00001234", t, t));
+        assertEquals(List.of("mysql-bin.000001", "mysql-bin.000002"),
+                index.list("db1").stream().map(BinlogFileRecord::fileName).toList());
+        assertEquals(sealed, index.list("db1").get(1));
+        assertEquals(List.of(), index.list("db2"));
+    }
+
     private static void checkPins(Catalog catalog, BackupRecord verified, BackupRecord expiring) {
         BackupPins pins = catalog.backups().pins();
         try (BackupPins.Pin pin = pins.hold("db1", List.of(verified), "restore")) {

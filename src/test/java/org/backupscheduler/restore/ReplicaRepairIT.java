@@ -90,6 +90,10 @@ class ReplicaRepairIT {
         pair.purgeAllButNewestBinlog();
         write(3); // in the file the primary still has
         await1236();
+        Result check = TestSetup.cli("--config", config.toString(), "replica", "check", "replica1");
+        assertEquals(3, check.exitCode(), check.toString());
+        assertTrue(check.out().contains("  way back: the binlog archive holds the missing events: bin/backup replica "
+                + "repair replica1"), check.toString());
 
         Result repair = TestSetup.cli("--config", config.toString(), "replica", "repair", "replica1");
 
@@ -117,6 +121,10 @@ class ReplicaRepairIT {
                 throw new IllegalStateException(e);
             }
         });
+
+        Result check = TestSetup.cli("--config", config.toString(), "replica", "check", "replica1");
+        assertTrue(check.out().contains("  way back: replica repair cannot: the archive ends at "), check.toString());
+        assertTrue(check.out().contains("rebuild it: bin/backup restore --latest --replica replica1"), check.toString());
 
         Result repair = TestSetup.cli("--config", config.toString(), "replica", "repair", "replica1");
 
