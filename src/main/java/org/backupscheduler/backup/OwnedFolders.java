@@ -7,6 +7,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -67,6 +68,21 @@ public final class OwnedFolders {
         Path dir = backupFolder(instanceDir, id);
         if (dir == null) {
             return false;
+        }
+        // A backup whose stream lies in a store off the host (format 3): its objects there first,
+        // by the same guard; the local folder (log, engine files, manifest copy) after, so a delete
+        // cut short is found again by the next pass.
+        Optional<Manifest.Stream> stream;
+        try {
+            stream = CompressedLayout.chunks(dir);
+        } catch (IOException unreadable) {
+            // A damaged manifest (an INVALID backup) names no store: its folder still goes; objects
+            // a store may hold for it stay (never a delete on a guess).
+            stream = Optional.empty();
+        }
+        if (stream.isPresent() && !Path.of(stream.get().repository()).isAbsolute()) {
+            deleteBackup(RepositoryStores.storeAt(stream.get().repository()),
+                    instanceDir.getFileName().toString(), id);
         }
         PathUtils.deleteDirectory(dir); // links inside are removed, never followed
         return true;

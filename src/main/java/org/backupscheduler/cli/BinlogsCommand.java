@@ -93,7 +93,7 @@ final class BinlogsCommand {
                 if (p.open() != null) {
                     ctx.out().println("open file stored so far: " + p.open());
                 }
-                return 0;
+                return UserError.OK;
             }
         }
     }

@@ -54,7 +54,7 @@ final class CatalogCommand {
                             ctx.catalog().backups());
                 } catch (IOException e) {
                     throw new UserError("cannot read the repository " + ctx.config().instanceDir() + ": "
-                            + e.getMessage(), "check the repository path and its permissions", 1);
+                            + e.getMessage(), "check the repository path and its permissions", UserError.FAILED);
                 }
                 long added = outcomes.stream().filter(CatalogRebuild.Outcome::inserted).count();
                 // Statuses are re-derived, never copied: each rebuilt backup is verified again (the

@@ -36,11 +36,11 @@ final class InitCommand implements Callable<Integer> {
             Path file = ctx.configPath();
             if (Files.exists(file)) {
                 throw new UserError("config " + file + " already exists; init never overwrites it",
-                        "edit it, or pass --config with a new path", 2);
+                        "edit it, or pass --config with a new path", UserError.USAGE);
             }
             if (!repository.isAbsolute()) {
                 throw new UserError("--repository " + repository + " is not an absolute path",
-                        "give the full path, such as /var/backups/mysql", 2);
+                        "give the full path, such as /var/backups/mysql", UserError.USAGE);
             }
             String sample;
             try (InputStream in = InitCommand.class.getResourceAsStream("/sample/backup.yml")) {

@@ -41,8 +41,8 @@ final class ListCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (limit < 1 || offset < 0) {
-            throw new org.backupscheduler.UserError("--limit must be 1 or more and --offset 0 or more (got "
-                    + limit + ", " + offset + ")", "fix the paging options", 2);
+            throw new UserError("--limit must be 1 or more and --offset 0 or more (got "
+                    + limit + ", " + offset + ")", "fix the paging options", UserError.USAGE);
         }
         try (Context ctx = Context.of(spec)) {
             Backups catalog = ctx.catalog().backups();

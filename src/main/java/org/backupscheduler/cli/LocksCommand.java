@@ -53,6 +53,7 @@ final class LocksCommand {
                 Endpoint source = ctx.source();
                 Leases leases = ctx.catalog().backups().leases();
                 LockPass pass = new LockPass(locks, ctx.catalog().backups().lockActions(), config.instance());
+                String deferredTo = null; // said once per run, not every interval
                 do {
                     // A run in progress has its own watcher: one watcher per instance at a time. A
                     // dry run only looks, so it may, knowing which sessions are that run's.
@@ -60,9 +61,14 @@ final class LocksCommand {
                     RunSessions run = held.map(h -> new RunSessions(source.user(), h.sessionsAfter()))
                             .orElse(RunSessions.NONE);
                     if (held.isPresent() && !dryRun) {
-                        ctx.out().println("a run holds the lease of " + config.instance() + " (" + held.get().describe()
-                                + "): its own lock watcher handles locks until it ends; nothing done");
+                        if (!held.get().describe().equals(deferredTo)) {
+                            ctx.out().println("a run holds the lease of " + config.instance() + " ("
+                                    + held.get().describe() + "): its own lock watcher handles locks until it ends; "
+                                    + "nothing done");
+                            deferredTo = held.get().describe();
+                        }
                     } else {
+                        deferredTo = null;
                         try (Connection c = ServerConnections.open(source)) {
                             report(pass.run(c, run, held.map(Leases.Held::backupId).orElse(null)), locks);
                         }

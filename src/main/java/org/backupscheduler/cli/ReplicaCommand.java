@@ -138,7 +138,7 @@ final class ReplicaCommand {
                     ctx.out().println("replica " + name + " repaired: " + o.files() + " archived binlog file(s) "
                             + "replayed from " + o.from() + " to " + o.to() + "; " + o.state().describe());
                 }
-                return 0;
+                return UserError.OK;
             }
         }
     }

@@ -72,7 +72,7 @@ final class ReportCommand implements Callable<Integer> {
             Files.writeString(file, body);
         } catch (IOException e) {
             throw new UserError("cannot write the report to " + file + ": " + e.getMessage(),
-                    "choose a writable --output path", 1);
+                    "choose a writable --output path", UserError.FAILED);
         }
     }
 }

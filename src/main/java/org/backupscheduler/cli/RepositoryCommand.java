@@ -56,7 +56,7 @@ final class RepositoryCommand {
                 if (items.stream().anyMatch(i -> i.outcome() == RepositoryProbe.Outcome.CONFIG)) {
                     return UserError.USAGE;
                 }
-                return items.stream().allMatch(i -> i.outcome() == RepositoryProbe.Outcome.OK) ? 0 : UserError.FAILED;
+                return items.stream().allMatch(i -> i.outcome() == RepositoryProbe.Outcome.OK) ? UserError.OK : UserError.FAILED;
             }
         }
     }

@@ -108,8 +108,8 @@ final class RunCommand implements Callable<Integer> {
         return switch (word) {
             case "full" -> BackupType.FULL;
             case "incremental" -> BackupType.INCREMENTAL;
-            default -> throw new org.backupscheduler.UserError("unknown backup type '" + word + "'",
-                    "use --type full or --type incremental", 2);
+            default -> throw new UserError("unknown backup type '" + word + "'",
+                    "use --type full or --type incremental", UserError.USAGE);
         };
     }
 }

@@ -33,7 +33,7 @@ final class ShowCommand implements Callable<Integer> {
             String instance = ctx.config().instance();
             BackupRecord b = ctx.catalog().backups().find(instance, id).orElseThrow(() -> new UserError(
                     "no backup '" + id + "' of instance " + instance + " in the catalog",
-                    "'backup list' shows the ids", 2));
+                    "'backup list' shows the ids", UserError.USAGE));
             Map<String, Object> fields = BackupJson.of(b, ctx.catalog().backups().sources().find(instance, id));
             List<VerificationRecord> history = ctx.catalog().backups().verifications().of(instance, id);
             if (json) {

@@ -34,7 +34,7 @@ final class SideCommands {
             SideRestore side = new SideRestore(ctx.config(), ctx.catalog().backups(), ctx.engine(),
                     Secrets.fromEnvironment(), ctx.out());
             side.restore(new SideRestore.Request(c.which.id, until, c.untilGtid, c.to, c.replica, c.serve, c.dryRun));
-            return 0;
+            return UserError.OK;
         }
     }
 
@@ -46,6 +46,6 @@ final class SideCommands {
         }
         SideStop.stop(c.stop, out);
         out.flush();
-        return 0;
+        return UserError.OK;
     }
 }

@@ -54,7 +54,8 @@ final class ConfigChecks {
 
     /**
      * Every password source the config names: a file that exists, is readable by this user and by
-     * no one else, or a variable that is set; never both for one account.
+     * no one else, or a variable that is set; never both for one account. The same for the
+     * repository's S3 key files and SSH identity, and its known-hosts file must exist.
      */
     static void passwords(BackupConfig c, Secrets secrets) {
         SourceConfig s = c.source();
@@ -67,6 +68,19 @@ final class ConfigChecks {
             }
         });
         secrets.password("catalog", c.catalog().passwordFile(), null);
+        // The repository's keys (docs/storage.md): the store driver reads them again when it opens.
+        RepositoryConfig repo = c.repository();
+        if (repo.location() instanceof RepositoryConfig.S3Bucket) {
+            Secrets.fileSecret("repository.s3.access-key-file", repo.s3().accessKeyFile());
+            Secrets.fileSecret("repository.s3.secret-key-file", repo.s3().secretKeyFile());
+        } else if (repo.location() instanceof RepositoryConfig.SftpFolder f) {
+            Secrets.fileSecret("repository.sftp.identity-file", repo.sftp().identityFile());
+            if (!java.nio.file.Files.isRegularFile(repo.sftp().knownHosts())) {
+                throw new ConfigException("repository.sftp.known-hosts " + repo.sftp().knownHosts()
+                        + " does not exist", "write the server's host key there: ssh-keyscan -p " + f.port() + " "
+                        + f.host() + " > " + repo.sftp().knownHosts() + " (compare its fingerprint with the server's first)");
+            }
+        }
     }
 
     private static void absolute(String key, Path path) {

@@ -73,6 +73,7 @@ public record EncryptionConfig(
         }
         for (Path f : passphraseFile) {
             requirePrivate("encryption.passphrase-file", f, "the passphrase on one line");
+            readPassphrase(f); // read and dropped, as every password of the config: no failure half-way later
         }
     }
 
@@ -102,6 +103,9 @@ public record EncryptionConfig(
             if (!leaked.isEmpty()) {
                 throw new ConfigException(key + " " + file + " is readable by others (mode "
                         + PosixFilePermissions.toString(perms) + ")", "chmod 600 " + file);
+            }
+            if (!Files.isReadable(file)) {
+                throw new IOException("permission denied");
             }
         } catch (IOException e) {
             throw new ConfigException(key + " " + file + " cannot be read: " + e.getMessage(),

@@ -6,6 +6,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Date;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -120,6 +121,7 @@ public final class Daemon implements AutoCloseable {
         }
         dropOldTriggers(jobs);
         scheduler.scheduleJobs(jobs, true);
+        logNextFires(jobs);
         missedFire(full).ifPresent(this::catchUp);
         scheduler.start();
     }
@@ -174,6 +176,17 @@ public final class Daemon implements AutoCloseable {
     }
 
     private static final List<String> JOBS = List.of("full", "incremental", "drill", "locks");
+
+    /** When each job fires next, as Quartz's triggers (in the schedule's zone) say: the log shows what was understood. */
+    private void logNextFires(Map<JobDetail, Set<? extends Trigger>> jobs) throws SchedulerException {
+        Date now = Date.from(clock.instant());
+        for (JobDetail job : jobs.keySet()) {
+            Optional<Instant> next = scheduler.getTriggersOfJob(job.getKey()).stream()
+                    .map(t -> t.getFireTimeAfter(now)).filter(java.util.Objects::nonNull).map(Date::toInstant)
+                    .min(Instant::compareTo);
+            log.info("{}: next fire at {}", job.getKey().getName(), next.map(Instant::toString).orElse("never"));
+        }
+    }
 
     /**
      * Replacing a job keeps its triggers: a schedule that was two Quartz expressions at the last
@@ -280,16 +293,17 @@ public final class Daemon implements AutoCloseable {
     void runBackup(BackupType type, String trigger, Instant fire) {
         MDC.put("instance", config.instance());
         Instant now = clock.instant();
-        Instant running = runStartedAt.get();
-        if (running != null && Duration.between(running, now).compareTo(BURST) < 0) {
-            // After a pause (a frozen VM, SIGSTOP) Quartz releases the fire it had already taken
-            // and then, as misfire handling, one more: both are the one run now, not a skipped hour.
-            log.info("scheduled {} run ({} at {}) joins the run that started {} ms ago", type.word(), trigger,
-                    fire, Duration.between(running, now).toMillis());
+        // After a pause (a frozen VM, SIGSTOP) Quartz releases the fire it had already taken and
+        // then, as misfire handling, one more, on two threads within milliseconds: both are the
+        // one run now, not two rows (two SKIPPED ones when a run from before the pause still holds
+        // the lease). Decided atomically: both threads may arrive before either has gone ahead.
+        Instant ahead = lastFireAhead.getAndUpdate(previous -> sameBurst(previous, now) ? previous : now);
+        if (sameBurst(ahead, now)) {
+            log.info("scheduled {} run ({} at {}) joins the fire that went ahead {} ms ago", type.word(), trigger,
+                    fire, Duration.between(ahead, now).toMillis());
             MDC.remove("instance");
             return;
         }
-        boolean first = runStartedAt.compareAndSet(running, now);
         // In a cluster: which node took the fire, logged before the run so that a fire taken twice shows at once.
         log.info("scheduled {} run ({} at {}) starts on node {}", type.word(), trigger, fire, node);
         try {
@@ -301,17 +315,18 @@ public final class Daemon implements AutoCloseable {
             metrics.run(BackupStatus.FAILED);
             DaemonLogging.failure(log, "scheduled " + type.word() + " run (" + trigger + " at " + fire + ")", e);
         } finally {
-            if (first) {
-                runStartedAt.compareAndSet(now, null);
-            }
             MDC.remove("instance");
         }
     }
 
-    /** Fires this close to a run's start are the same burst (see runBackup). */
+    /** Fires this close to the last one that went ahead are the same burst (see runBackup). */
     private static final Duration BURST = Duration.ofSeconds(1);
-    /** When the run this daemon is doing now started; null when none runs. */
-    private final AtomicReference<Instant> runStartedAt = new AtomicReference<>();
+    /** When the last fire that was not joined to another arrived; null before the first. */
+    private final AtomicReference<Instant> lastFireAhead = new AtomicReference<>();
+
+    private static boolean sameBurst(Instant ahead, Instant now) {
+        return ahead != null && Duration.between(ahead, now).abs().compareTo(BURST) < 0;
+    }
 
     void runDrill() {
         List<BackupRecord> verified = catalog.backups().listByStatus(config.instance(), BackupStatus.VERIFIED);

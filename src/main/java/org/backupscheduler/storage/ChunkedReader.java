@@ -64,9 +64,11 @@ public final class ChunkedReader extends InputStream {
         return n;
     }
 
+    /** Stops reading ahead: queued fetches never start, running ones end on their own (never interrupted). */
     @Override
     public void close() {
-        downloads.shutdownNow();
+        ChunkedWriter.cancelQueued(downloads);
+        downloads.shutdown();
     }
 
     /** Moves to the next chunk, keeping {@code readAhead} fetches under way. False at the end. */
@@ -84,7 +86,7 @@ public final class ChunkedReader extends InputStream {
             pos = 0;
             return true;
         } catch (ExecutionException e) {
-            downloads.shutdownNow();
+            close();
             throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -113,15 +115,26 @@ public final class ChunkedReader extends InputStream {
         }
     }
 
+    /** One chunk's stored bytes, whole, checked against its size and CRC32C. */
     private static byte[] stored(Storage storage, Retries retries, Chunk c) throws IOException {
-        byte[] stored = retries.run(() -> {
+        // One array of the recorded size, filled in place (readNBytes(int) would gather and copy).
+        byte[] stored = new byte[(int) Math.min(Integer.MAX_VALUE - 8, c.size())];
+        int[] got = new int[1];
+        boolean[] longer = new boolean[1];
+        retries.run(() -> {
             try (InputStream in = storage.get(c.key())) {
-                return in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, c.size() + 1));
+                got[0] = in.readNBytes(stored, 0, stored.length);
+                longer[0] = got[0] == stored.length && in.read() >= 0;
+                return null;
             }
         });
-        if (stored.length != c.size()) {
-            throw new ChunkCorruptException(c.key(), "chunk " + c.key() + " is " + (stored.length > c.size()
-                    ? "longer than" : stored.length + " bytes, not") + " the " + c.size() + " bytes recorded");
+        if (longer[0]) {
+            throw new ChunkCorruptException(c.key(), "chunk " + c.key() + " is longer than the " + c.size()
+                    + " bytes recorded");
+        }
+        if (got[0] != c.size()) {
+            throw new ChunkCorruptException(c.key(), "chunk " + c.key() + " is " + got[0] + " bytes, not the "
+                    + c.size() + " bytes recorded");
         }
         CRC32C crc = new CRC32C();
         crc.update(stored, 0, stored.length);

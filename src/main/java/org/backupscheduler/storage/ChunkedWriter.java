@@ -1,6 +1,5 @@
 package org.backupscheduler.storage;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
@@ -13,6 +12,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.zip.CRC32C;
@@ -116,33 +117,49 @@ public final class ChunkedWriter extends OutputStream {
 
     /**
      * Stops uploading and deletes every chunk this writer submitted (stored or not: a put that
-     * timed out may still have landed). Returns how many objects it removed or found gone.
+     * timed out may still have landed), and anything else under its {@code chunks/}. Can be
+     * called again (after a store comes back). Returns how many deletes it made.
      */
     public int abort() throws IOException {
         finished = true;
-        uploads.shutdownNow();
-        for (Future<Chunk> f : submitted) {
-            try {
-                f.get();
-            } catch (ExecutionException | java.util.concurrent.CancellationException e) {
-                // failed or never ran: deleted below all the same
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new InterruptedIOException("interrupted while aborting the upload of " + prefix);
+        // Queued uploads never start; the ones under way finish (each is bounded by its retries):
+        // interrupting them would close an SFTP channel under the other users of the store.
+        cancelQueued(uploads);
+        uploads.shutdown();
+        try {
+            if (!uploads.awaitTermination(5, TimeUnit.MINUTES)) {
+                throw new IOException("uploads of " + prefix + " did not stop within 5 minutes; not deleting "
+                        + "its chunks while one may still land");
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while aborting the upload of " + prefix);
         }
         IOException first = null;
+        int removed = 0;
         for (int i = 0; i < submitted.size(); i++) {
             try {
                 storage.delete(Chunk.keyOf(prefix, i));
+                removed++;
             } catch (IOException e) {
                 first = first == null ? e : first;
             }
         }
+        // The chunks/ folder of this prefix is this writer's alone. A store that died in the middle
+        // of a PUT may keep what it had as another name there (S3Proxy's filesystem store leaves
+        // "chunks/00000002-<uuid>", measured): that goes too.
+        try {
+            for (StoredObject left : storage.list(Keys.join(prefix, "chunks/"))) {
+                storage.delete(left.key());
+                removed++;
+            }
+        } catch (IOException e) {
+            first = first == null ? e : first;
+        }
         if (first != null) {
             throw first;
         }
-        return submitted.size();
+        return removed;
     }
 
     /** The most chunk buffers that were in memory at once (never more than parallel + 1). */
@@ -150,9 +167,18 @@ public final class ChunkedWriter extends OutputStream {
         return peakBuffers.get();
     }
 
+    /** Ends the upload threads; after finish() or abort() there is nothing left for them. */
     @Override
     public void close() {
-        uploads.shutdownNow();
+        cancelQueued(uploads);
+        uploads.shutdown();
+    }
+
+    /** Cancels tasks not yet started, without interrupting running ones. */
+    static void cancelQueued(ExecutorService pool) {
+        List<Runnable> queued = new ArrayList<>();
+        ((ThreadPoolExecutor) pool).getQueue().drainTo(queued);
+        queued.forEach(r -> ((Future<?>) r).cancel(false));
     }
 
     private void submitCurrent() throws IOException {
@@ -182,7 +208,7 @@ public final class ChunkedWriter extends OutputStream {
         ChunkCodec.Bytes stored = codec.encode(new ChunkCodec.Bytes(buffer, length));
         CRC32C crc = new CRC32C();
         crc.update(stored.array(), 0, stored.length());
-        options.retries().run(() -> storage.put(key, new ByteArrayInputStream(stored.array(), 0, stored.length())));
+        options.retries().run(() -> storage.put(key, stored.array(), stored.length()));
         return new Chunk(index, key, stored.length(), crc.getValue(), length);
     }
 
@@ -199,7 +225,7 @@ public final class ChunkedWriter extends OutputStream {
                 if (failed != null) {
                     throw new IOException("uploading " + prefix + " failed: " + failed.getMessage(), failed);
                 }
-                b = free.poll(200, java.util.concurrent.TimeUnit.MILLISECONDS);
+                b = free.poll(200, TimeUnit.MILLISECONDS);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

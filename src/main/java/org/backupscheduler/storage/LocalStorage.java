@@ -7,11 +7,12 @@ import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileVisitOption;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -94,15 +95,25 @@ public final class LocalStorage implements Storage {
             return List.of();
         }
         List<StoredObject> found = new ArrayList<>();
-        try (var walk = Files.walk(start, new FileVisitOption[0])) {
-            for (Path p : (Iterable<Path>) walk::iterator) {
-                BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        // Puts run beside a list: a temp file may vanish under the walk, which is no error.
+        Files.walkFileTree(start, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path p, BasicFileAttributes a) {
                 String key = root.relativize(p).toString();
                 if (a.isRegularFile() && key.startsWith(prefix) && !isTemp(key)) {
                     found.add(new StoredObject(key, a.size(), a.lastModifiedTime().toInstant()));
                 }
+                return FileVisitResult.CONTINUE;
             }
-        }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path p, IOException e) throws IOException {
+                if (e instanceof NoSuchFileException) {
+                    return FileVisitResult.CONTINUE;
+                }
+                throw e;
+            }
+        });
         found.sort(Comparator.comparing(StoredObject::key));
         return found;
     }

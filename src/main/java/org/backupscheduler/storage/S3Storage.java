@@ -69,8 +69,7 @@ public final class S3Storage implements Storage {
         String name = name(key);
         byte[] part = content.readNBytes(PART_SIZE);
         if (part.length < PART_SIZE) {
-            call(key, () -> s3.putObject(b -> b.bucket(target.bucket()).key(name), RequestBody.fromBytes(part)));
-            return part.length;
+            return put(key, part, part.length);
         }
         String uploadId = call(key, () -> s3.createMultipartUpload(b -> b.bucket(target.bucket()).key(name)).uploadId());
         try {
@@ -81,7 +80,7 @@ public final class S3Storage implements Storage {
                 int number = parts.size() + 1;
                 byte[] body = next;
                 String etag = call(key, () -> s3.uploadPart(b -> b.bucket(target.bucket()).key(name).uploadId(uploadId)
-                        .partNumber(number).contentLength((long) body.length), RequestBody.fromBytes(body)).eTag());
+                        .partNumber(number).contentLength((long) body.length), body(body, body.length)).eTag());
                 parts.add(CompletedPart.builder().partNumber(number).eTag(etag).build());
                 total += body.length;
                 next = content.readNBytes(PART_SIZE);
@@ -93,6 +92,21 @@ public final class S3Storage implements Storage {
             abort(name, uploadId, e);
             throw e;
         }
+    }
+
+    /** One PUT (S3 takes up to 5 GiB in one): a chunk is one request, not a multipart upload. */
+    @Override
+    public long put(String key, byte[] content, int length) throws IOException {
+        String name = name(key);
+        call(key, () -> s3.putObject(b -> b.bucket(target.bucket()).key(name).contentLength((long) length),
+                body(content, length)));
+        return length;
+    }
+
+    /** The bytes as a body the SDK can read again for a retry, without copying them. */
+    private static RequestBody body(byte[] content, int length) {
+        return RequestBody.fromContentProvider(() -> new ByteArrayInputStream(content, 0, length), length,
+                "application/octet-stream");
     }
 
     @Override

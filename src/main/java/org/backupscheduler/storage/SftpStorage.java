@@ -44,6 +44,9 @@ import org.apache.sshd.sftp.common.SftpException;
  * refused, one line saying which); we log in with the key in {@code identity-file}. Writes go to a
  * temp name ({@code .k.tmp-<random>}, 0600 before the first byte) and are fsynced and renamed into
  * place with OpenSSH's posix-rename, which replaces the old object in one step.
+ * <p>
+ * One SSH session and one SFTP channel serve every thread. Never interrupt a thread inside a
+ * request: MINA then closes the channel, and every other user of this store with it.
  */
 public final class SftpStorage implements Storage {
     private static final SecureRandom RANDOM = new SecureRandom();

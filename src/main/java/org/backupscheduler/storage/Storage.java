@@ -26,6 +26,15 @@ public interface Storage extends Closeable {
      */
     long put(String key, InputStream content) throws IOException;
 
+    /**
+     * Writes {@code key} from the first {@code length} bytes of {@code content}, with the same
+     * promise as {@link #put(String, InputStream)}: a chunk already in memory goes up in one
+     * request where the store allows (S3: one PUT, no copy of the array).
+     */
+    default long put(String key, byte[] content, int length) throws IOException {
+        return put(key, new java.io.ByteArrayInputStream(content, 0, length));
+    }
+
     /** The whole object; the caller closes the stream. */
     default InputStream get(String key) throws IOException {
         return get(key, ByteRange.ALL);

@@ -134,6 +134,27 @@ class StoreStreamIT {
     }
 
     @Test
+    void theGuardedDeleteRemovesABackupFromTheStoreAndItsLocalFolderAndNothingElse() throws Exception {
+        Path config = config(true);
+        Map<String, Object> older = backup(config);
+        Map<String, Object> newer = backup(config);
+        Path local = Path.of((String) older.get("path"));
+        assertTrue(Files.isDirectory(objects(older)) && Files.isDirectory(local));
+
+        assertTrue(OwnedFolders.deleteBackup(local.getParent(), (String) older.get("id")));
+
+        assertFalse(Files.exists(objects(older).resolve("manifest.json")), "the commit marker went first");
+        try (var left = Files.walk(objects(older))) {
+            assertEquals(0, left.filter(Files::isRegularFile).count(), "no object of it is left in the store");
+        } catch (java.nio.file.NoSuchFileException gone) {
+            // the store's folder went with its last object
+        }
+        assertFalse(Files.exists(local), "its local folder is gone");
+        assertTrue(Files.isRegularFile(objects(newer).resolve("manifest.json")), "the other backup is untouched");
+        assertTrue(Files.isDirectory(Path.of((String) newer.get("path"))));
+    }
+
+    @Test
     void aChangedChunkMakesTheBackupInvalidNamingTheObject() throws Exception {
         Path config = config(false);
         Map<String, Object> b = backup(config);

@@ -24,7 +24,7 @@ class RepositoryConfigTest {
         Path file = dir.resolve("backup.yml");
         Files.writeString(file, String.join("\n", "instance: db1", repositoryYaml,
                 "source: {host: 127.0.0.1, port: 3306, user: backup}", ""));
-        return ConfigLoader.load(file);
+        return ConfigLoader.parse(file); // the shape: the key files named here do not exist
     }
 
     @Test

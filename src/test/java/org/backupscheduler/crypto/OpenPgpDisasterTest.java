@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import org.backupscheduler.storage.Chunk;
 import org.backupscheduler.testing.TestKeys;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -55,11 +56,13 @@ class OpenPgpDisasterTest {
         run(List.of("zstd", "-q", "-c", dir.resolve("stream").toString()), dir.resolve("stream.zst"));
 
         Encryptor encryptor = new Encryptor(Recipients.load(List.of(keys.alice.publicKey())));
-        Path chunks = Files.createDirectories(dir.resolve("work/backup/chunks"));
+        Path work = Files.createDirectories(dir.resolve("work/backup/chunks")).getParent().getParent();
         byte[] compressed = Files.readAllBytes(dir.resolve("stream.zst"));
         int chunkSize = 256 * 1024;
         for (int i = 0, off = 0; off < compressed.length; i++, off += chunkSize) {
-            try (OutputStream out = encryptor.encrypt(Files.newOutputStream(chunks.resolve(String.format("%06d.pgp", i))))) {
+            // The repository's own chunk names (chunks/00000000, ...), so the documented glob is tested on them.
+            Path chunk = work.resolve(Chunk.keyOf("backup", i));
+            try (OutputStream out = encryptor.encrypt(Files.newOutputStream(chunk))) {
                 out.write(compressed, off, Math.min(chunkSize, compressed.length - off));
             }
         }
@@ -126,7 +129,7 @@ class OpenPgpDisasterTest {
 
     @Test
     void aFlippedByteInOneChunkMakesTheCommandsFail() throws IOException, InterruptedException {
-        Path chunk = dir.resolve("work/backup/chunks/000001.pgp");
+        Path chunk = dir.resolve("work").resolve(Chunk.keyOf("backup", 1));
         byte[] b = Files.readAllBytes(chunk);
         b[b.length / 2] ^= 0x10;
         Files.write(chunk, b);

@@ -64,6 +64,11 @@ final class FaultyStorage implements Storage {
     }
 
     @Override
+    public long put(String key, byte[] content, int length) throws IOException {
+        return put(key, new java.io.ByteArrayInputStream(content, 0, length));
+    }
+
+    @Override
     public InputStream get(String key, ByteRange range) throws IOException {
         return real.get(key, range);
     }

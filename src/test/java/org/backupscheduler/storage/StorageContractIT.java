@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import org.backupscheduler.testing.OpenSshServer;
@@ -16,6 +17,7 @@ import org.backupscheduler.testing.S3ProxyServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -26,6 +28,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * S3Proxy (an S3-compatible server, child JVM on a loopback port) and Debian's OpenSSH sftp
  * (started on a loopback port). Plus the faults a user meets first: a wrong secret, a wrong host key.
  */
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
 class StorageContractIT {
     @TempDir
     static Path tmp;
@@ -107,6 +110,29 @@ class StorageContractIT {
     @MethodSource("drivers")
     void refusesKeysThatClimbOut(String name, Storage s) {
         StorageContract.refusesBadKeys(s);
+    }
+
+    /** Chunks uploaded 4 at a time over one connection (one S3 client, one SFTP channel) and read back. */
+    @ParameterizedTest(name = "{0}", autoCloseArguments = false)
+    @MethodSource("drivers")
+    void chunkedRoundTripInParallel(String name, Storage s) throws IOException {
+        long size = (1L << 20) * 9 + 4321;
+        java.util.List<Chunk> chunks;
+        try (ChunkedWriter w = new ChunkedWriter(s, "chunked/" + name, new ChunkedWriter.Options(1 << 20, 4,
+                Retries.DEFAULT), ChunkCodec.IDENTITY)) {
+            TestStreams.pattern(size, 11).transferTo(w);
+            chunks = w.finish();
+        }
+        assertEquals(10, chunks.size());
+        try (java.io.InputStream in = new ChunkedReader(s, chunks, ChunkCodec.IDENTITY, Retries.DEFAULT, 4)) {
+            assertEquals(TestStreams.crc(TestStreams.pattern(size, 11)), TestStreams.crc(in));
+        }
+        try (ChunkedWriter w = new ChunkedWriter(s, "aborted/" + name, new ChunkedWriter.Options(1 << 20, 4,
+                Retries.DEFAULT), ChunkCodec.IDENTITY)) {
+            TestStreams.pattern(size, 12).transferTo(w);
+            w.abort();
+        }
+        assertEquals(java.util.List.of(), s.list("aborted/"));
     }
 
     @Test

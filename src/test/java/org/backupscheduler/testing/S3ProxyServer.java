@@ -27,7 +27,7 @@ public final class S3ProxyServer implements AutoCloseable {
 
     private final Path dir;
     private final int port;
-    private final Process process;
+    private Process process;
 
     private S3ProxyServer(Path dir, int port, Process process) {
         this.dir = dir;
@@ -44,7 +44,7 @@ public final class S3ProxyServer implements AutoCloseable {
             PrivateFiles.createDir(objects.resolve(bucket));
         }
         int port = freePort();
-        Path properties = dir.resolve("s3proxy.properties");
+        Path properties = dir.resolve(PROPERTIES);
         PrivateFiles.createFile(properties);
         Files.writeString(properties, String.join("\n",
                 "s3proxy.endpoint=http://127.0.0.1:" + port,
@@ -54,14 +54,26 @@ public final class S3ProxyServer implements AutoCloseable {
                 "jclouds.provider=filesystem",
                 "jclouds.filesystem.basedir=" + objects,
                 ""));
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-                "org.gaul.s3proxy.Main", "--properties", properties.toString());
-        pb.redirectErrorStream(true).redirectOutput(dir.resolve("s3proxy.log").toFile());
-        Process p = pb.start();
-        S3ProxyServer server = new S3ProxyServer(dir, port, p);
+        S3ProxyServer server = new S3ProxyServer(dir, port, launch(dir));
         server.awaitListening(Duration.ofSeconds(60));
         return server;
+    }
+
+    private static final String PROPERTIES = "s3proxy.properties";
+
+    private static Process launch(Path dir) throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+                "org.gaul.s3proxy.Main", "--properties", dir.resolve(PROPERTIES).toString());
+        pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("s3proxy.log").toFile()));
+        return pb.start();
+    }
+
+    /** Starts the stopped server again on the same port, with the objects it kept: the store is back. */
+    public void restart() throws IOException, InterruptedException {
+        stop();
+        process = launch(dir);
+        awaitListening(Duration.ofSeconds(60));
     }
 
     public URI endpoint() {
