@@ -26,7 +26,6 @@ import org.backupscheduler.engine.Coordinates;
 import org.backupscheduler.engine.EngineTool;
 import org.backupscheduler.replication.PrimaryBinlogs;
 import org.backupscheduler.server.Endpoints;
-import org.backupscheduler.storage.Storages;
 
 /**
  * Decides a side restore and writes nothing: the folder, the backup (never one past the
@@ -222,7 +221,7 @@ final class SidePlanner {
     }
 
     private EventSource archiveEvents() throws IOException {
-        return new ArchiveEvents(new BinlogStore(Storages.open(config.repository()), config.instance()),
+        return new ArchiveEvents(BinlogStore.open(config),
                 backups.binlogFiles(), config.instance(), config.repository().scratch());
     }
 
