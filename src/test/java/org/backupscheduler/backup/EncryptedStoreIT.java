@@ -137,6 +137,15 @@ class EncryptedStoreIT {
                 "loopback", "--passphrase-file", keys.alice.passphraseFile().toString(), "--decrypt"));
         assertTrue(new String(plain.out(), 0, 8, StandardCharsets.US_ASCII).equals("XBSTCK01"), "an mbstream");
 
+        // The wrong secret key (bob's): exit 2 naming the backup's key and the keyring's, status unchanged.
+        Path wrongKey = dir.resolve("wrong-key.yml");
+        Files.writeString(wrongKey, Files.readString(base) + "  secret-key-file: " + keys.bob.secretKey()
+                + "\n  passphrase-file: " + keys.bob.passphraseFile() + "\n");
+        Result wrong = TestSetup.cli("--config", wrongKey.toString(), "verify", "--latest");
+        assertEquals(2, wrong.exitCode(), wrong.toString());
+        assertTrue(wrong.err().contains(keys.bob.fingerprint()), "names the keyring's key: " + wrong.err());
+        assertEquals("COMPLETED", TestSetup.newest(config(false)).get("status"), "a wrong key is not a verdict");
+
         Result verify = TestSetup.cli("--config", config(true).toString(), "verify", "--latest");
         assertEquals(0, verify.exitCode(), verify.toString());
         assertEquals("VERIFIED", TestSetup.newest(config(true)).get("status"));
