@@ -1,7 +1,6 @@
 package org.backupscheduler.binlogs;
 
 import java.io.ByteArrayInputStream;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -19,6 +18,7 @@ import org.backupscheduler.crypto.Decryptor;
 import org.backupscheduler.crypto.Encryptor;
 import org.backupscheduler.crypto.Keyring;
 import org.backupscheduler.crypto.Recipients;
+import org.backupscheduler.storage.BoundedInputStream;
 import org.backupscheduler.storage.PrivateFiles;
 import org.backupscheduler.storage.Storage;
 import org.backupscheduler.storage.Storages;
@@ -71,7 +71,7 @@ public final class BinlogStore implements AutoCloseable {
             return;
         }
         long written;
-        try (InputStream in = new Prefix(Files.newInputStream(source), length)) {
+        try (InputStream in = new BoundedInputStream(Files.newInputStream(source), length)) {
             written = storage.put(key(name), in);
         }
         if (written != length) {
@@ -87,7 +87,7 @@ public final class BinlogStore implements AutoCloseable {
         PrivateFiles.createFile(sealed);
         try {
             long copied;
-            try (InputStream in = new Prefix(Files.newInputStream(source), length);
+            try (InputStream in = new BoundedInputStream(Files.newInputStream(source), length);
                  OutputStream out = encryptor.encrypt(Files.newOutputStream(sealed))) {
                 copied = in.transferTo(out);
             }
@@ -136,6 +136,11 @@ public final class BinlogStore implements AutoCloseable {
 
     /** Removes {@code name} (a superseded {@code .partial}); nothing when it is not there. */
     public void remove(String name) throws IOException {
+        // Only the open file's prefix we stored ourselves is ever replaced; a sealed binlog is never
+        // deleted here (retention of the archive is a guarded decision of its own, not built yet).
+        if (!name.endsWith(".partial") || name.contains("/")) {
+            throw new IOException("refusing to delete " + key(name) + ": only a superseded <file>.partial is removed");
+        }
         storage.delete(key(name));
         storage.delete(key(name) + PGP);
     }
@@ -147,44 +152,5 @@ public final class BinlogStore implements AutoCloseable {
     @Override
     public void close() throws IOException {
         storage.close();
-    }
-
-    /** The first {@code limit} bytes: a file still growing is stored as far as its complete events go. */
-    private static final class Prefix extends FilterInputStream {
-        private long left;
-
-        Prefix(InputStream in, long limit) {
-            super(in);
-            this.left = limit;
-        }
-
-        @Override
-        public int read() throws IOException {
-            if (left <= 0) {
-                return -1;
-            }
-            int b = super.read();
-            if (b >= 0) {
-                left--;
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] buf, int off, int len) throws IOException {
-            if (left <= 0) {
-                return -1;
-            }
-            int n = super.read(buf, off, (int) Math.min(len, left));
-            if (n > 0) {
-                left -= n;
-            }
-            return n;
-        }
-
-        @Override
-        public long skip(long n) {
-            throw new UnsupportedOperationException("a prefix is read, not skipped");
-        }
     }
 }

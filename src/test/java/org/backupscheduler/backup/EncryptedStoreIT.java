@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -166,12 +165,7 @@ class EncryptedStoreIT {
 
         Map<String, Object> b = TestSetup.newest(config);
         Path chunk = objects(b).resolve("chunks/00000000");
-        try (RandomAccessFile raf = new RandomAccessFile(chunk.toFile(), "rw")) {
-            raf.seek(raf.length() / 2);
-            int was = raf.read();
-            raf.seek(raf.length() / 2);
-            raf.write(was ^ 0x01);
-        }
+        TestSetup.flipMiddleByte(chunk);
         Result verify = TestSetup.cli("--config", config.toString(), "verify", "--latest");
         assertEquals(3, verify.exitCode(), verify.toString());
         Map<String, Object> after = TestSetup.newest(config);
