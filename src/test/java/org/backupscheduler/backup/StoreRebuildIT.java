@@ -16,6 +16,7 @@ import java.util.TreeMap;
 import org.backupscheduler.sandbox.ReplicationPair;
 import org.backupscheduler.sandbox.SqlValues;
 import org.backupscheduler.testing.S3ProxyServer;
+import org.backupscheduler.testing.TestKeys;
 import org.backupscheduler.testing.TestSetup;
 import org.backupscheduler.testing.TestSetup.Result;
 import org.backupscheduler.testing.Workload;
@@ -56,12 +57,7 @@ class StoreRebuildIT {
             Files.write(died, new byte[4096]);
 
             Path state = dir.resolve("state");
-            try (var files = Files.list(state)) {
-                for (Path f : files.filter(p -> p.getFileName().toString().startsWith("catalog")).toList()) {
-                    Files.delete(f);
-                }
-            }
-            deleteTree(state.resolve(instance));
+            forget(state, instance);
 
             Result rebuild = TestSetup.cli("--config", config.toString(), "catalog", "rebuild");
 
@@ -93,6 +89,64 @@ class StoreRebuildIT {
             assertEquals(SqlValues.count(pair.primary(), "SELECT COUNT(*) FROM shop.orders"),
                     SqlValues.count(pair.replica(), "SELECT COUNT(*) FROM shop.orders"));
         }
+    }
+
+    /**
+     * An encrypted backup: rebuilt where only the public key is, it comes back from the cleartext
+     * summary (and says so); rebuilt where the secret key is, its files are decrypted back and the
+     * full manifest (file list, table names) is the local one.
+     */
+    @Test
+    void anEncryptedBackupComesBackFromItsSummaryWithoutTheKeyAndWholeWithIt() throws Exception {
+        TestKeys keys = TestKeys.shared();
+        try (S3ProxyServer s3 = S3ProxyServer.start(dir.resolve("s3"), BUCKET);
+                ReplicationPair pair = ReplicationPair.start("srbe")) {
+            TestSetup.createBackupUser(pair.primary());
+            pair.primary().execute("CREATE DATABASE shop",
+                    "CREATE TABLE shop.secrets (v VARCHAR(64) PRIMARY KEY) ENGINE=InnoDB",
+                    "INSERT INTO shop.secrets VALUES ('x')");
+            Path publicOnly = config(s3, pair);
+            Files.writeString(publicOnly, Files.readString(publicOnly)
+                    + "encryption:\n  recipients: [" + keys.alice.publicKey() + "]\n");
+            Path withKey = dir.resolve("verifier.yml");
+            Files.writeString(withKey, Files.readString(publicOnly) + "  secret-key-file: " + keys.alice.secretKey()
+                    + "\n  passphrase-file: " + keys.alice.passphraseFile() + "\n");
+            assertEquals(0, TestSetup.cli("--config", publicOnly.toString(), "run").exitCode());
+            Map<String, String> before = statuses(TestSetup.backups(publicOnly));
+            String instance = (String) TestSetup.newest(publicOnly).get("instance");
+            String id = (String) TestSetup.newest(publicOnly).get("id");
+            Path state = dir.resolve("state");
+            Path local = state.resolve(instance).resolve(id);
+
+            forget(state, instance);
+            Result rebuild = TestSetup.cli("--config", publicOnly.toString(), "catalog", "rebuild");
+
+            assertEquals(0, rebuild.exitCode(), rebuild.toString());
+            assertTrue(rebuild.out().contains("cleartext summary"), rebuild.out());
+            assertEquals(before, statuses(TestSetup.backups(publicOnly)));
+            assertFalse(Files.readString(local.resolve("manifest.json")).contains("secrets"), "only the summary");
+
+            forget(state, instance);
+            Result whole = TestSetup.cli("--config", withKey.toString(), "catalog", "rebuild");
+
+            assertEquals(0, whole.exitCode(), whole.toString());
+            assertFalse(whole.out().contains("cleartext summary"), whole.out());
+            assertTrue(Files.readString(local.resolve("manifest.json")).contains("secrets"), "the full manifest");
+            assertTrue(Files.readString(local.resolve("xtrabackup_checkpoints")).contains("backup_type"),
+                    "the engine's files, decrypted");
+            assertFalse(Files.exists(local.resolve("manifest.json.pgp")));
+            assertEquals("VERIFIED", TestSetup.newest(withKey).get("status"), "verified again with the key");
+        }
+    }
+
+    /** The catalog files and every local folder of the instance deleted: only the store is left. */
+    private static void forget(Path state, String instance) throws Exception {
+        try (var files = Files.list(state)) {
+            for (Path f : files.filter(p -> p.getFileName().toString().startsWith("catalog")).toList()) {
+                Files.delete(f);
+            }
+        }
+        deleteTree(state.resolve(instance));
     }
 
     private Path config(S3ProxyServer s3, ReplicationPair pair) throws Exception {
