@@ -492,7 +492,7 @@ public final class Benchmark {
         }
     }
 
-    private static long dirSize(Path dir) throws IOException {
+    static long dirSize(Path dir) throws IOException {
         try (Stream<Path> s = Files.walk(dir)) {
             return s.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
         }
