@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 import org.apache.commons.io.file.PathUtils;
+import org.backupscheduler.config.RepositoryConfig;
 import org.backupscheduler.migrate.LegacyMarker;
 import org.backupscheduler.storage.LocalStorage;
 import org.backupscheduler.storage.PrivateFiles;
@@ -76,9 +77,13 @@ public final class OwnedFolders {
         try {
             stream = CompressedLayout.chunks(dir);
         } catch (IOException unreadable) {
-            // A damaged manifest (an INVALID backup) names no store: its folder still goes; objects
-            // a store may hold for it stay (never a delete on a guess).
+            // A damaged manifest cannot say where the stream lies: with a repository in a store,
+            // its objects are looked for there (by the same guard); a local folder holds it all.
             stream = Optional.empty();
+            RepositoryConfig repository = RepositoryStores.configured();
+            if (repository != null && !repository.isLocal()) {
+                deleteBackup(RepositoryStores.storeAt(repository.url()), instanceDir.getFileName().toString(), id);
+            }
         }
         if (stream.isPresent() && !Path.of(stream.get().repository()).isAbsolute()) {
             deleteBackup(RepositoryStores.storeAt(stream.get().repository()),

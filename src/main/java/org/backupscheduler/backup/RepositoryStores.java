@@ -33,7 +33,10 @@ public final class RepositoryStores {
     /** The repository and keys of the config in effect; called once the config is loaded. */
     public static synchronized void configure(BackupConfig config) {
         RepositoryConfig repository = config.repository();
-        if (configured != null && !Objects.equals(configured.url(), repository.url())) {
+        // Another repository, or the same URL with other settings (keys, endpoint): a new connection.
+        // The same one again (each workflow of a daemon calls this) keeps the open one, which
+        // runs in progress may be using.
+        if (configured != null && !Objects.equals(configured, repository)) {
             closeQuietly();
         }
         if (!Objects.equals(encryption, config.encryption())) {

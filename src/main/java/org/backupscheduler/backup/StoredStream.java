@@ -110,11 +110,16 @@ public final class StoredStream {
         Process zstd = new ProcessBuilder(List.of(Zstd.onPath().binary(), "-d", "-q", "-c"))
                 .redirectError(ProcessBuilder.Redirect.appendTo(err.toFile())).start();
         IOException[] feedError = new IOException[1];
+        RuntimeException[] feedRefusal = new RuntimeException[1];
         Thread feed = new Thread(() -> {
             try (in; OutputStream out = zstd.getOutputStream()) {
                 in.transferTo(out);
             } catch (IOException e) {
                 feedError[0] = e;
+                ProcessRunner.endTree(zstd);
+            } catch (RuntimeException e) {
+                // Not the stream's fault (no key for it here): said as itself when the reader closes.
+                feedRefusal[0] = e;
                 ProcessRunner.endTree(zstd);
             }
         }, "stream-feed");
@@ -134,6 +139,9 @@ public final class StoredStream {
                     super.close();
                     feed.join();
                     int status = zstd.waitFor();
+                    if (feedRefusal[0] != null) {
+                        throw feedRefusal[0];
+                    }
                     if (feedError[0] != null) {
                         throw new IOException("cannot read " + name + ": " + feedError[0].getMessage(), feedError[0]);
                     }

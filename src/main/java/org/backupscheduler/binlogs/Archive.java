@@ -8,7 +8,6 @@ import org.backupscheduler.catalog.Catalog;
 import org.backupscheduler.config.BackupConfig;
 import org.backupscheduler.config.BinlogsConfig;
 import org.backupscheduler.server.Endpoint;
-import org.backupscheduler.storage.Storages;
 
 /**
  * One instance's binlog archive: the server it follows, where files are staged (a local folder),
@@ -16,22 +15,21 @@ import org.backupscheduler.storage.Storages;
  */
 public record Archive(String instance, Endpoint source, BinlogsConfig config, Path workDir, BinlogStore store,
                       Catalog catalog, Clock clock) implements AutoCloseable {
-    /** Under a local repository's instance folder; a dot folder, so never taken for a backup. */
+    /** Under the local instance folder; a dot folder, so never taken for a backup. */
     public static final String WORK_DIR = ".binlog-staging";
 
     /** Opens the repository's store; {@link #close()} closes it. */
     public static Archive of(BackupConfig config, Endpoint source, Catalog catalog) throws IOException {
         return new Archive(config.instance(), source, config.binlogs(), workDir(config),
-                new BinlogStore(Storages.open(config.repository()), config.instance()), catalog, Clock.systemUTC());
+                BinlogStore.open(config), catalog, Clock.systemUTC());
     }
 
     /**
-     * The local folder files are staged in: beside the backups in a local repository, else under
-     * repository.scratch (a remote store cannot be written to as a file grows).
+     * The local folder files are staged in: the instance folder of a local repository, or of
+     * state-dir with S3 or SFTP (a remote store cannot be written to as a file grows).
      */
     static Path workDir(BackupConfig config) {
-        return config.repository().isLocal() ? config.instanceDir().resolve(WORK_DIR)
-                : config.repository().scratch().resolve("bs-binlogs-" + config.instance());
+        return config.instanceDir().resolve(WORK_DIR);
     }
 
     @Override

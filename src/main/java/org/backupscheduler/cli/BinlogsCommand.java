@@ -41,7 +41,7 @@ final class BinlogsCommand {
                 } else {
                     print(ctx, s);
                 }
-                return s.healthy() ? 0 : UserError.PROBLEMS;
+                return s.healthy() ? UserError.OK : UserError.PROBLEMS;
             }
         }
 

@@ -14,7 +14,6 @@ import org.backupscheduler.verify.Verifier;
 import org.backupscheduler.backup.CatalogRebuild;
 import org.backupscheduler.binlogs.BinlogIndex;
 import org.backupscheduler.binlogs.BinlogStore;
-import org.backupscheduler.storage.Storages;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -26,7 +25,7 @@ final class CatalogCommand {
 
     /** The binlog archive's index, from the {@code .json} entries beside the archived files. */
     private static void rebuildBinlogIndex(Context ctx) throws IOException {
-        try (BinlogStore store = new BinlogStore(Storages.open(ctx.config().repository()), ctx.config().instance())) {
+        try (BinlogStore store = BinlogStore.open(ctx.config())) {
             int added = BinlogIndex.rebuild(store, ctx.catalog().binlogFiles(), ctx.config().instance());
             if (added > 0 || ctx.config().binlogs().on()) {
                 ctx.out().println(added + " archived binlog file(s) added to the archive's index");

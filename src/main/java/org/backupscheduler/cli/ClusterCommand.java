@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import org.backupscheduler.UserError;
 import org.backupscheduler.catalog.Catalog;
 import org.backupscheduler.catalog.ClusterState;
 import org.backupscheduler.config.BackupConfig;
@@ -58,7 +59,7 @@ final class ClusterCommand {
                     text(ctx, state, catalog, now);
                 }
                 ctx.out().flush();
-                return 0;
+                return UserError.OK;
             }
         }
 

@@ -14,7 +14,6 @@ import org.backupscheduler.replication.ReplicaHealth;
 import org.backupscheduler.restore.ReplicaRepair;
 import org.backupscheduler.server.Endpoint;
 import org.backupscheduler.server.Endpoints;
-import org.backupscheduler.storage.Storages;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -133,7 +132,7 @@ final class ReplicaCommand {
                     throw new UserError("replicas." + name + ".primary is missing",
                             "add it: the repair re-attaches the replica to its primary", UserError.USAGE);
                 }
-                try (BinlogStore store = new BinlogStore(Storages.open(config.repository()), config.instance())) {
+                try (BinlogStore store = BinlogStore.open(config)) {
                     ReplicaRepair.Outcome o = ReplicaRepair.repair(name, Endpoints.replica(name, r, secrets), primary,
                             config.instance(), ctx.catalog().binlogFiles(), store, config.repository().scratch());
                     ctx.out().println("replica " + name + " repaired: " + o.files() + " archived binlog file(s) "

@@ -5,6 +5,9 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -60,6 +63,17 @@ final class ArchiveEvents implements EventSource {
 
     @Override
     public String beyond(RecoveryTarget target) {
+        if (target.time() != null) {
+            // Only sealed files are read: events between the newest sealed one and the target may
+            // sit in the open file, and the copy would silently stop short of the target.
+            List<BinlogFileRecord> sealed = index.stream().filter(BinlogFileRecord::sealed).toList();
+            Instant at = target.time().atZone(ZoneId.systemDefault()).toInstant();
+            Instant newest = sealed.isEmpty() ? null : sealed.get(sealed.size() - 1).lastEventAt();
+            return newest != null && !newest.isBefore(at) ? null : "the binlog archive's newest sealed event is "
+                    + (newest == null ? "unknown" : "at " + LocalDateTime.ofInstant(newest, ZoneId.systemDefault()))
+                    + ", before the target: what followed is not sealed in the archive yet ('binlogs pull --once' "
+                    + "in poll mode seals it)";
+        }
         if (target.gtid() == null) {
             return null;
         }

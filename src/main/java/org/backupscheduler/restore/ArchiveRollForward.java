@@ -18,7 +18,6 @@ import org.backupscheduler.catalog.BinlogFiles;
 import org.backupscheduler.config.BackupConfig;
 import org.backupscheduler.engine.Coordinates;
 import org.backupscheduler.server.Endpoint;
-import org.backupscheduler.storage.Storages;
 
 /**
  * {@code restore --until} when the primary no longer has the binlogs from the backup on: the
@@ -62,7 +61,7 @@ final class ArchiveRollForward {
         Path work = config.repository().scratch().resolve("bs-rollforward-"
                 + HexFormat.of().formatHex(RANDOM.generateSeed(6)));
         OwnedFolders.makeScratch(work);
-        try (BinlogStore store = new BinlogStore(Storages.open(config.repository()), config.instance())) {
+        try (BinlogStore store = BinlogStore.open(config)) {
             Replay.Reached reached = Replay.applyUntil(store, plan, replica, work, until);
             if (!reached.result().succeeded()) {
                 throw new IOException("replaying the archived binlogs failed: " + reached.result().describe());

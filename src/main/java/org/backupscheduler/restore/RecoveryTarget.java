@@ -18,7 +18,21 @@ record RecoveryTarget(LocalDateTime time, String gtid) {
         return time == null && gtid == null;
     }
 
-    /** The catalog's until_time column, the plan's words. */
+    /**
+     * The restores table's until_time (32 characters): the time as written, or the GTID list
+     * (cut when longer; the row's reason names it whole).
+     */
+    String catalogText() {
+        if (time != null) {
+            return STOP.format(time);
+        }
+        if (gtid == null) {
+            return null;
+        }
+        return gtid.length() <= 32 ? gtid : gtid.substring(0, 29) + "...";
+    }
+
+    /** The plan's and the messages' words. */
     String describe() {
         return time != null ? STOP.format(time) + " (" + ZoneId.systemDefault() + ")"
                 : gtid != null ? "GTID " + gtid : "the end of the backup";

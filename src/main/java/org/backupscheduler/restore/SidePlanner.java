@@ -26,7 +26,6 @@ import org.backupscheduler.engine.Coordinates;
 import org.backupscheduler.engine.EngineTool;
 import org.backupscheduler.replication.PrimaryBinlogs;
 import org.backupscheduler.server.Endpoints;
-import org.backupscheduler.storage.Storages;
 
 /**
  * Decides a side restore and writes nothing: the folder, the backup (never one past the
@@ -54,42 +53,80 @@ final class SidePlanner {
         // DIR first: a typo'd --to must not cost a re-check of the backups before it is refused.
         SideFolder.refuseUnusable(dir, config);
         RecoveryTarget target = new RecoveryTarget(request.until(), request.untilGtid());
-        Instant untilInstant = request.until() == null ? null : request.until().atZone(ZoneId.systemDefault())
-                .toInstant();
-        if (request.untilGtid() != null && request.backupId() == null) {
-            // The newest backup not past the GTID: the choice below then takes it (or an older one).
-            untilInstant = lastFinishedAtOrBefore(request.untilGtid());
-        }
-        BackupChoice choice = BackupChoice.choose(config, backups, tool, request.backupId(), untilInstant);
-        BackupRecord backup = choice.backup();
-        refusePastTarget(backup, target);
+        BackupChoice choice = choose(request, target);
         List<String> notes = new ArrayList<>(choice.notes());
-        Coordinates from = Coordinates.NONE;
-        EventSource events = null;
-        if (!target.isNone()) {
-            try {
-                from = RestoreCoordinates.of(backup, backups.sources().find(backup.instance(), backup.id()));
-            } catch (IllegalStateException e) {
-                throw new UserError(e.getMessage() + "; no roll-forward possible, nothing was written",
-                        "restore without --until, or a backup taken with binlogs on", UserError.FAILED);
+        Coordinates from = target.isNone() ? Coordinates.NONE : coordinates(choice.backup());
+        EventSource events = target.isNone() ? null : events(request.replica(), choice.backup(), from, target);
+        try {
+            if (request.until() != null && request.until().isAfter(LocalDateTime.now(clock.withZone(
+                    ZoneId.systemDefault())))) {
+                notes.add(target.describe() + " is in the future: every event the primary has is applied");
             }
-            events = eventSource(request.replica(), backup);
-            String missing = events.missing(from);
-            if (missing != null && config.binlogs().on()) {
-                // The primary purged them: the repository's binlog archive may still hold them.
-                EventSource archive = archiveEvents();
-                String notArchived = archive.missing(from);
-                if (notArchived == null) {
-                    events.close();
-                    events = archive;
-                    missing = null;
-                } else {
-                    archive.close();
-                    missing = missing + "; nor can the binlog archive: " + notArchived;
-                }
-            }
-            if (missing != null) {
+            SideFolder.refuseShortOfSpace(dir, choice);
+        } catch (IOException | RuntimeException e) {
+            if (events != null) {
                 events.close();
+            }
+            throw e;
+        }
+        return new SidePlan(dir, new BackupChoice(choice.chain(), notes), from, target, events, request.serve(),
+                steps(dir, choice, from, target, events, request.serve()));
+    }
+
+    /** The newest valid backup before the target (or the one named), never one already past it. */
+    private BackupChoice choose(SideRestore.Request request, RecoveryTarget target) throws IOException {
+        Instant until = request.until() == null ? null : request.until().atZone(ZoneId.systemDefault()).toInstant();
+        if (request.untilGtid() != null && request.backupId() == null) {
+            // The newest backup not past the GTID: the choice then takes it (or an older one).
+            until = lastFinishedAtOrBefore(request.untilGtid());
+        }
+        BackupChoice choice = BackupChoice.choose(config, backups, tool, request.backupId(), until);
+        refusePastTarget(choice.backup(), target);
+        return choice;
+    }
+
+    /** Where in the primary's binlog the events after the backup begin. */
+    private Coordinates coordinates(BackupRecord backup) {
+        try {
+            return RestoreCoordinates.of(backup, backups.sources().find(backup.instance(), backup.id()));
+        } catch (IllegalStateException e) {
+            throw new UserError(e.getMessage() + "; no roll-forward possible, nothing was written",
+                    "restore without --until, or a backup taken with binlogs on", UserError.FAILED);
+        }
+    }
+
+    /** The source of the events, once it is known to have them all, from the backup to the target. */
+    private EventSource events(String replica, BackupRecord backup, Coordinates from, RecoveryTarget target)
+            throws IOException {
+        EventSource events = null;
+        String missing;
+        try {
+            events = eventSource(replica, backup);
+            missing = events.missing(from);
+        } catch (UserError unreachable) {
+            // The primary is not configured for this, or does not answer: the archive may still serve.
+            if (!config.binlogs().on()) {
+                throw unreachable;
+            }
+            missing = unreachable.getMessage();
+        }
+        if (missing != null && config.binlogs().on()) {
+            // The primary purged them: the repository's binlog archive may still hold them.
+            EventSource archive = archiveEvents();
+            String notArchived = archive.missing(from);
+            if (notArchived == null) {
+                if (events != null) {
+                    events.close();
+                }
+                events = archive;
+                missing = null;
+            } else {
+                archive.close();
+                missing = missing + "; nor can the binlog archive: " + notArchived;
+            }
+        }
+        try {
+            if (missing != null) {
                 throw new UserError(missing + ": backup " + backup.id() + " cannot be rolled forward to "
                         + target.describe() + " (no roll-forward possible); nothing was written",
                         "choose an older target ('backup list' shows the backups) or a newer backup with --id",
@@ -97,18 +134,24 @@ final class SidePlanner {
             }
             String beyond = events.beyond(target);
             if (beyond != null) {
-                events.close();
                 throw new UserError(beyond + ": the target was never reached; nothing was written",
                         "check the GTID (the runbook shows how to find it in the binlog)", UserError.USAGE);
             }
-            if (request.until() != null && request.until().isAfter(LocalDateTime.now(clock.withZone(ZoneId.systemDefault())))) {
-                notes.add(target.describe() + " is in the future: every event the primary has is applied");
+            return events;
+        } catch (IOException | RuntimeException e) {
+            if (events != null) {
+                events.close();
             }
+            throw e;
         }
-        SideFolder.refuseShortOfSpace(dir, choice);
+    }
+
+    private static List<String> steps(Path dir, BackupChoice choice, Coordinates from, RecoveryTarget target,
+                                      EventSource events, boolean serve) {
         List<String> steps = new ArrayList<>();
-        steps.add("use backup " + backup.id() + (choice.chain().size() > 1 ? " (chain of " + choice.chain().size()
-                + ", full " + choice.chain().get(0).id() + ")" : "") + ", re-checked against its manifest just now");
+        steps.add("use backup " + choice.backup().id() + (choice.chain().size() > 1 ? " (chain of "
+                + choice.chain().size() + ", full " + choice.chain().get(0).id() + ")" : "")
+                + ", re-checked against its manifest just now");
         steps.add((Files.exists(dir) ? "use the empty folder " : "create ") + dir + " (0700)");
         steps.add("prepare a working copy beside it (the stored backup is not touched) and move it into " + dir);
         if (!target.isNone()) {
@@ -118,12 +161,11 @@ final class SidePlanner {
                     + events.describe());
             steps.add("stop that server cleanly");
         }
-        steps.add(request.serve() ? "start a server on " + dir + " with the backup's own accounts, socket "
+        steps.add(serve ? "start a server on " + dir + " with the backup's own accounts, socket "
                 + SideServer.socket(dir) + " only, and leave it running" : "leave " + dir + " as a datadir "
                 + "'mariadbd --datadir=" + dir + "' starts on");
         steps.add("no configured server is stopped, moved or re-pointed");
-        return new SidePlan(dir, new BackupChoice(choice.chain(), notes), from, target, events, request.serve(),
-                steps);
+        return steps;
     }
 
     /**
@@ -179,7 +221,7 @@ final class SidePlanner {
     }
 
     private EventSource archiveEvents() throws IOException {
-        return new ArchiveEvents(new BinlogStore(Storages.open(config.repository()), config.instance()),
+        return new ArchiveEvents(BinlogStore.open(config),
                 backups.binlogFiles(), config.instance(), config.repository().scratch());
     }
 

@@ -103,7 +103,7 @@ public final class SideRestore {
                         "wait a second and run the restore again", UserError.USAGE);
             }
             backups.restores().start(instance, id, label(dir), plan.backup().id(),
-                    plan.target().isNone() ? null : plan.target().describe(), clock.instant(), ProcessIdentity.current());
+                    plan.target().catalogText(), clock.instant(), ProcessIdentity.current());
             RepositoryLayout.createPrivateDir(config.instanceDir());
             RepositoryLayout.createPrivateFile(log);
             try {

@@ -4,11 +4,14 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 
-/** At most {@code limit} bytes of a stream (a ranged read); closing closes the stream under it. */
-final class BoundedInputStream extends FilterInputStream {
+/**
+ * At most {@code limit} bytes of a stream (a ranged read, the complete-events prefix of a binlog
+ * still growing); closing closes the stream under it.
+ */
+public final class BoundedInputStream extends FilterInputStream {
     private long left;
 
-    BoundedInputStream(InputStream in, long limit) {
+    public BoundedInputStream(InputStream in, long limit) {
         super(in);
         this.left = limit;
     }

@@ -87,6 +87,9 @@ public final class ChunkedReader extends InputStream {
             return true;
         } catch (ExecutionException e) {
             close();
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r; // not a fault of the chunk (a missing key): the caller's to report, never a verdict on it
+            }
             throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -45,8 +45,8 @@ import org.apache.sshd.sftp.common.SftpException;
  * temp name ({@code .k.tmp-<random>}, 0600 before the first byte) and are fsynced and renamed into
  * place with OpenSSH's posix-rename, which replaces the old object in one step.
  * <p>
- * One SSH session and one SFTP channel serve every thread. Never interrupt a thread inside a
- * request: MINA then closes the channel, and every other user of this store with it.
+ * One SSH session and one SFTP channel serve every thread, connected again when dropped. Do not
+ * interrupt a thread inside a request: MINA can close the channel under every other user.
  */
 public final class SftpStorage implements Storage {
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -55,10 +55,26 @@ public final class SftpStorage implements Storage {
     private static final int DIR_MODE = 0700;
 
     private final Target target;
-    private final SshClient client;
-    private final ClientSession session;
-    private final SftpClient sftp;
+    private volatile Connection conn;
+    private volatile boolean closed;
     private final Set<String> knownDirs = ConcurrentHashMap.newKeySet();
+
+    /** One SSH session with its SFTP channel. */
+    private record Connection(SshClient client, ClientSession session, SftpClient sftp) {
+        boolean isOpen() {
+            return sftp.isOpen() && session.isOpen();
+        }
+
+        void close() {
+            try {
+                sftp.close();
+            } catch (IOException e) {
+                // the session goes next anyway
+            } finally {
+                closeQuietly(session, client);
+            }
+        }
+    }
 
     /** Where the folder is, and the files that prove who we and they are. */
     public record Target(String user, String host, int port, String path, Path identityFile, Path knownHosts) {
@@ -67,15 +83,39 @@ public final class SftpStorage implements Storage {
         }
     }
 
-    private SftpStorage(Target target, SshClient client, ClientSession session, SftpClient sftp) {
+    private SftpStorage(Target target, Connection conn) {
         this.target = target;
-        this.client = client;
-        this.session = session;
-        this.sftp = sftp;
+        this.conn = conn;
     }
 
     /** Connects, checks the host key, logs in and opens the SFTP channel. */
     public static SftpStorage open(Target t) throws IOException {
+        return new SftpStorage(t, connect(t));
+    }
+
+    /**
+     * The SFTP channel, connected again when the server or the network dropped the last one (a
+     * daemon keeps its store for days; sshd restarts, idle connections get cut). The host key is
+     * checked again each time.
+     */
+    private SftpClient sftp() throws IOException {
+        Connection c = conn;
+        if (c.isOpen()) {
+            return c.sftp();
+        }
+        synchronized (this) {
+            if (closed) {
+                throw new IOException("the SFTP store " + describe() + " was closed");
+            }
+            if (!conn.isOpen()) {
+                conn.close();
+                conn = connect(target);
+            }
+            return conn.sftp();
+        }
+    }
+
+    private static Connection connect(Target t) throws IOException {
         SshClient client = SshClient.setUpDefaultClient();
         HostKeyCheck hostKeys = new HostKeyCheck(t.knownHosts());
         client.setServerKeyVerifier(hostKeys);
@@ -98,7 +138,7 @@ public final class SftpStorage implements Storage {
                         + "/.ssh/authorized_keys on " + t.host() + ", or fix the user in repository.url", e);
             }
             SftpClient sftp = SftpClientFactory.instance().createSftpClient(session);
-            return new SftpStorage(t, client, session, sftp);
+            return new Connection(client, session, sftp);
         } catch (StorageAccessException e) {
             closeQuietly(session, client);
             throw e;
@@ -112,6 +152,7 @@ public final class SftpStorage implements Storage {
 
     @Override
     public long put(String key, InputStream content) throws IOException {
+        SftpClient sftp = sftp();
         String file = path(key);
         int slash = file.lastIndexOf('/');
         String dir = file.substring(0, slash);
@@ -144,6 +185,7 @@ public final class SftpStorage implements Storage {
 
     @Override
     public InputStream get(String key, ByteRange range) throws IOException {
+        SftpClient sftp = sftp();
         String file = path(key);
         InputStream in = call(key, () -> sftp.read(file));
         if (range.isAll()) {
@@ -172,6 +214,7 @@ public final class SftpStorage implements Storage {
     }
 
     private void walk(String dirKey, String prefix, List<StoredObject> found) throws IOException {
+        SftpClient sftp = sftp();
         String dir = dirKey.isEmpty() ? target.path() : target.path() + "/" + dirKey;
         List<SftpClient.DirEntry> entries = new ArrayList<>();
         try {
@@ -207,6 +250,7 @@ public final class SftpStorage implements Storage {
 
     @Override
     public Optional<StoredObject> stat(String key) throws IOException {
+        SftpClient sftp = sftp();
         String file = path(key);
         try {
             Attributes a = sftp.stat(file);
@@ -222,6 +266,7 @@ public final class SftpStorage implements Storage {
 
     @Override
     public void delete(String key) throws IOException {
+        SftpClient sftp = sftp();
         String file = path(key);
         try {
             sftp.remove(file);
@@ -235,6 +280,7 @@ public final class SftpStorage implements Storage {
     /** The server's statvfs@openssh.com for the folder (or its nearest existing parent), where offered. */
     @Override
     public OptionalLong freeSpace() throws IOException {
+        SftpClient sftp = sftp();
         OpenSSHStatPathExtension statvfs = sftp.getExtension(OpenSSHStatPathExtension.class);
         if (statvfs == null || !statvfs.isSupported()) {
             return OptionalLong.empty();
@@ -259,12 +305,9 @@ public final class SftpStorage implements Storage {
     }
 
     @Override
-    public void close() throws IOException {
-        try {
-            sftp.close();
-        } finally {
-            closeQuietly(session, client);
-        }
+    public synchronized void close() {
+        closed = true;
+        conn.close();
     }
 
     private String path(String key) {
@@ -273,6 +316,7 @@ public final class SftpStorage implements Storage {
 
     /** Creates the missing folders down to {@code dir}, each 0700. */
     private void mkdirs(String dir) throws IOException {
+        SftpClient sftp = sftp();
         if (knownDirs.contains(dir)) {
             return;
         }
@@ -301,6 +345,7 @@ public final class SftpStorage implements Storage {
     }
 
     private void fsync(String file) throws IOException {
+        SftpClient sftp = sftp();
         OpenSSHFsyncExtension fsync = sftp.getExtension(OpenSSHFsyncExtension.class);
         if (fsync != null && fsync.isSupported()) {
             try (SftpClient.CloseableHandle h = sftp.open(file, OpenMode.Read)) {

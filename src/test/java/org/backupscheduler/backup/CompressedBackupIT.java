@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -127,12 +126,7 @@ class CompressedBackupIT {
         Map<String, Object> b = backup(config);
         assertEquals("VERIFIED", b.get("status"), b.toString());
         Path stream = Path.of((String) b.get("path")).resolve("data.mbstream.zst");
-        try (RandomAccessFile raf = new RandomAccessFile(stream.toFile(), "rw")) {
-            raf.seek(raf.length() / 2);
-            int was = raf.read();
-            raf.seek(raf.length() / 2);
-            raf.write(was ^ 0x01);
-        }
+        TestSetup.flipMiddleByte(stream);
 
         Result verify = TestSetup.cli("--config", config.toString(), "verify", "--latest");
 

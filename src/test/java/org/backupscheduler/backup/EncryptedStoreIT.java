@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -137,6 +136,15 @@ class EncryptedStoreIT {
                 "loopback", "--passphrase-file", keys.alice.passphraseFile().toString(), "--decrypt"));
         assertTrue(new String(plain.out(), 0, 8, StandardCharsets.US_ASCII).equals("XBSTCK01"), "an mbstream");
 
+        // The wrong secret key (bob's): exit 2 naming the backup's key and the keyring's, status unchanged.
+        Path wrongKey = dir.resolve("wrong-key.yml");
+        Files.writeString(wrongKey, Files.readString(base) + "  secret-key-file: " + keys.bob.secretKey()
+                + "\n  passphrase-file: " + keys.bob.passphraseFile() + "\n");
+        Result wrong = TestSetup.cli("--config", wrongKey.toString(), "verify", "--latest");
+        assertEquals(2, wrong.exitCode(), wrong.toString());
+        assertTrue(wrong.err().contains(keys.bob.fingerprint()), "names the keyring's key: " + wrong.err());
+        assertEquals("COMPLETED", TestSetup.newest(config(false)).get("status"), "a wrong key is not a verdict");
+
         Result verify = TestSetup.cli("--config", config(true).toString(), "verify", "--latest");
         assertEquals(0, verify.exitCode(), verify.toString());
         assertEquals("VERIFIED", TestSetup.newest(config(true)).get("status"));
@@ -157,12 +165,7 @@ class EncryptedStoreIT {
 
         Map<String, Object> b = TestSetup.newest(config);
         Path chunk = objects(b).resolve("chunks/00000000");
-        try (RandomAccessFile raf = new RandomAccessFile(chunk.toFile(), "rw")) {
-            raf.seek(raf.length() / 2);
-            int was = raf.read();
-            raf.seek(raf.length() / 2);
-            raf.write(was ^ 0x01);
-        }
+        TestSetup.flipMiddleByte(chunk);
         Result verify = TestSetup.cli("--config", config.toString(), "verify", "--latest");
         assertEquals(3, verify.exitCode(), verify.toString());
         Map<String, Object> after = TestSetup.newest(config);

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
+import org.backupscheduler.config.ConfigLoader;
 import org.backupscheduler.storage.LocalStorage;
 import org.backupscheduler.storage.S3Storage;
 import org.backupscheduler.storage.Storage;
@@ -76,6 +77,27 @@ class OwnedFoldersStorageIT {
         for (String[] bad : new String[][] {{"db1", ""}, {"db1", ".."}, {"db1", "b1/../b2"}, {"..", "b1"}, {"", "b1"}}) {
             assertThrows(OwnedFolders.Refused.class, () -> OwnedFolders.deleteBackup(s3, bad[0], bad[1]), String.join(",", bad));
         }
+    }
+
+    /** Retention of a backup whose local manifest is damaged: its objects in the store still go. */
+    @Test
+    void aDamagedLocalManifestStillTakesTheObjectsInTheConfiguredStore() throws IOException {
+        Path[] keyFiles = server.keyFiles(Files.createDirectories(tmp.resolve("keys")), S3ProxyServer.SECRET_KEY);
+        Path config = tmp.resolve("keys/backup.yml");
+        Files.writeString(config, String.join("\n", "instance: db5", "state-dir: " + tmp.resolve("state"),
+                "repository:", "  url: s3://bucket/repo",
+                "  s3: {endpoint: '" + server.endpoint() + "', access-key-file: " + keyFiles[0]
+                        + ", secret-key-file: " + keyFiles[1] + "}",
+                "source: {host: 127.0.0.1, port: 3306, user: backup}", ""));
+        RepositoryStores.configure(ConfigLoader.load(config));
+        put(s3, "db5/b1/manifest.json");
+        put(s3, "db5/b1/chunks/00000000");
+        put(s3, "db5/b2/manifest.json");
+        Path folder = Files.createDirectories(tmp.resolve("state/db5/b1"));
+        Files.writeString(folder.resolve("manifest.json"), "{ damaged");
+        assertTrue(OwnedFolders.deleteBackup(tmp.resolve("state/db5"), "b1"));
+        assertTrue(!Files.exists(folder));
+        assertEquals(List.of("db5/b2/manifest.json"), keys(s3.list("db5/")));
     }
 
     @Test

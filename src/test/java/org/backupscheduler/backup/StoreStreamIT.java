@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -160,12 +159,7 @@ class StoreStreamIT {
         Map<String, Object> b = backup(config);
         assertEquals("VERIFIED", b.get("status"), b.toString());
         Path chunk = objects(b).resolve("chunks/00000001");
-        try (RandomAccessFile raf = new RandomAccessFile(chunk.toFile(), "rw")) {
-            raf.seek(raf.length() / 2);
-            int was = raf.read();
-            raf.seek(raf.length() / 2);
-            raf.write(was ^ 0x01);
-        }
+        TestSetup.flipMiddleByte(chunk);
 
         Result verify = TestSetup.cli("--config", config.toString(), "verify", "--latest");
 

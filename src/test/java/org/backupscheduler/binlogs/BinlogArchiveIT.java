@@ -28,6 +28,7 @@ import org.backupscheduler.config.ConfigLoader;
 import org.backupscheduler.sandbox.SandboxOptions;
 import org.backupscheduler.sandbox.SandboxServer;
 import org.backupscheduler.server.Endpoint;
+import org.backupscheduler.testing.TestKeys;
 import org.backupscheduler.testing.TestSetup;
 import org.backupscheduler.testing.TestSetup.Result;
 import org.junit.jupiter.api.AfterEach;
@@ -196,6 +197,51 @@ class BinlogArchiveIT {
             writing.set(false);
             writer.join();
         }
+    }
+
+    @Test
+    void withEncryptionTheStoreHoldsNoPlaintextRowAndReadsBackTheServersBytes() throws Exception {
+        TestKeys keys = TestKeys.shared();
+        Files.writeString(config, Files.readString(config) + "\nencryption:\n  recipients: [" + keys.alice.publicKey()
+                + "]\n  secret-key-file: " + keys.alice.secretKey() + "\n  passphrase-file: "
+                + keys.alice.passphraseFile() + "\n");
+        server.execute("CREATE TABLE app.secrets (v VARCHAR(64))",
+                "INSERT INTO app.secrets VALUES ('plaintext-row-marker-4711')", "FLUSH BINARY LOGS");
+        server.execute("INSERT INTO app.secrets VALUES ('plaintext-row-marker-4711')");
+        List<String> logs = serverLogs();
+
+        Result pull = TestSetup.cli("--config", config.toString(), "binlogs", "pull", "--once");
+
+        assertEquals(0, pull.exitCode(), pull.toString());
+        byte[] marker = "plaintext-row-marker-4711".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        try (var files = Files.list(stored("x").getParent())) {
+            for (Path f : files.toList()) {
+                String name = f.getFileName().toString();
+                assertTrue(name.endsWith(".pgp") || name.endsWith(".json"), "stored as " + name);
+                assertEquals(-1, indexOf(Files.readAllBytes(f), marker), name + " holds a row in plaintext");
+            }
+        }
+        String closed = logs.get(0);
+        assertTrue(Files.exists(stored(closed + ".pgp")));
+        assertTrue(Files.exists(stored(logs.get(logs.size() - 1) + ".partial.pgp")));
+        try (BinlogStore store = BinlogStore.open(ConfigLoader.load(config)); var in = store.open(closed)) {
+            assertArrayEquals(Files.readAllBytes(server.datadir().resolve(closed)), in.readAllBytes(),
+                    "decrypted, the archived file is the server's");
+        }
+        assertEquals(List.of(), status().get("gaps"));
+    }
+
+    private static int indexOf(byte[] hay, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= hay.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (hay[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
     }
 
     @Test

@@ -125,6 +125,66 @@ class SideRestoreIT {
     }
 
     @Test
+    void eventsThePrimaryPurgedComeFromTheBinlogArchive() throws Exception {
+        Path config = config();
+        Files.writeString(config, Files.readString(config) + "binlogs:\n  archive: on\n");
+        pair.primary().execute("GRANT REPLICATION SLAVE ON *.* TO 'backup'@'127.0.0.1'");
+        backup(config);
+        mark("before-1");
+        Thread.sleep(1500);
+        LocalDateTime target = LocalDateTime.now().truncatedTo(ChronoUnit.SECONDS);
+        Thread.sleep(1500);
+        mark("after-1");
+        pair.primary().execute("DROP TABLE shop.marks", "FLUSH BINARY LOGS");
+        Result pull = TestSetup.cli("--config", config.toString(), "binlogs", "pull", "--once");
+        assertEquals(0, pull.exitCode(), pull.toString());
+        pair.purgeAllButNewestBinlog();
+        Path side = dir.resolve("side");
+
+        Result restore = TestSetup.cli("--config", config.toString(), "restore", "--latest", "--until",
+                target.format(UNTIL), "--to", side.toString());
+
+        assertEquals(0, restore.exitCode(), restore.toString());
+        assertTrue(restore.out().contains("read from the binlog archive"), restore.out());
+        Path socket = dir.resolve("byhand.sock");
+        Process byHand = startByHand(side, socket);
+        assertEquals(List.of("before-1"), names(socket, "SELECT name FROM shop.marks ORDER BY name"));
+        stop(byHand);
+        try (var files = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            assertEquals(List.of(), files.filter(f -> f.getFileName().toString().startsWith("bs-side-events-"))
+                    .toList(), "the fetched binlogs are removed");
+        }
+    }
+
+    @Test
+    void aPrimaryThatIsDownLeavesTheArchiveToServeTheEvents() throws Exception {
+        Path config = config();
+        Files.writeString(config, Files.readString(config) + "binlogs:\n  archive: on\n");
+        pair.primary().execute("GRANT REPLICATION SLAVE ON *.* TO 'backup'@'127.0.0.1'");
+        backup(config);
+        mark("before-1");
+        Thread.sleep(1500);
+        LocalDateTime target = LocalDateTime.now().truncatedTo(ChronoUnit.SECONDS);
+        Thread.sleep(1500);
+        mark("after-1");
+        pair.primary().execute("FLUSH BINARY LOGS");
+        Result pull = TestSetup.cli("--config", config.toString(), "binlogs", "pull", "--once");
+        assertEquals(0, pull.exitCode(), pull.toString());
+        pair.primary().stop(); // the 14:03 server is gone
+        Path side = dir.resolve("side");
+
+        Result restore = TestSetup.cli("--config", config.toString(), "restore", "--latest", "--until",
+                target.format(UNTIL), "--to", side.toString());
+
+        assertEquals(0, restore.exitCode(), restore.toString());
+        assertTrue(restore.out().contains("read from the binlog archive"), restore.out());
+        Path socket = dir.resolve("byhand.sock");
+        Process byHand = startByHand(side, socket);
+        assertEquals(List.of("before-1"), names(socket, "SELECT name FROM shop.marks ORDER BY name"));
+        stop(byHand);
+    }
+
+    @Test
     void aBackupTakenOnTheReplicaRollsForwardFromThePrimarysBinlogs() throws Exception {
         // As in the field: the hourly backup runs on the replica; the events come from its primary.
         Path config = config();
@@ -199,6 +259,10 @@ class SideRestoreIT {
 
         assertEquals(0, restore.exitCode(), restore.toString());
         ServeRecord record = ServeRecord.read(side).orElseThrow();
+        assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(side)), "only this user reaches the socket inside");
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(ServeRecord.file(side))));
         assertTrue(record.running().isPresent(), "the side server runs after the command exited");
         String dump = restore.out().lines().filter(l -> l.contains("take a table out:")).findFirst().orElseThrow();
         String command = dump.substring(dump.indexOf("mariadb-dump")).replace("DB TABLE > TABLE.sql", "shop marks");
@@ -269,6 +333,37 @@ class SideRestoreIT {
                 + "to GTID " + written + ", not yet 0-1-999999: the target was never reached; nothing was written"),
                 never.err());
         assertFalse(Files.exists(side), "no folder created");
+    }
+
+    @Test
+    void aPrepareThatFailsIsRecordedFailedAndSaysTheFolderIsIncomplete() throws Exception {
+        Path config = config();
+        backup(config);
+        pair.primary().execute("DROP TABLE shop.marks");
+        pair.awaitCaughtUp(Duration.ofSeconds(30));
+        // The engine fails at --prepare only, as it would on a copy it cannot recover.
+        Path engine = dir.resolve("failing-prepare.sh");
+        Files.writeString(engine, "#!/bin/sh\ncase \" $* \" in *\" --prepare \"*) echo 'injected: prepare "
+                + "failed' >&2; exit 1;; esac\nexec mariabackup \"$@\"\n");
+        Files.setPosixFilePermissions(engine, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        Files.writeString(config, Files.readString(config).replace("engine:\n", "engine:\n  tool: " + engine + "\n"));
+        List<Path> serversBefore = folderNames();
+        Path side = dir.resolve("side");
+
+        Result restore = TestSetup.cli("--config", config.toString(), "restore", "--latest", "--until",
+                LocalDateTime.now().format(UNTIL), "--to", side.toString());
+
+        assertEquals(1, restore.exitCode(), restore.toString());
+        assertTrue(restore.err().contains(" into " + side + " FAILED at prepare failed: "), restore.err());
+        assertTrue(restore.err().contains("no configured server was changed"), restore.err());
+        assertTrue(restore.err().contains("HINT: what is in " + side + " is incomplete: remove it (rm -rf " + side
+                + ") and run the restore again"), restore.err());
+        assertEquals(List.of("to " + side + " FAILED"), restoreRows(config));
+        try (var files = Files.list(dir)) {
+            assertEquals(List.of(), files.filter(f -> f.getFileName().toString().contains("side-work")).toList(),
+                    "the working copy is removed");
+        }
+        assertProductionUntouched(serversBefore);
     }
 
     /** "replica-column status" of every restore in the catalog. */

@@ -150,6 +150,27 @@ class StorageContractIT {
         assertTrue(sftp.freeSpace().orElseThrow() > 0, "statvfs@openssh.com");
     }
 
+    /**
+     * The server drops the connection (sshd restarted, the network cut): the store connects
+     * again, host key checked again, on its next request instead of failing from then on.
+     */
+    @Test
+    void sftpConnectsAgainAfterTheServerDroppedIt() throws Exception {
+        try (SftpStorage s = SftpStorage.open(sftpTarget(sshd.knownHosts()))) {
+            s.put("re/a", TestStreams.pattern(10, 1));
+            long loginsBefore = logins();
+            sshd.dropConnections();
+            Thread.sleep(500); // the client notices the closed socket
+            s.put("re/b", TestStreams.pattern(10, 2));
+            assertTrue(s.exists("re/a") && s.exists("re/b"));
+            assertTrue(logins() > loginsBefore, "a new login after the drop");
+        }
+    }
+
+    private static long logins() throws IOException {
+        return Files.readString(sshd.log()).lines().filter(l -> l.contains("Accepted publickey")).count();
+    }
+
     @Test
     void wrongS3SecretIsOneLineNamingTheKeyToFix() throws IOException {
         try (S3Storage wrong = new S3Storage(s3Target(), S3ProxyServer.ACCESS_KEY, "not-the-secret")) {

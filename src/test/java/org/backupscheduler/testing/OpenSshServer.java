@@ -116,6 +116,18 @@ public final class OpenSshServer implements AutoCloseable {
         return Files.readString(dir.resolve("other_key.pub")).strip();
     }
 
+    /**
+     * Ends every client connection (the per-connection processes under the listener), as a
+     * restarted server or a cut network does; the listener keeps accepting new ones.
+     */
+    public void dropConnections() throws InterruptedException {
+        List<ProcessHandle> sessions = process.toHandle().descendants().toList();
+        sessions.forEach(ProcessHandle::destroy);
+        for (ProcessHandle h : sessions) {
+            h.onExit().completeOnTimeout(h, 10, TimeUnit.SECONDS).join();
+        }
+    }
+
     public Path log() {
         return dir.resolve("sshd.log");
     }

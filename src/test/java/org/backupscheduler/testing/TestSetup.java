@@ -79,4 +79,14 @@ public final class TestSetup {
             return "exit " + exitCode + "\n--- stdout\n" + out + "--- stderr\n" + err;
         }
     }
+
+    /** One bit of the byte in the middle of {@code file} flipped: the damage a disk or a store does unseen. */
+    public static void flipMiddleByte(Path file) throws IOException {
+        try (java.io.RandomAccessFile raf = new java.io.RandomAccessFile(file.toFile(), "rw")) {
+            raf.seek(raf.length() / 2);
+            int was = raf.read();
+            raf.seek(raf.length() / 2);
+            raf.write(was ^ 0x01);
+        }
+    }
 }
