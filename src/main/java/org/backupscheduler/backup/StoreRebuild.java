@@ -59,12 +59,13 @@ public final class StoreRebuild {
         for (Map.Entry<String, List<StoredObject>> e : byId.entrySet()) {
             String id = e.getKey();
             String idPrefix = prefix + id + "/";
-            boolean committed = e.getValue().stream().anyMatch(o -> o.key().equals(idPrefix + RepositoryLayout.MANIFEST));
+            String manifestKey = idPrefix + RepositoryLayout.MANIFEST;
+            boolean committed = e.getValue().stream().anyMatch(o -> o.key().equals(manifestKey));
             if (!committed) {
                 said.add(String.format("%-18s %-9s %s", id, "skipped", e.getValue().size() + " object(s) in "
                         + store.describe() + " under " + idPrefix + " but no " + RepositoryLayout.MANIFEST
-                        + ": a run that died, not a backup; not cataloged, nothing deleted (remove it with the "
-                        + "store's own tools once you have looked)"));
+                        + ": a run that died (or a removal that did not finish), not a backup; not cataloged, "
+                        + "nothing deleted (remove it with the store's own tools once you have looked)"));
                 continue;
             }
             if (Files.exists(instanceDir.resolve(id))) {
