@@ -1,13 +1,8 @@
 package org.backupscheduler.config;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.util.EnumSet;
 import java.util.List;
-import java.util.Set;
 
 import com.fasterxml.jackson.annotation.JsonFormat;
 
@@ -26,10 +21,6 @@ public record EncryptionConfig(
 
     /** No {@code encryption:} section: backups are stored as the engine wrote them (compressed only). */
     public static final EncryptionConfig NONE = new EncryptionConfig(null, null, null);
-
-    private static final Set<PosixFilePermission> OTHERS = EnumSet.of(
-            PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE,
-            PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE);
 
     public EncryptionConfig {
         recipients = recipients != null ? List.copyOf(recipients) : List.of();
@@ -90,26 +81,8 @@ public record EncryptionConfig(
         return Secrets.readFile("encryption.passphrase-file", file);
     }
 
-    /** A file holding a secret exists, and no one but its owner may read or write it. */
+    /** A file holding a secret exists, and no one but its owner may read or write it ({@link Secrets#requirePrivate}). */
     public static void requirePrivate(String key, Path file, String content) {
-        if (!Files.isRegularFile(file)) {
-            throw new ConfigException(key + " " + file + " does not exist or is not a file",
-                    "create it with mode 600 (install -m 600 /dev/null " + file + ") and write " + content + " into it");
-        }
-        try {
-            Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file);
-            Set<PosixFilePermission> leaked = EnumSet.copyOf(OTHERS);
-            leaked.retainAll(perms);
-            if (!leaked.isEmpty()) {
-                throw new ConfigException(key + " " + file + " is readable by others (mode "
-                        + PosixFilePermissions.toString(perms) + ")", "chmod 600 " + file);
-            }
-            if (!Files.isReadable(file)) {
-                throw new IOException("permission denied");
-            }
-        } catch (IOException e) {
-            throw new ConfigException(key + " " + file + " cannot be read: " + e.getMessage(),
-                    "make it readable by the user running backup-scheduler (mode 600)");
-        }
+        Secrets.requirePrivate(key, file, content);
     }
 }

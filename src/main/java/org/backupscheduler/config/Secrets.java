@@ -60,9 +60,26 @@ public final class Secrets {
     }
 
     static String readFile(String key, Path file) {
+        requirePrivate(key, file, "the secret on one line");
+        try {
+            String text = Files.readString(file);
+            int eol = text.indexOf('\n');
+            String line = eol >= 0 ? text.substring(0, eol) : text;
+            return line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
+        } catch (IOException e) {
+            throw new ConfigException(key + " " + file + " cannot be read: " + e.getMessage(),
+                    "make it readable by the user running backup-scheduler (mode 600)");
+        }
+    }
+
+    /**
+     * A file holding a secret (a password, a key, a passphrase) exists, and no one but its owner may
+     * read or write it; {@code content} says what belongs in it, for the hint.
+     */
+    public static void requirePrivate(String key, Path file, String content) {
         if (!Files.isRegularFile(file)) {
             throw new ConfigException(key + " " + file + " does not exist or is not a file",
-                    "create it with the password on one line: install -m 600 /dev/null " + file);
+                    "create it with mode 600 (install -m 600 /dev/null " + file + ") and write " + content + " into it");
         }
         try {
             Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file);
@@ -72,10 +89,9 @@ public final class Secrets {
                 throw new ConfigException(key + " " + file + " is readable by others (mode "
                         + PosixFilePermissions.toString(perms) + ")", "chmod 600 " + file);
             }
-            String text = Files.readString(file);
-            int eol = text.indexOf('\n');
-            String line = eol >= 0 ? text.substring(0, eol) : text;
-            return line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
+            if (!Files.isReadable(file)) {
+                throw new IOException("permission denied");
+            }
         } catch (IOException e) {
             throw new ConfigException(key + " " + file + " cannot be read: " + e.getMessage(),
                     "make it readable by the user running backup-scheduler (mode 600)");
