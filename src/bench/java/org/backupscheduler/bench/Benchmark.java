@@ -56,6 +56,8 @@ public final class Benchmark {
     private boolean quick;
     private Path outFile = Path.of("docs/benchmarks.md");
     private boolean dropCaches;
+    private List<Double> sizes;
+    private boolean s3 = true;
     private final Map<String, Step> steps = new LinkedHashMap<>();
 
     /** One measured step: seconds per run, and the writer's figures when one ran beside it. */
@@ -83,12 +85,19 @@ public final class Benchmark {
                 case "--runs" -> b.runs = Integer.parseInt(args[++i]);
                 case "--quick" -> b.quick = true;
                 case "--out" -> b.outFile = Path.of(args[++i]);
+                case "--sizes" -> b.sizes = java.util.Arrays.stream(args[++i].split(",")).map(Double::parseDouble).toList();
+                case "--no-s3" -> b.s3 = false;
                 default -> {
                     System.err.println("error: unknown option " + args[i]);
-                    System.err.println("HINT: bench/run [--size-gb N] [--runs N] [--quick] [--out FILE]");
+                    System.err.println("HINT: bench/run [--size-gb N] [--runs N] [--quick] [--out FILE] | --sizes 1,4,16 [--no-s3] [--out FILE]");
                     return 2;
                 }
             }
+        }
+        if (b.sizes != null) {
+            // The scale curve: its own section of the same file, the 1 GB table above it kept.
+            new ScaleCurve(b.sizes, b.outFile, b.s3).run();
+            return 0;
         }
         if (b.quick) {
             b.sizeGb = 0.2;
@@ -140,9 +149,19 @@ public final class Benchmark {
     private long fill(SandboxServer server) throws SQLException, IOException {
         say("loading data into %s", server.datadir());
         Workload.load(server, 20_000);
-        server.execute("CREATE TABLE shop.filler (id BIGINT AUTO_INCREMENT PRIMARY KEY, pad VARCHAR(2000)) ENGINE=InnoDB",
-                "INSERT INTO shop.filler (pad) SELECT REPEAT(MD5(seq), 60) FROM shop.seq_1_to_10000");
-        long target = (long) (sizeGb * 1024 * 1024 * 1024);
+        return fillTo(server, (long) (sizeGb * 1024 * 1024 * 1024));
+    }
+
+    /**
+     * Grows shop.filler (created on first call) until the datadir holds {@code target} bytes; called
+     * again with a larger target it adds to what is there (the scale curve grows one sandbox).
+     */
+    static long fillTo(SandboxServer server, long target) throws SQLException, IOException {
+        if (org.backupscheduler.sandbox.SqlValues.count(server,
+                "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema='shop' AND table_name='filler'") == 0) {
+            server.execute("CREATE TABLE shop.filler (id BIGINT AUTO_INCREMENT PRIMARY KEY, pad VARCHAR(2000)) ENGINE=InnoDB",
+                    "INSERT INTO shop.filler (pad) SELECT REPEAT(MD5(seq), 60) FROM shop.seq_1_to_10000");
+        }
         long size = dirSize(server.datadir());
         while (size < target) {
             long rows = org.backupscheduler.sandbox.SqlValues.count(server, "SELECT COUNT(*) FROM shop.filler");
@@ -459,7 +478,7 @@ public final class Benchmark {
     }
 
     /** Runs argv (a list, never a shell string); output to {@code log}, or discarded when null. */
-    private static Void run(Path log, String... argv) throws IOException, InterruptedException {
+    static Void run(Path log, String... argv) throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true);
         pb.redirectOutput(log == null ? ProcessBuilder.Redirect.DISCARD : ProcessBuilder.Redirect.to(log.toFile()));
         int code = pb.start().waitFor();
@@ -473,7 +492,7 @@ public final class Benchmark {
         }
     }
 
-    private static long dirSize(Path dir) throws IOException {
+    static long dirSize(Path dir) throws IOException {
         try (Stream<Path> s = Files.walk(dir)) {
             return s.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
         }

@@ -12,6 +12,7 @@ import org.backupscheduler.catalog.BackupStatus;
 import org.backupscheduler.verify.Level;
 import org.backupscheduler.verify.Verifier;
 import org.backupscheduler.backup.CatalogRebuild;
+import org.backupscheduler.backup.StoreRebuild;
 import org.backupscheduler.binlogs.BinlogIndex;
 import org.backupscheduler.binlogs.BinlogStore;
 import picocli.CommandLine.Command;
@@ -37,6 +38,9 @@ final class CatalogCommand {
     @Command(name = "rebuild", mixinStandardHelpOptions = true,
             description = {"Recreate catalog rows from the repository's manifest.json files, e.g. after the",
                 "catalog file was lost. Only folders without a row are added; existing rows are not touched.",
+                "With an s3:// or sftp:// repository, the small files of each backup whose manifest.json is in",
+                "the store are fetched into state-dir first (never its chunks); a store folder without",
+                "manifest.json (a run that died) is reported, not cataloged.",
                 "Rebuilt backups are verified again; a replica's STALE backup stays STALE, an imported",
                 "hotcopy folder LEGACY, a partial folder FAILED. EXPIRED backups are gone from the",
                 "repository: their history is not recoverable."},
@@ -49,6 +53,15 @@ final class CatalogCommand {
         public Integer call() throws IOException {
             try (Context ctx = Context.of(spec)) {
                 List<CatalogRebuild.Outcome> outcomes;
+                if (StoreRebuild.applies(ctx.config())) {
+                    try {
+                        StoreRebuild.fetchMissing(ctx.config()).forEach(ctx.out()::println);
+                    } catch (IOException e) {
+                        throw new UserError("cannot read the repository " + ctx.config().repository().url() + ": "
+                                + e.getMessage(), "check repository.url, its credentials and that the store is "
+                                + "reachable ('backup repository check')", UserError.FAILED);
+                    }
+                }
                 try {
                     outcomes = CatalogRebuild.run(ctx.config().instanceDir(), ctx.config().instance(),
                             ctx.catalog().backups());

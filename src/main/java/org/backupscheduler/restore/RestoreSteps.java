@@ -11,8 +11,7 @@ import org.backupscheduler.catalog.Restores;
 
 /**
  * The steps of one restore, each printed and recorded in restore_steps with its duration;
- * remembers which one runs, for the error message. (The side restore's; the replica restore
- * still has its own copy inside {@link Restorer}.)
+ * remembers which one runs, for the error message. The replica restore's and the side restore's.
  */
 final class RestoreSteps {
     private final Restores restores;

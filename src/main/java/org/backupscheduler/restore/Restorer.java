@@ -289,7 +289,7 @@ public final class Restorer {
         }
         backups.restores().start(instance, id, plan.replicaName(), plan.backup().id(),
                 until == null ? null : until.toString(), clock.instant(), ProcessIdentity.current());
-        Steps steps = new Steps(instance, id);
+        RestoreSteps steps = new RestoreSteps(backups.restores(), instance, id, out, clock);
         Path workLog = config.instanceDir().resolve(".restore-" + id + ".log");
         RepositoryLayout.createPrivateDir(config.instanceDir());
         RepositoryLayout.createPrivateFile(workLog);
@@ -387,17 +387,17 @@ public final class Restorer {
             return new RestoreOutcome(id, plan.backup().id(), done.aside, plan.choice().notes());
         } catch (UserError refused) {
             if (done.aside == null && !done.stopped) {
-                backups.restores().finish(instance, id, "REFUSED", null, steps.current + ": " + refused.getMessage(),
+                backups.restores().finish(instance, id, "REFUSED", null, steps.current() + ": " + refused.getMessage(),
                         clock.instant());
                 throw refused;
             }
             // Once something was changed every error must say how to put it back.
-            String reason = steps.current + " failed: " + refused.getMessage();
+            String reason = steps.current() + " failed: " + refused.getMessage();
             backups.restores().finish(instance, id, "FAILED", done.asideText(), reason, clock.instant());
             throw new UserError("restore " + id + " of replica " + plan.replicaName() + " FAILED at " + reason,
                     done.hint(plan, id), UserError.FAILED, refused);
         } catch (IOException | SQLException | InterruptedException | RuntimeException e) {
-            String reason = steps.current + (e instanceof InterruptedException ? " was interrupted" : " failed: "
+            String reason = steps.current() + (e instanceof InterruptedException ? " was interrupted" : " failed: "
                     + e.getMessage());
             // Recorded before the interrupt is restored: an interrupted thread cannot write the H2 file.
             backups.restores().finish(instance, id, "FAILED", done.asideText(), reason, clock.instant());
@@ -426,37 +426,4 @@ public final class Restorer {
     }
 
     /** Records each step with its duration; remembers which one is running for the error message. */
-    private final class Steps {
-        private final String instance;
-        private final String id;
-        private int seq;
-        private String current = "plan";
-
-        Steps(String instance, String id) {
-            this.instance = instance;
-            this.id = id;
-        }
-
-        <T> T run(String step, Action<T> action) throws IOException, SQLException, InterruptedException {
-            current = step;
-            Instant start = clock.instant();
-            out.println("  " + step + "...");
-            out.flush();
-            try {
-                T result = action.run();
-                Duration took = Duration.between(start, clock.instant());
-                backups.restores().step(instance, id, ++seq, step, start, took, true, String.valueOf(result));
-                out.println(String.format("  %s: %s (%.1fs)", step, result, took.toMillis() / 1000.0));
-                return result;
-            } catch (IOException | SQLException | InterruptedException | RuntimeException e) {
-                backups.restores().step(instance, id, ++seq, step, start, Duration.between(start, clock.instant()),
-                        false, e.getMessage());
-                throw e;
-            }
-        }
-    }
-
-    private interface Action<T> {
-        T run() throws IOException, SQLException, InterruptedException;
-    }
 }

@@ -71,6 +71,17 @@ class SideRestoreIT {
                 pair.replicaConfigYaml("r1", replPw, "datadir: " + pair.replica().datadir()));
     }
 
+    /**
+     * A target after everything so far, to the second: the next whole second, waited for, so that
+     * a backup that ended within this second is not taken for one past the target.
+     */
+    private static String untilNow() throws InterruptedException {
+        LocalDateTime now = LocalDateTime.now();
+        LocalDateTime next = now.withNano(0).plusSeconds(1);
+        Thread.sleep(java.time.Duration.between(now, next).toMillis() + 50);
+        return next.format(UNTIL);
+    }
+
     private void backup(Path config) {
         Result run = TestSetup.cli("--config", config.toString(), "run");
         assertEquals(0, run.exitCode(), run.toString());
@@ -294,7 +305,7 @@ class SideRestoreIT {
         Path side = dir.resolve("side");
 
         Result restore = TestSetup.cli("--config", config.toString(), "restore", "--latest", "--until",
-                LocalDateTime.now().format(UNTIL), "--to", side.toString());
+                untilNow(), "--to", side.toString());
 
         assertEquals(1, restore.exitCode(), restore.toString());
         assertTrue(restore.err().contains("error: the primary no longer has binlog mysql-bin.000001"), restore.err());
@@ -351,7 +362,7 @@ class SideRestoreIT {
         Path side = dir.resolve("side");
 
         Result restore = TestSetup.cli("--config", config.toString(), "restore", "--latest", "--until",
-                LocalDateTime.now().format(UNTIL), "--to", side.toString());
+                untilNow(), "--to", side.toString());
 
         assertEquals(1, restore.exitCode(), restore.toString());
         assertTrue(restore.err().contains(" into " + side + " FAILED at prepare failed: "), restore.err());
@@ -416,7 +427,7 @@ class SideRestoreIT {
         Path side = dir.resolve("planned");
 
         Result restore = TestSetup.cli("--config", config.toString(), "restore", "--latest", "--until",
-                LocalDateTime.now().format(UNTIL), "--to", side.toString(), "--serve", "--dry-run");
+                untilNow(), "--to", side.toString(), "--serve", "--dry-run");
 
         assertEquals(0, restore.exitCode(), restore.toString());
         assertTrue(restore.out().contains("Side restore plan into " + side), restore.out());
