@@ -71,6 +71,20 @@ public final class StoredStream {
     }
 
     /**
+     * Why an encrypted backup stays COMPLETED on this host, for {@code verify} and {@code show}
+     * to print; empty when this host can decrypt it (or it is not encrypted).
+     */
+    public static Optional<String> sealedNote(Path backupDir) throws IOException {
+        Optional<Manifest.Stream> s = CompressedLayout.chunks(backupDir);
+        if (s.isEmpty() || !s.get().encrypted() || RepositoryStores.canDecrypt()) {
+            return Optional.empty();
+        }
+        return Optional.of("encrypted to " + String.join(", ", s.get().recipients())
+                + "; this host has no encryption.secret-key-file: only the ciphertext was checked; "
+                + "VERIFIED needs a host with the secret key (run 'backup verify' there)");
+    }
+
+    /**
      * The structure of an encrypted backup without its key: every chunk object present, of its
      * size and CRC32C (of the ciphertext, read where it lies), and nothing more can be said.
      */

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 import org.backupscheduler.UserError;
+import org.backupscheduler.backup.RepositoryStores;
 import org.backupscheduler.catalog.BackupRecord;
 import org.backupscheduler.catalog.VerificationRecord;
 import picocli.CommandLine.Command;
@@ -35,6 +36,8 @@ final class ShowCommand implements Callable<Integer> {
                     "no backup '" + id + "' of instance " + instance + " in the catalog",
                     "'backup list' shows the ids", UserError.USAGE));
             Map<String, Object> fields = BackupJson.of(b, ctx.catalog().backups().sources().find(instance, id));
+            RepositoryStores.configure(ctx.config());
+            VerifyCommand.sealedNote(b).ifPresent(n -> fields.put("note", n));
             List<VerificationRecord> history = ctx.catalog().backups().verifications().of(instance, id);
             if (json) {
                 fields.put("verifications", history.stream().map(v -> {

@@ -1,16 +1,21 @@
 package org.backupscheduler.cli;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 
 import org.backupscheduler.UserError;
+import org.backupscheduler.backup.StoredStream;
 import org.backupscheduler.catalog.BackupRecord;
+import org.backupscheduler.catalog.BackupStatus;
 import org.backupscheduler.catalog.Backups;
 import org.backupscheduler.config.BackupConfig;
 import org.backupscheduler.verify.Level;
@@ -118,6 +123,19 @@ final class VerifyCommand implements Callable<Integer> {
             ctx.out().println(String.format("  %-9s %-4s %6d ms  %s", r.level().word(), r.ok() ? "ok" : "FAIL",
                     r.duration().toMillis(), r.finding() == null ? "" : r.finding()));
         }
+        sealedNote(b).ifPresent(n -> ctx.out().println("  note: " + n));
+    }
+
+    /** [2.3] why an encrypted backup stays COMPLETED here; empty otherwise. */
+    static Optional<String> sealedNote(BackupRecord b) {
+        if (b.status() != BackupStatus.COMPLETED || b.path() == null) {
+            return Optional.empty();
+        }
+        try {
+            return StoredStream.sealedNote(Path.of(b.path()));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
     }
 
     private static Map<String, Object> json(VerificationOutcome o) {
@@ -127,6 +145,7 @@ final class VerifyCommand implements Callable<Integer> {
         m.put("status", o.after().status().name());
         m.put("valid", o.valid());
         m.put("reason", o.after().reason());
+        sealedNote(o.after()).ifPresent(n -> m.put("note", n));
         m.put("levels", o.results().stream().map(r -> {
             Map<String, Object> l = new LinkedHashMap<>();
             l.put("level", r.level().word());
