@@ -5,9 +5,11 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.List;
 
 import org.backupscheduler.crypto.Decryptor;
 import org.backupscheduler.crypto.Encryptor;
+import org.backupscheduler.crypto.NoSecretKeyError;
 import org.backupscheduler.storage.ChunkCodec;
 
 /**
@@ -23,18 +25,23 @@ final class OpenPgpChunks implements ChunkCodec {
 
     private final Encryptor encryptor;
     private final Decryptor decryptor;
+    /** Whose chunks these are, to name in a refusal: the backup and the fingerprints it was encrypted to. */
+    private final String backupId;
+    private final List<String> encryptedTo;
 
-    private OpenPgpChunks(Encryptor encryptor, Decryptor decryptor) {
+    private OpenPgpChunks(Encryptor encryptor, Decryptor decryptor, String backupId, List<String> encryptedTo) {
         this.encryptor = encryptor;
         this.decryptor = decryptor;
+        this.backupId = backupId;
+        this.encryptedTo = encryptedTo;
     }
 
     static OpenPgpChunks encrypting(Encryptor encryptor) {
-        return new OpenPgpChunks(encryptor, null);
+        return new OpenPgpChunks(encryptor, null, null, List.of());
     }
 
-    static OpenPgpChunks decrypting(Decryptor decryptor) {
-        return new OpenPgpChunks(null, decryptor);
+    static OpenPgpChunks decrypting(Decryptor decryptor, String backupId, List<String> encryptedTo) {
+        return new OpenPgpChunks(null, decryptor, backupId, List.copyOf(encryptedTo));
     }
 
     @Override
@@ -51,6 +58,9 @@ final class OpenPgpChunks implements ChunkCodec {
         try (InputStream in = decryptor.decrypt(new ByteArrayInputStream(stored.array(), 0, stored.length()))) {
             byte[] plain = in.readAllBytes();
             return new Bytes(plain, plain.length);
+        } catch (NoSecretKeyError e) {
+            // The message names only subkey ids; the manifest knows the fingerprints a user can look up.
+            throw e.forBackup(backupId, encryptedTo);
         }
     }
 
@@ -61,6 +71,6 @@ final class OpenPgpChunks implements ChunkCodec {
 
     /** One small object (a manifest, an engine file) as one message. */
     static byte[] encrypt(Encryptor encryptor, byte[] plain) throws IOException {
-        return new OpenPgpChunks(encryptor, null).encode(new Bytes(plain, plain.length)).array();
+        return encrypting(encryptor).encode(new Bytes(plain, plain.length)).array();
     }
 }

@@ -88,7 +88,7 @@ public final class RepositoryStores {
         if (decryptor == null) {
             decryptor = new Decryptor(Keyring.load(encryption));
         }
-        return OpenPgpChunks.decrypting(decryptor);
+        return OpenPgpChunks.decrypting(decryptor, backupId, stream.recipients());
     }
 
     /** The store at {@code url}, which must be the configured repository's. */

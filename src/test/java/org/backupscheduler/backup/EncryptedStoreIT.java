@@ -143,6 +143,7 @@ class EncryptedStoreIT {
         Result wrong = TestSetup.cli("--config", wrongKey.toString(), "verify", "--latest");
         assertEquals(2, wrong.exitCode(), wrong.toString());
         assertTrue(wrong.err().contains(keys.bob.fingerprint()), "names the keyring's key: " + wrong.err());
+        assertTrue(wrong.err().contains(keys.alice.fingerprint()), "and the backup's: " + wrong.err());
         assertEquals("COMPLETED", TestSetup.newest(config(false)).get("status"), "a wrong key is not a verdict");
 
         Result verify = TestSetup.cli("--config", config(true).toString(), "verify", "--latest");
