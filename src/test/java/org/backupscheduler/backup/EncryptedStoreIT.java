@@ -163,6 +163,12 @@ class EncryptedStoreIT {
         assertEquals(0, restore.exitCode(), restore.toString());
         assertEquals(0, SqlValues.count(pair.replica(), "SELECT COUNT(*) FROM shop.secrets WHERE v = 'replica-only'"));
         assertEquals(1, SqlValues.count(pair.replica(), "SELECT COUNT(*) FROM shop.secrets WHERE v = '" + SECRET_ROW + "'"));
+        assertEquals("Yes", pair.slaveStatus("Slave_IO_Running"));
+        assertEquals("Yes", pair.slaveStatus("Slave_SQL_Running"));
+        pair.primary().execute("INSERT INTO shop.secrets VALUES ('after-restore')");
+        pair.awaitCaughtUp(Duration.ofSeconds(30));
+        assertEquals(SqlValues.count(pair.primary(), "SELECT COUNT(*) FROM shop.secrets"),
+                SqlValues.count(pair.replica(), "SELECT COUNT(*) FROM shop.secrets"), "replicating, rows equal");
 
         Map<String, Object> b = TestSetup.newest(config);
         Path chunk = objects(b).resolve("chunks/00000000");
