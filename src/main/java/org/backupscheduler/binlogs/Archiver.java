@@ -53,9 +53,23 @@ public final class Archiver implements AutoCloseable {
 
     /** Starts archiving in the background; refuses (exit 4) while another archiver of the instance runs. */
     public static Archiver start(Archive archive) throws IOException {
+        recoverIndex(archive);
         Archiver a = new Archiver(archive, Staging.take(archive.workDir(), archive.sealing()));
         a.thread.start();
         return a;
+    }
+
+    /**
+     * A process killed between a file's {@code .json} entry in the store and its catalog row left
+     * a sealed file the catalog does not know: its row is made again from the store first, so the
+     * next pass neither fetches it twice nor counts it missing.
+     */
+    private static void recoverIndex(Archive archive) throws IOException {
+        int added = BinlogIndex.rebuild(archive.store(), archive.catalog().binlogFiles(), archive.instance());
+        if (added > 0) {
+            log.info("binlog archive: {} sealed file(s) found in the store without their catalog row: indexed again",
+                    added);
+        }
     }
 
     /** What one pass archived: the files sealed, and the open file whose prefix was stored (or null). */
@@ -69,6 +83,7 @@ public final class Archiver implements AutoCloseable {
      */
     public static Pulled pullOnce(Archive archive) throws IOException {
         try (Staging staging = Staging.take(archive.workDir(), archive.sealing())) {
+            recoverIndex(archive);
             staging.recover();
             ProcessResult r = runTool(archive, staging, false, null);
             if (!r.succeeded()) {

@@ -115,6 +115,14 @@ public final class SftpStorage implements Storage {
         }
     }
 
+    /**
+     * Whether the current connection is still open as far as the client knows. A drop the client
+     * has not noticed yet costs the next request its timeout; the one after connects again.
+     */
+    boolean connected() {
+        return conn.isOpen();
+    }
+
     private static Connection connect(Target t) throws IOException {
         SshClient client = SshClient.setUpDefaultClient();
         HostKeyCheck hostKeys = new HostKeyCheck(t.knownHosts());
