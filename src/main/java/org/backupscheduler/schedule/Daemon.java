@@ -124,11 +124,38 @@ public final class Daemon implements AutoCloseable {
                 }
             }
             dropOldTriggers(jobs);
-            scheduler.scheduleJobs(jobs, true);
+            storeJobs(jobs);
             logNextFires(jobs);
             i.missedFire().ifPresent(missed -> catchUp(i.instance(), missed));
         }
         scheduler.start();
+    }
+
+    /**
+     * Jobs are replaced; a trigger only when its schedule changed. Replacing a trigger writes it
+     * back as WAITING with a fresh next fire: a trigger another node of the cluster has already
+     * acquired for that fire would be acquired again here, and the fire would run on both nodes
+     * (seen in DaemonIT when two daemons start together). An unchanged trigger is left as the
+     * cluster has it; a changed one is rescheduled, which a config change accepts.
+     */
+    private void storeJobs(Map<JobDetail, Set<? extends Trigger>> jobs) throws SchedulerException {
+        for (Map.Entry<JobDetail, Set<? extends Trigger>> job : jobs.entrySet()) {
+            scheduler.addJob(job.getKey(), true);
+            for (Trigger built : job.getValue()) {
+                Trigger wanted = built.getTriggerBuilder().forJob(job.getKey()).build();
+                Trigger stored = scheduler.getTrigger(wanted.getKey());
+                if (stored == null) {
+                    try {
+                        scheduler.scheduleJob(wanted);
+                    } catch (ObjectAlreadyExistsException e) {
+                        log.debug("{}: stored by another node starting at the same time", wanted.getKey());
+                    }
+                } else if (!TriggerChange.sameFires(stored, wanted)) {
+                    log.info("{}: schedule changed since it was stored: rescheduled", wanted.getKey());
+                    scheduler.rescheduleJob(wanted.getKey(), wanted);
+                }
+            }
+        }
     }
 
     /**

@@ -256,11 +256,16 @@ class DaemonIT {
             Path configB = hostConfig("b", primary, pw, catalogDb, catalogPw);
             Map<String, Process> daemons = new LinkedHashMap<>();
             daemons.put("a", daemon(configA, "a"));
-            daemons.put("b", daemon(configB, "b"));
             String survivor = null;
             try {
+                awaitNodes(catalogDb, 1);
+                long stored = fullTriggerStart(catalogDb);
+                daemons.put("b", daemon(configB, "b"));
                 // Both joined one Quartz cluster in the catalog: a check-in row each.
                 awaitNodes(catalogDb, 2);
+                // The node that joined left the trigger as the cluster had it: replacing it (as a
+                // start once did) re-arms a fire the other node has already taken, and it runs twice.
+                assertEquals(stored, fullTriggerStart(catalogDb), "the second node replaced the stored trigger");
                 awaitFires(4);
                 assertEachFireRanOnce(configA);
 
@@ -370,6 +375,24 @@ class DaemonIT {
             Thread.sleep(200);
         }
         throw new AssertionError(count + " nodes expected in the Quartz cluster, found " + nodes);
+    }
+
+    /** When the cluster's "full" trigger was stored: a trigger replaced by a node's start has a new one. */
+    private static long fullTriggerStart(SandboxServer catalogDb) throws Exception {
+        for (int i = 0; i < 300; i++) {
+            try (Connection c = catalogDb.connect(); PreparedStatement ps = c.prepareStatement(
+                    "SELECT START_TIME FROM backup_catalog.QRTZ_TRIGGERS WHERE SCHED_NAME=? AND TRIGGER_NAME=?")) {
+                ps.setString(1, "backup-dm2");
+                ps.setString(2, "full");
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        return rs.getLong(1);
+                    }
+                }
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("no full trigger stored in the cluster");
     }
 
     private Path hostConfig(String host, SandboxServer primary, Path pw, SandboxServer catalogDb, Path catalogPw)
