@@ -143,6 +143,44 @@ public final class OwnedFolders {
         return objects.size();
     }
 
+    /** An archived binlog as the archive stores it: {@code base.NNNNNN}, with its index entry and sealed twin. */
+    private static final Pattern ARCHIVED_BINLOG = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]*(\\.[A-Za-z0-9_-]+)*\\.\\d{6,}");
+    private static final List<String> ARCHIVED_FORMS = List.of(".json", "", ".pgp");
+
+    /**
+     * Deletes the archived binlog {@code file} of {@code instance}: exactly
+     * {@code <instance>/binlogs/<file>}, its {@code .pgp} form and its {@code .json} index entry,
+     * and only when the index entry is there (our mark). The entry goes first: a delete cut short
+     * leaves bytes no index names, never an index naming a file that is gone. The caller decides
+     * which files no kept backup needs (binlogs.ArchiveRetention). Returns the objects removed.
+     *
+     * @throws Refused when the name is not a binlog file's or the file carries no index entry of ours
+     */
+    public static int deleteArchivedBinlog(Storage storage, String instance, String file) throws IOException {
+        if (instance == null || !PLAIN_NAME.matcher(instance).matches()) {
+            throw new Refused(Path.of(String.valueOf(instance)), "'" + instance + "' is not an instance name");
+        }
+        Path where = Path.of(storage.describe(), instance, RepositoryLayout.BINLOGS, String.valueOf(file));
+        if (file == null || !ARCHIVED_BINLOG.matcher(file).matches()) {
+            throw new Refused(where, "'" + file + "' is not an archived binlog's name (base.NNNNNN)");
+        }
+        String key = instance + "/" + RepositoryLayout.BINLOGS + "/" + file;
+        if (!storage.exists(key + ".json")) {
+            if (!storage.exists(key) && !storage.exists(key + ".pgp")) {
+                return 0; // gone already: a pass cut short after the objects, before the index row
+            }
+            throw new Refused(where, "it has no index entry " + file + ".json: not archived by this tool");
+        }
+        int removed = 0;
+        for (String form : ARCHIVED_FORMS) {
+            if (storage.exists(key + form)) {
+                storage.delete(key + form);
+                removed++;
+            }
+        }
+        return removed;
+    }
+
     /**
      * Deletes what a run wrote into {@code <instanceDir>/<id>} except its log and FAILED marker:
      * after a full disk, the partial copy goes so the disk is usable again, and the log stays

@@ -162,6 +162,11 @@ public final class Backups {
                 + "LIMIT " + Math.max(0, limit) + " OFFSET " + Math.max(0, offset), instance);
     }
 
+    /** Newest first, every row of the instance: what retention decides over. */
+    public List<BackupRecord> all(String instance) {
+        return query("SELECT " + COLUMNS + " FROM backups WHERE instance=? ORDER BY started_at DESC, id DESC", instance);
+    }
+
     /** Newest first, only backups in one of the given statuses. */
     public List<BackupRecord> listByStatus(String instance, BackupStatus status) {
         return query("SELECT " + COLUMNS + " FROM backups WHERE instance=? AND status=? "

@@ -49,6 +49,18 @@ public final class BinlogFiles {
         }
     }
 
+    /** Removes the index row of {@code fileName} (the archive's retention, after its objects are gone). */
+    public void remove(String instance, String fileName) {
+        try (Connection c = catalog.connection(); PreparedStatement ps = c.prepareStatement(
+                "DELETE FROM binlog_files WHERE instance=? AND file_name=?")) {
+            ps.setString(1, instance);
+            ps.setString(2, fileName);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new CatalogException("remove archived binlog " + fileName + " from the index", e);
+        }
+    }
+
     /** Every archived file of the instance, in the server's order (names sort as they were written). */
     public List<BinlogFileRecord> list(String instance) {
         try (Connection c = catalog.connection(); PreparedStatement ps = c.prepareStatement(

@@ -6,6 +6,7 @@ import java.util.concurrent.Callable;
 
 import org.backupscheduler.UserError;
 import org.backupscheduler.config.BackupConfig;
+import org.backupscheduler.schedule.ArchiveExpirer;
 import org.backupscheduler.schedule.Expirer;
 import org.backupscheduler.schedule.Lease;
 import picocli.CommandLine.Command;
@@ -18,7 +19,8 @@ import picocli.CommandLine.Spec;
         description = {"Remove backups outside retention (retention.hourly/daily/weekly).",
             "Never the newest retention.min-verified VERIFIED backups, a pinned one (being restored",
             "or verified), a parent an incremental needs, or a running one; removed backups stay in",
-            "the catalog as EXPIRED with the date. Imported hotcopy folders only lose their row."},
+            "the catalog as EXPIRED with the date. Imported hotcopy folders only lose their row.",
+            "Then the binlog archive: files no kept backup rolls forward from are removed."},
         footer = {"%nExamples:", "  bin/backup expire --dry-run", "  bin/backup expire", ""})
 final class ExpireCommand implements Callable<Integer> {
     @Spec
@@ -41,7 +43,14 @@ final class ExpireCommand implements Callable<Integer> {
                 List<String> lines = new Expirer(config, ctx.catalog().backups(), Clock.systemUTC()).expire(dryRun);
                 String verb = dryRun ? "would expire" : "expired";
                 lines.forEach(l -> ctx.out().println(verb + " " + l));
-                ctx.out().println(lines.isEmpty() ? "nothing to expire" : verb + " " + lines.size() + " backup(s)"
+                // The archive after the backups: a backup expired now no longer holds its binlogs.
+                List<String> binlogs = new ArchiveExpirer(config, ctx.catalog()).expire(dryRun);
+                String removes = dryRun ? "would remove" : "removed";
+                binlogs.forEach(f -> ctx.out().println(removes + " archived binlog " + f
+                        + ": no kept backup rolls forward from before it"));
+                ctx.out().println(lines.isEmpty() && binlogs.isEmpty() ? "nothing to expire"
+                        : verb + " " + lines.size() + " backup(s)"
+                        + (binlogs.isEmpty() ? "" : ", " + removes + " " + binlogs.size() + " archived binlog(s)")
                         + (dryRun ? "; nothing was changed" : ""));
                 return UserError.OK;
             }

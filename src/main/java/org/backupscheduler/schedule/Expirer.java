@@ -40,14 +40,7 @@ public final class Expirer {
 
     /** What retention removes now; nothing is touched when {@code dryRun}. */
     public List<String> expire(boolean dryRun) throws IOException {
-        List<BackupRecord> all = new ArrayList<>();
-        for (int offset = 0; ; offset += 1000) {
-            List<BackupRecord> page = backups.list(config.instance(), 1000, offset);
-            all.addAll(page);
-            if (page.size() < 1000) {
-                break;
-            }
-        }
+        List<BackupRecord> all = backups.all(config.instance());
         BackupPins pins = backups.pins();
         Map<String, String> pinned = pins.active(config.instance());
         RetentionPolicy policy = new RetentionPolicy(config.retention(), ZoneId.systemDefault());

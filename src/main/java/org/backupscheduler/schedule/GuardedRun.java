@@ -99,6 +99,7 @@ public final class GuardedRun {
             }
             try {
                 new Expirer(config, catalog.backups(), clock).expire(false);
+                new ArchiveExpirer(config, catalog).expire(false);
             } catch (IOException | RuntimeException e) {
                 // Retention failing must not turn a good backup into a failed run; it is retried next run.
                 DaemonLogging.failure(log, "retention", e);

@@ -111,6 +111,24 @@ class OwnedFoldersStorageIT {
         assertThrows(OwnedFolders.Refused.class, () -> OwnedFolders.deleteBackup(local, "db1", "b2"));
     }
 
+    @Test
+    void anArchivedBinlogGoesWithItsIndexEntryAndSealedFormAndNothingBeside() throws IOException {
+        for (String k : List.of("db9/binlogs/bin.000007", "db9/binlogs/bin.000007.json", "db9/binlogs/bin.000007.pgp",
+                "db9/binlogs/bin.0000070", "db9/binlogs/bin.000008.partial", "db9/binlogs/bin.000009")) {
+            put(s3, k);
+        }
+        assertEquals(3, OwnedFolders.deleteArchivedBinlog(s3, "db9", "bin.000007"));
+        assertEquals(List.of("db9/binlogs/bin.0000070", "db9/binlogs/bin.000008.partial", "db9/binlogs/bin.000009"),
+                keys(s3.list("db9/")));
+        assertEquals(0, OwnedFolders.deleteArchivedBinlog(s3, "db9", "bin.000007"), "gone already: nothing");
+        // No index entry of ours beside it: not a file this tool archived.
+        assertThrows(OwnedFolders.Refused.class, () -> OwnedFolders.deleteArchivedBinlog(s3, "db9", "bin.000009"));
+        for (String bad : List.of("bin.000008.partial", "../db1/bin.000001", "bin", "b1/manifest.json")) {
+            assertThrows(OwnedFolders.Refused.class, () -> OwnedFolders.deleteArchivedBinlog(s3, "db9", bad), bad);
+        }
+        assertEquals(3, s3.list("db9/").size());
+    }
+
     private static void put(Storage s, String key) throws IOException {
         s.put(key, new ByteArrayInputStream(new byte[] {1, 2, 3}));
     }

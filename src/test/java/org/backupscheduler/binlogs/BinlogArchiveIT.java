@@ -245,6 +245,54 @@ class BinlogArchiveIT {
     }
 
     @Test
+    void expireRemovesTheArchivedFilesNoKeptBackupNeedsAndKeepsEveryFileFromTheOldestKeptBackupOn()
+            throws Exception {
+        // One hourly bucket and one VERIFIED backup kept: the second backup expires the first.
+        Files.writeString(config, Files.readString(config)
+                + "retention:\n  hourly: 1\n  daily: 0\n  weekly: 0\n  min-verified: 1\n");
+        write(3);
+        server.execute("FLUSH BINARY LOGS");
+        write(3);
+        server.execute("FLUSH BINARY LOGS");
+        Result first = TestSetup.cli("--config", config.toString(), "run");
+        assertEquals(0, first.exitCode(), first.toString());
+        write(3);
+        server.execute("FLUSH BINARY LOGS");
+        write(3);
+        server.execute("FLUSH BINARY LOGS");
+        List<String> logs = serverLogs();
+        String keptFrom = logs.get(logs.size() - 1); // the second backup's binlog file: no write comes between
+        Result second = TestSetup.cli("--config", config.toString(), "run");
+        assertEquals(0, second.exitCode(), second.toString());
+        write(2); // events after the kept backup: the window runs from it to them
+        Result pull = TestSetup.cli("--config", config.toString(), "binlogs", "pull", "--once");
+        assertEquals(0, pull.exitCode(), pull.toString());
+        List<String> older = logs.subList(0, logs.size() - 1);
+        older.forEach(f -> assertTrue(Files.exists(stored(f)), f + " archived"));
+
+        Result dry = TestSetup.cli("--config", config.toString(), "expire", "--dry-run");
+        assertEquals(0, dry.exitCode(), dry.toString());
+        for (String f : older) {
+            assertTrue(dry.out().contains("would remove archived binlog " + f + ":"), dry.toString());
+            assertTrue(Files.exists(stored(f)), "a dry run removes nothing: " + f);
+        }
+        assertFalse(dry.out().contains("archived binlog " + keptFrom), dry.toString());
+
+        Result expire = TestSetup.cli("--config", config.toString(), "expire");
+        assertEquals(0, expire.exitCode(), expire.toString());
+        for (String f : older) {
+            assertFalse(Files.exists(stored(f)), f + " removed: " + expire);
+            assertFalse(Files.exists(stored(f + ".json")), f + "'s index entry removed");
+        }
+        assertTrue(Files.exists(stored(keptFrom + ".partial")) || Files.exists(stored(keptFrom)),
+                "the file the kept backup rolls forward from stays");
+        Map<?, ?> s = status();
+        assertEquals(keptFrom, s.get("oldest_file"), s.toString());
+        assertEquals(List.of(), s.get("gaps"), "removing the oldest files leaves no gap");
+        assertTrue(s.get("recoverable_window") != null, "the kept backup can still roll forward: " + s);
+    }
+
+    @Test
     void pollModeFlushesEveryIntervalAndSealsTheClosedFiles() throws Exception {
         Files.writeString(config, Files.readString(config).replace("  max-delay: 30s", "  mode: poll\n  interval: 2s"));
         BackupConfig c = ConfigLoader.load(config);
