@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 
 import org.backupscheduler.Bytes;
+import org.backupscheduler.UserError;
 import org.backupscheduler.catalog.BackupRecord;
 import org.backupscheduler.catalog.BackupStatus;
 import org.backupscheduler.catalog.BackupType;
@@ -47,6 +48,7 @@ import org.backupscheduler.storage.Chunk;
 import org.backupscheduler.storage.ChunkCodec;
 import org.backupscheduler.storage.ChunkedWriter;
 import org.backupscheduler.storage.Retries;
+import org.backupscheduler.storage.StorageAccessException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -68,6 +70,10 @@ public final class BackupWorkflow {
     private final AtomicReference<String> cancelled = new AtomicReference<>();
     /** The engine while it runs, for {@link #cancel}. */
     private volatile EngineRun engine;
+    /** The chunk writer of a run into a store, for the removal of what it stored when the run fails. */
+    private ChunkedWriter uploading;
+    /** The store refused this run's configuration (credentials, bucket, host key): exit 2 with its hint. */
+    private StorageAccessException refused;
 
     public BackupWorkflow(BackupConfig config, Backups backups, EngineTool tool, Endpoint source,
                           ProgressListener progress, Clock clock) {
@@ -111,6 +117,10 @@ public final class BackupWorkflow {
             }
         }
 
+        // What earlier runs left in the store while it was down goes once it answers (a daemon
+        // runs for months: its start is not the only moment).
+        FailedRunObjects.sweep(backups, config.instance());
+
         // Reserve the id and the folder, and record RUNNING before anything else can fail, so
         // that every attempt, even one refused by the server, leaves a row saying why.
         Instant started = clock.instant();
@@ -118,20 +128,29 @@ public final class BackupWorkflow {
         String id = running.id();
         Path dir = Path.of(running.path());
         MDC.put("backup", id);
+        BackupRecord result;
+        refused = null;
         try {
-            return new BackupOutcome(copy(running, dir, parent), note);
+            result = copy(running, dir, parent);
         } catch (RuntimeException | IOException e) {
             // Whatever went wrong, the row must not stay RUNNING; on a full disk it can only be
             // written once the partial copy is gone.
             String freed = RepositorySpace.saysFull(e) ? removePartialCopy(running) : "";
             BackupRecord failed = running.withStatus(BackupStatus.FAILED, "backup-scheduler error: " + e.getMessage()
-                    + freed);
+                    + freed + removeStored(running));
             record(finished(failed));
             RepositoryLayout.markFailed(dir, failed.reason());
             throw e;
         } finally {
+            uploading = null;
             MDC.remove("backup");
         }
+        if (refused != null) {
+            // The row says FAILED with the store's words; the user is told the setting to fix.
+            throw new UserError("backup " + id + " FAILED: " + result.reason(), refused.hint(), UserError.USAGE,
+                    refused);
+        }
+        return new BackupOutcome(result, note);
     }
 
     /**
@@ -195,6 +214,20 @@ public final class BackupWorkflow {
             return fail(running, noRoom.get());
         }
 
+        // A store that refuses our credentials (or has no such bucket, or an unknown host key) would
+        // let the engine copy everything before the first chunk is refused: ask it first.
+        if (!config.repository().isLocal()) {
+            try {
+                RepositoryStores.configuredStore().list(storePrefix(running) + "/");
+            } catch (StorageAccessException e) {
+                if (e.kind() == StorageAccessException.Kind.CONFIG) {
+                    refused = e;
+                    return fail(running, e.getMessage() + "; no engine ran");
+                }
+                log.warn("the store did not answer before the engine started ({}); the uploads retry", e.getMessage());
+            }
+        }
+
         // 2. Run the engine: credentials in a 0600 file, its own log beside the backup.
         Path data = RepositoryLayout.dataDir(dir);
         Path engineLog = RepositoryLayout.log(dir);
@@ -214,6 +247,7 @@ public final class BackupWorkflow {
         ChunkedWriter chunks = config.streamsToStore() ? new ChunkedWriter(RepositoryStores.configuredStore(),
                 storePrefix(running), new ChunkedWriter.Options((int) config.repository().chunkSizeBytes(),
                 config.repository().uploadParallel(), Retries.DEFAULT), codec) : null;
+        uploading = chunks;
         try (CredentialsFile credentials = CredentialsFile.write(source, tool.flavor())) {
             EngineRun runner;
             if (chunks != null) {
@@ -242,30 +276,35 @@ public final class BackupWorkflow {
                 publish(running, runSessions.afterId());
                 engine = runner;
                 if (cancelled.get() != null) {
-                    if (chunks != null) {
-                        abortQuietly(chunks);
-                    }
-                    return fail(running, cancelled.get() + "; the engine was not started");
+                    return fail(running, cancelled.get() + "; the engine was not started" + removeStored(running));
                 }
                 StreamedBackup s = streamed;
-                result = withProgress(datadir, s != null ? s::bytesStreamed : () -> DirectorySize.of(data), runner);
+                try {
+                    result = withProgress(datadir, s != null ? s::bytesStreamed : () -> DirectorySize.of(data),
+                            runner);
+                } catch (IOException e) {
+                    if (chunks == null) {
+                        throw e;
+                    }
+                    // The store refused or went away mid-stream (after the chunk's retries): the
+                    // engine was ended; the run fails with the store's reason, and what it had
+                    // stored goes (or is noted for the next start while the store is down).
+                    refused = refusal(e);
+                    return fail(running, e.getMessage() + removeStored(running));
+                }
             } finally {
                 engine = null;
                 publish(running, null); // the watcher stops with the engine: another process's pass may look again
             }
         }
         List<Chunk> stored = null;
-        if (chunks != null) {
+        if (chunks != null && result.succeeded()) {
             try {
-                if (result.succeeded()) {
-                    stored = chunks.finish();
-                } else {
-                    chunks.abort();
-                }
+                stored = chunks.finish();
             } catch (IOException e) {
-                abortQuietly(chunks);
+                refused = refusal(e);
                 return fail(running, "the stream could not be stored in " + config.repository().url() + ": "
-                        + e.getMessage());
+                        + e.getMessage() + removeStored(running));
             }
         }
         if (!result.succeeded()) {
@@ -290,7 +329,7 @@ public final class BackupWorkflow {
                 reason = "timeout (schedule.run-timeout " + config.schedule().runTimeout().toSeconds() + "s): " + reason
                         + (killed.isEmpty() ? "" : "; killed its server sessions " + killed);
             }
-            return fail(running, reason);
+            return fail(running, reason + removeStored(running));
         }
 
         // 3. Read what the engine says it copied, then checksum every file into the manifest.
@@ -300,7 +339,8 @@ public final class BackupWorkflow {
         EngineFiles files = EngineFiles.read(engineFiles, tool.flavor());
         if (parent != null && !java.util.Objects.equals(parent.toLsn(), files.checkpoints().fromLsn())) {
             return fail(running, "incremental starts at LSN " + files.checkpoints().fromLsn() + " but its parent "
-                    + parent.id() + " ends at " + parent.toLsn() + ": the chain would not apply");
+                    + parent.id() + " ends at " + parent.toLsn() + ": the chain would not apply"
+                    + removeStored(running));
         }
         RepositoryLayout.restrict(dir);
         Instant finished = clock.instant();
@@ -329,8 +369,9 @@ public final class BackupWorkflow {
                 StoreCopy.upload(RepositoryStores.configuredStore(), storePrefix(running), dir,
                         RepositoryStores.encryptor());
             } catch (IOException e) {
+                refused = refusal(e);
                 return fail(running, "the backup's files could not be stored in " + config.repository().url() + ": "
-                        + e.getMessage());
+                        + e.getMessage() + removeStored(running));
             }
         }
         backups.sources().record(running.instance(), running.id(), sourceState);
@@ -348,12 +389,46 @@ public final class BackupWorkflow {
         return b.instance() + "/" + b.id();
     }
 
-    private static void abortQuietly(ChunkedWriter chunks) {
-        try {
-            chunks.abort();
-        } catch (IOException e) {
-            log.warn("could not remove every chunk of a failed run: {}", e.getMessage());
+    /** The store's refusal of our configuration behind {@code e}, or null (an outage, a bug). */
+    private static StorageAccessException refusal(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof StorageAccessException a && a.kind() == StorageAccessException.Kind.CONFIG) {
+                return a;
+            }
         }
+        return null;
+    }
+
+    /**
+     * A failed run's chunks (and small files) never count: its uploads are stopped and what it
+     * stored is removed. In a local repository the chunks lie in the run's own folder, which stays
+     * for inspection without them; off the host they go through {@link FailedRunObjects}, which
+     * notes them for the next start when the store does not answer. Returns what to add to the
+     * reason; a run that stored nothing (or none in a store) adds nothing.
+     */
+    private String removeStored(BackupRecord running) {
+        ChunkedWriter chunks = uploading;
+        uploading = null;
+        if (chunks == null) {
+            return "";
+        }
+        try {
+            if (config.repository().isLocal()) {
+                chunks.abort();
+                return "";
+            }
+            chunks.stop();
+        } catch (IOException e) {
+            if (config.repository().isLocal()) {
+                log.warn("could not remove the chunks of failed backup {}: {}", running.id(), e.getMessage());
+                return "";
+            }
+            // An upload that may still land: nothing is deleted under it now; a later start does it.
+            backups.storeLeftovers().note(running.instance(), running.id(), config.repository().url(),
+                    e.getMessage());
+            return "; what it stored could not be removed now (" + e.getMessage() + "): the next start removes it";
+        }
+        return FailedRunObjects.remove(backups, running.instance(), running.id(), config.repository().url());
     }
 
     /**

@@ -1,6 +1,7 @@
 package org.backupscheduler.backup;
 
 import java.io.File;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -49,6 +50,8 @@ public final class StreamedBackup implements EngineRun {
     private volatile boolean cancelled;
     private volatile StreamListing listing;
     private volatile IOException pumpError;
+    /** The sink's own first failure (the store refused or went away), which explains the run. */
+    private volatile IOException sinkError;
     private volatile boolean endedByPump;
 
     private StreamedBackup(List<String> engineArgv, List<String> zstdArgv, Path backupDir, Path streamFile,
@@ -57,7 +60,19 @@ public final class StreamedBackup implements EngineRun {
         this.zstdArgv = zstdArgv == null ? null : List.copyOf(zstdArgv);
         this.backupDir = backupDir;
         this.streamFile = streamFile;
-        this.sink = sink;
+        this.sink = sink == null ? null : new FilterOutputStream(sink) {
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                try {
+                    out.write(b, off, len);
+                } catch (IOException e) {
+                    if (sinkError == null) {
+                        sinkError = e;
+                    }
+                    throw e;
+                }
+            }
+        };
         this.log = log;
         this.deadline = deadline;
     }
@@ -131,8 +146,15 @@ public final class StreamedBackup implements EngineRun {
                 took, ProcessRunner.tail(log, 12));
         // Whoever failed first explains the rest: an engine that died cuts the stream short; a zstd
         // that died (or a stream we could not read, or a store that refused it) made us end the engine.
-        if (timedOut || cancelled
-                || !engineResult.succeeded() && !(endedByPump && engineResult.killedBySignal())) {
+        // A store that failed explains even an engine that saw its pipe break (exit 1, "Broken pipe")
+        // before our signal reached it.
+        if (timedOut || cancelled) {
+            return engineResult;
+        }
+        if (sinkError != null) {
+            throw new IOException("the engine's stream could not be stored: " + sinkError.getMessage(), sinkError);
+        }
+        if (!engineResult.succeeded() && !(endedByPump && engineResult.killedBySignal())) {
             return engineResult;
         }
         if (compressor != null) {

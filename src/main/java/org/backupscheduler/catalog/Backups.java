@@ -50,6 +50,11 @@ public final class Backups {
         return new BinlogFiles(catalog);
     }
 
+    /** Objects of failed backups still in a store off the host, for the next start to remove. */
+    public StoreLeftovers storeLeftovers() {
+        return new StoreLeftovers(catalog);
+    }
+
     /** Backups being read right now, which retention keeps. */
     public BackupPins pins() {
         return new BackupPins(catalog);

@@ -116,14 +116,13 @@ public final class ChunkedWriter extends OutputStream {
     }
 
     /**
-     * Stops uploading and deletes every chunk this writer submitted (stored or not: a put that
-     * timed out may still have landed), and anything else under its {@code chunks/}. Can be
-     * called again (after a store comes back). Returns how many deletes it made.
+     * Stops uploading and deletes nothing: queued chunks never start, the ones under way end (each
+     * bounded by its retries; interrupting them would close an SFTP channel under the other users
+     * of the store). After it returns no chunk of this writer can still land, so whatever it
+     * stored can be removed (by {@link #abort}, or by the owner of the run's objects).
      */
-    public int abort() throws IOException {
+    public void stop() throws IOException {
         finished = true;
-        // Queued uploads never start; the ones under way finish (each is bounded by its retries):
-        // interrupting them would close an SFTP channel under the other users of the store.
         cancelQueued(uploads);
         uploads.shutdown();
         try {
@@ -133,8 +132,17 @@ public final class ChunkedWriter extends OutputStream {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while aborting the upload of " + prefix);
+            throw new InterruptedIOException("interrupted while stopping the upload of " + prefix);
         }
+    }
+
+    /**
+     * Stops uploading and deletes every chunk this writer submitted (stored or not: a put that
+     * timed out may still have landed), and anything else under its {@code chunks/}. Can be
+     * called again (after a store comes back). Returns how many deletes it made.
+     */
+    public int abort() throws IOException {
+        stop();
         IOException first = null;
         int removed = 0;
         for (int i = 0; i < submitted.size(); i++) {
