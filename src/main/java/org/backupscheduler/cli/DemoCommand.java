@@ -149,7 +149,15 @@ final class DemoCommand implements Callable<Integer> {
                     + "bin/backup demo runs that");
             return;
         }
-        try (DemoStore store = DemoStore.start(lab, jars)) {
+        DemoStore started;
+        try {
+            started = DemoStore.start(lab, jars);
+        } catch (IOException e) {
+            out.println("  S3Proxy did not start: " + e.getMessage());
+            problems.add("S3Proxy did not start (its jars: " + jars.folder() + ")");
+            return;
+        }
+        try (DemoStore store = started) {
             out.printf("  S3Proxy pid %d on %s, bucket '%s' (its filesystem backend: %s); keys in 0600 files%n",
                     store.server().pid(), store.server().endpoint(), DemoStore.BUCKET, store.server().objects());
             out.println("  " + store.config() + ", the part that differs:");
