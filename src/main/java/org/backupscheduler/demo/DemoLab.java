@@ -2,12 +2,14 @@ package org.backupscheduler.demo;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.sql.SQLException;
 import java.util.HexFormat;
+import java.util.List;
 
 import org.apache.commons.io.file.PathUtils;
 import org.backupscheduler.config.ConfigTrust;
@@ -75,6 +77,37 @@ public final class DemoLab implements AutoCloseable {
             PathUtils.deleteDirectory(home);
             throw e;
         }
+    }
+
+    /**
+     * A config backing the primary up off the host: into {@code s3://BUCKET/offsite} at
+     * {@code endpoint}, with the keys from 0600 files, the catalog and each backup's small local
+     * folder under {@code state-dir}, and replica1 restorable from the store.
+     */
+    public Path writeOffHostConfig(URI endpoint, String bucket, List<Path> keyFiles) throws IOException {
+        Path file = home.resolve("offhost.yml");
+        String repository = String.join("\n",
+                "state-dir: " + stateDir(),
+                "repository:",
+                "  url: s3://" + bucket + "/offsite",
+                "  s3: {endpoint: '" + endpoint + "', region: us-east-1, path-style: true,",
+                "       access-key-file: " + keyFiles.get(0) + ", secret-key-file: " + keyFiles.get(1) + "}",
+                "  chunk-size: " + OFF_HOST_CHUNK_SIZE,
+                "  upload-parallel: 4");
+        String yaml = configYaml("demo", home, pair.primary(), home.resolve("backup.password"))
+                .replace("repository: " + home.resolve("repo"), repository)
+                + pair.replicaConfigYaml("replica1", home.resolve("repl.password"),
+                        "datadir: " + pair.replica().datadir());
+        ConfigTrust.write(file, yaml);
+        return file;
+    }
+
+    /** Small chunks, so the demo's small backup shows as several objects. */
+    public static final String OFF_HOST_CHUNK_SIZE = "4MiB";
+
+    /** Where the off-host config keeps the catalog and each backup's local folder. */
+    public Path stateDir() {
+        return home.resolve("state");
     }
 
     static String configYaml(String instance, Path home, SandboxServer server, Path passwordFile) {

@@ -7,12 +7,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Runs an external tool from an argv list (never a shell string) with a deadline. Both streams
  * go to a log file, so nothing can fill a pipe and stall the tool; at the deadline, or when
- * cancelled, the whole process tree is ended.
+ * cancelled, the whole process tree is ended. {@link #run} waits for the tool; {@link #start}
+ * leaves it running (a throw-away server) until {@link #stop}, or its deadline.
  */
 public final class ProcessRunner implements EngineRun {
     private static final int TAIL_LINES = 12;
@@ -33,13 +35,7 @@ public final class ProcessRunner implements EngineRun {
     @Override
     public ProcessResult run() throws IOException {
         Instant start = Instant.now();
-        ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-        process = pb.start();
-        if (cancelled) {
-            endTree(process); // cancelled while starting: cancel() saw no process yet
-        }
+        launch();
         boolean timedOut = false;
         try {
             if (!process.waitFor(deadline.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -54,6 +50,63 @@ public final class ProcessRunner implements EngineRun {
         }
         return new ProcessResult(name(), process.exitValue(), timedOut, cancelled,
                 Duration.between(start, Instant.now()), tail(log, TAIL_LINES));
+    }
+
+    /**
+     * Starts the tool and returns at once, for a server that runs until {@link #stop}: a caller
+     * that dies or forgets cannot leave it running past the deadline, when its tree is ended.
+     */
+    public void start() throws IOException {
+        Process p = launch();
+        CompletableFuture.delayedExecutor(deadline.toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
+            if (p.isAlive()) {
+                endTree(p);
+            }
+        });
+    }
+
+    /**
+     * Asks a started tool to end (SIGTERM), waits up to {@code grace} for it, then ends its tree.
+     * Returns at once when it has ended already.
+     */
+    public void stop(Duration grace) {
+        Process p = process;
+        if (p == null || !p.isAlive()) {
+            return;
+        }
+        p.destroy();
+        try {
+            if (!p.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+                endTree(p);
+                p.waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            endTree(p);
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Whether the started tool still runs. */
+    public boolean isAlive() {
+        Process p = process;
+        return p != null && p.isAlive();
+    }
+
+    /** The exit status of a tool that has ended. */
+    public int exitValue() {
+        return process.exitValue();
+    }
+
+    private Process launch() throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        Process p = pb.start();
+        process = p;
+        if (cancelled) {
+            endTree(p); // cancelled while starting: cancel() saw no process yet
+        }
+        return p;
     }
 
     /** Ends the tool and its children now (run timeout, shutdown). Safe to call from any thread. */

@@ -41,7 +41,7 @@ class ArchitectureTest {
             Map.entry("migrate", 30),
             Map.entry("catalog", 25),
             Map.entry("engine", 20),
-            Map.entry("sandbox", 20),
+            Map.entry("sandbox", 22),
             Map.entry("server", 15),
             Map.entry("storage", 10),
             Map.entry("crypto", 10),
