@@ -81,6 +81,20 @@ public final class Verifier {
         }
     }
 
+    /**
+     * The structure and checksum problems of one copy of a backup ({@code repositories:}), read
+     * from {@code dir}, its folder: nothing is recorded and no status changes, for the backup
+     * stands while another copy is intact. An encrypted copy on a host without the secret key:
+     * its ciphertext only.
+     */
+    public List<String> copyProblems(Path dir) throws IOException {
+        if (StoredStream.sealedHere(dir)) {
+            return StoredStream.ciphertextProblems(dir);
+        }
+        List<String> problems = StructureCheck.problems(dir, tool.flavor());
+        return problems.isEmpty() ? ChecksumCheck.problems(dir) : problems;
+    }
+
     private List<LevelResult> run(BackupRecord backup, Set<Level> levels) throws IOException {
         List<LevelResult> results = runLevels(backup, levels);
         if (levels.contains(Level.DEEP) && results.stream().noneMatch(r -> r.level() == Level.DEEP)) {
