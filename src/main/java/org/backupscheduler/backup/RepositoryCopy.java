@@ -2,10 +2,12 @@ package org.backupscheduler.backup;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.zip.CRC32C;
 import java.util.zip.CheckedInputStream;
 
+import org.backupscheduler.config.BackupConfig;
 import org.backupscheduler.config.RepositoryConfig;
 import org.backupscheduler.storage.Chunk;
 import org.backupscheduler.storage.Storage;
@@ -50,6 +52,26 @@ public final class RepositoryCopy {
                 e.addSuppressed(left);
             }
             throw e;
+        }
+    }
+
+    /**
+     * Removes backup {@code id}'s copy in {@code repository} (its retention said so), through the
+     * guards of {@link OwnedFolders} only: the primary's copy is the backup's own folder (and its
+     * objects where its manifest says they lie); a further copy is its objects in that
+     * repository, and the folder its small files were fetched into for reading, if any.
+     *
+     * @throws OwnedFolders.Refused when what is there is not provably one of our backups
+     */
+    public static void remove(BackupConfig config, String id, RepositoryConfig repository) throws IOException {
+        if (repository.url().equals(config.repository().url())) {
+            OwnedFolders.deleteBackup(config.instanceDir(), id);
+            return;
+        }
+        OwnedFolders.deleteBackup(RepositoryStores.storeAt(repository.url()), config.instance(), id);
+        Path fetched = config.instanceDir().resolve(CopyFolders.COPIES).resolve(repository.name());
+        if (Files.isDirectory(fetched.resolve(id))) {
+            OwnedFolders.deleteBackup(fetched, id);
         }
     }
 

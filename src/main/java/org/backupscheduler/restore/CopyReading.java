@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.backupscheduler.backup.CopyFolders;
+import org.backupscheduler.backup.CopyPreference;
 import org.backupscheduler.catalog.BackupCopies;
 import org.backupscheduler.catalog.BackupRecord;
 import org.backupscheduler.catalog.Backups;

@@ -48,6 +48,9 @@ public final class Expirer {
                 break;
             }
         }
+        if (config.hasCopies()) {
+            return new CopyRetention(config, backups, clock).expire(all, dryRun);
+        }
         BackupPins pins = backups.pins();
         Map<String, String> pinned = pins.active(config.instance());
         RetentionPolicy policy = new RetentionPolicy(config.retention(), ZoneId.systemDefault());

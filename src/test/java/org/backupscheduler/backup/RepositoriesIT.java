@@ -24,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Two repositories at once ([2.2], pgBackRest's repo1/repo2), with the real engine, a real
  * replication pair and a real S3-compatible store (S3Proxy): a backup lands in the local folder
  * and in the bucket; a restore reads the local copy; with the local copy gone (its folder moved
- * away, as an operator's mistake or a lost disk would), the next restore reads the remote copy.
+ * away, as an operator's mistake or a lost disk would), the next restore reads the remote copy;
+ * each repository keeps backups by its own retention.
  */
 class RepositoriesIT {
     private static final String BUCKET = "durable";
@@ -69,6 +70,7 @@ class RepositoriesIT {
                         + "  - name: local\n"
                         + "    url: " + dir.resolve("repo") + "\n"
                         + "    chunk-size: 4MiB\n"
+                        + "    retention: {hourly: 0, daily: 0, weekly: 0, min-verified: 1}\n"
                         + "  - name: remote\n"
                         + "    url: s3://" + BUCKET + "/db\n"
                         + "    s3: {endpoint: '" + s3.endpoint() + "', path-style: true,"
@@ -112,6 +114,21 @@ class RepositoriesIT {
         Result after = TestSetup.cli("--config", config.toString(), "show", (String) b.get("id"));
         assertTrue(after.out().contains("INVALID"), "the local copy is recorded as failing: " + after.out());
         assertEquals("VERIFIED", TestSetup.newest(config).get("status"), "the backup stands: one copy is intact");
+
+        // 3. Each repository its own retention: the local one keeps only the newest backup, the
+        // remote one keeps both; the older backup stays VERIFIED, restorable from the remote copy.
+        Result second = TestSetup.cli("--config", config.toString(), "run");
+        assertEquals(0, second.exitCode(), second.toString());
+        Map<String, Object> newer = TestSetup.newest(config);
+        assertFalse(b.get("id").equals(newer.get("id")));
+        String older = TestSetup.cli("--config", config.toString(), "show", (String) b.get("id")).out();
+        assertTrue(older.matches("(?s).*\\n  local +REMOVED .*"), "the local copy removed by its retention: " + older);
+        assertTrue(older.matches("(?s).*\\n  remote +STORED .*"), "the remote copy kept by its own: " + older);
+        assertTrue(older.matches("(?s).*\\nstatus +VERIFIED\\n.*"), older);
+        assertTrue(Files.isRegularFile(remote.resolve("manifest.json")));
+        Result verify = TestSetup.cli("--config", config.toString(), "verify", b.get("id").toString(),
+                "--repository", "remote");
+        assertEquals(0, verify.exitCode(), verify.toString());
     }
 
     private void assertRestored(Path config, String copyLine, int round) throws Exception {

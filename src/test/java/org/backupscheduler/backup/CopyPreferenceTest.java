@@ -1,4 +1,4 @@
-package org.backupscheduler.restore;
+package org.backupscheduler.backup;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -57,6 +57,14 @@ class CopyPreferenceTest {
         assertEquals(List.of("local"), order(List.of(LOCAL, REMOTE), copy(LOCAL, State.STORED, null)));
         assertEquals(List.of("remote"), order(List.of(REMOTE), copy(LOCAL, State.STORED, null),
                 copy(REMOTE, State.STORED, null)));
+    }
+
+    @Test
+    void verifyChecksAnInvalidCopyAgainButNotARemovedOneAndCanBeLimitedToOne() {
+        List<BackupCopies.Copy> copies = List.of(copy(LOCAL, State.INVALID, "gone"), copy(REMOTE, State.STORED, null),
+                copy(SFTP, State.REMOVED, "outside retention"));
+        assertEquals(List.of(LOCAL, REMOTE), CopyPreference.toCheck(List.of(REMOTE, SFTP, LOCAL), copies, null));
+        assertEquals(List.of(REMOTE), CopyPreference.toCheck(List.of(REMOTE, SFTP, LOCAL), copies, "remote"));
     }
 
     @Test

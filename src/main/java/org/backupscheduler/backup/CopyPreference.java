@@ -1,4 +1,4 @@
-package org.backupscheduler.restore;
+package org.backupscheduler.backup;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -14,12 +14,25 @@ import org.backupscheduler.config.RepositoryConfig;
  * In which order a restore tries the copies of a backup ({@code repositories:}): pure, so the
  * policy is tested on its own. Local folders first (a restore from the disk beside it is the fast
  * one), then the others, each group in the config's order. A copy whose row says INVALID or
- * REMOVED is not tried, and a repository no longer in the config cannot be. A backup with no
+ * REMOVED is not tried by a restore, and a repository no longer in the config cannot be. A backup with no
  * copy rows (taken before the config had {@code repositories:}) lies in the primary alone.
  */
-record CopyPreference(List<RepositoryConfig> order, List<String> passedOver) {
+public record CopyPreference(List<RepositoryConfig> order, List<String> passedOver) {
 
-    static CopyPreference of(List<RepositoryConfig> configured, List<BackupCopies.Copy> copies) {
+    /**
+     * What {@code verify} checks: every copy not REMOVED — an INVALID one too, which becomes
+     * STORED again when it passes (a folder that was only unmounted) — in the same order, or only
+     * the one in repository {@code only} when not null.
+     */
+    public static List<RepositoryConfig> toCheck(List<RepositoryConfig> configured, List<BackupCopies.Copy> copies,
+            String only) {
+        List<BackupCopies.Copy> again = copies.stream().map(c -> c.state() == BackupCopies.State.INVALID
+                ? new BackupCopies.Copy(c.instance(), c.backupId(), c.repository(), c.url(), BackupCopies.State.STORED,
+                        c.changedAt(), null) : c).toList();
+        return of(configured, again).order().stream().filter(r -> only == null || only.equals(r.name())).toList();
+    }
+
+    public static CopyPreference of(List<RepositoryConfig> configured, List<BackupCopies.Copy> copies) {
         List<String> passed = new ArrayList<>();
         if (copies.isEmpty()) {
             return new CopyPreference(List.of(configured.get(0)), passed);
