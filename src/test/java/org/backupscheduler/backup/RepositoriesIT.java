@@ -126,6 +126,9 @@ class RepositoriesIT {
         assertTrue(older.matches("(?s).*\\n  remote +STORED .*"), "the remote copy kept by its own: " + older);
         assertTrue(older.matches("(?s).*\\nstatus +VERIFIED\\n.*"), older);
         assertTrue(Files.isRegularFile(remote.resolve("manifest.json")));
+        String list = TestSetup.cli("--config", config.toString(), "list").out();
+        assertTrue(list.matches("(?s).*" + newer.get("id") + " [^\\n]*\\[local\\+remote\\] .*"), list);
+        assertTrue(list.matches("(?s).*" + b.get("id") + " [^\\n]*\\[remote\\] .*"), list);
         Result verify = TestSetup.cli("--config", config.toString(), "verify", b.get("id").toString(),
                 "--repository", "remote");
         assertEquals(0, verify.exitCode(), verify.toString());
