@@ -293,7 +293,11 @@ public final class Verifier {
     private BackupRecord settle(BackupRecord backup, Set<Level> levels, List<LevelResult> results) {
         LevelResult failed = results.stream().filter(r -> !r.ok()).findFirst().orElse(null);
         BackupRecord after;
-        if (failed != null) {
+        if (failed != null && onlyRepository != null && config.hasCopies()) {
+            // [repositories] one copy's verdict is that copy's (its row says INVALID); the backup
+            // stands or falls by all of them, which a plain verify checks.
+            after = backup;
+        } else if (failed != null) {
             String reason = failed.level().word() + " verification failed: " + failed.finding();
             if (backup.status() == BackupStatus.VERIFIED) {
                 reason = "was VERIFIED, now " + reason;

@@ -134,6 +134,35 @@ class RepositoriesIT {
         assertEquals(0, verify.exitCode(), verify.toString());
     }
 
+    @Test
+    void aCopyTheStoreRefusesLeavesTheBackupInThePrimaryAndSaysWhere() throws Exception {
+        Path config = config();
+        Result run;
+        s3.stop();
+        try {
+            run = TestSetup.cli("--config", config.toString(), "run");
+        } finally {
+            s3.restart();
+        }
+        assertEquals(0, run.exitCode(), "the backup itself is whole in the primary: " + run);
+        Map<String, Object> b = TestSetup.newest(config);
+        assertEquals("VERIFIED", b.get("status"), "proved by its local copy: " + b);
+        String where = b.get("instance") + "/" + b.get("id");
+        assertFalse(Files.exists(s3.objectFile(BUCKET, "db/" + where + "/manifest.json")), "no remote copy counts");
+        String show = TestSetup.cli("--config", config.toString(), "show", (String) b.get("id")).out();
+        assertTrue(show.matches("(?s).*\\n  local +STORED .*"), show);
+        assertTrue(show.matches("(?s).*\\n  remote +INVALID .*"), "the missing copy is said: " + show);
+
+        // Verifying the remote copy alone: exit 3 for that copy; the backup stays VERIFIED by its local one.
+        Result remoteOnly = TestSetup.cli("--config", config.toString(), "verify", (String) b.get("id"),
+                "--repository", "remote");
+        assertEquals(3, remoteOnly.exitCode(), remoteOnly.toString());
+        assertEquals("VERIFIED", TestSetup.newest(config).get("status"));
+        Result unknown = TestSetup.cli("--config", config.toString(), "verify", "--latest", "--repository", "tape");
+        assertEquals(2, unknown.exitCode(), unknown.toString());
+        assertTrue(unknown.err().contains("no repository named 'tape'"), unknown.err());
+    }
+
     private void assertRestored(Path config, String copyLine, int round) throws Exception {
         pair.replica().execute("STOP SLAVE", "INSERT INTO shop.orders VALUES (100, 'replica only')");
         Result restore = TestSetup.cli("--config", config.toString(), "restore", "--latest", "--replica", "r1");
