@@ -19,6 +19,7 @@ import java.util.function.LongSupplier;
 
 import org.backupscheduler.Bytes;
 import org.backupscheduler.UserError;
+import org.backupscheduler.catalog.BackupCopies;
 import org.backupscheduler.catalog.BackupRecord;
 import org.backupscheduler.catalog.BackupStatus;
 import org.backupscheduler.catalog.BackupType;
@@ -26,6 +27,7 @@ import org.backupscheduler.catalog.Backups;
 import org.backupscheduler.catalog.ProcessIdentity;
 import org.backupscheduler.config.BackupConfig;
 import org.backupscheduler.config.EngineConfig;
+import org.backupscheduler.config.RepositoryConfig;
 import org.backupscheduler.config.SourceConfig;
 import org.backupscheduler.engine.BackupRequest;
 import org.backupscheduler.engine.Coordinates;
@@ -381,7 +383,37 @@ public final class BackupWorkflow {
         backups.update(completed);
         log.info("backup {} " + status + ": {} files, {} bytes in {}s, binlog {}", running.id(), manifest.files().size(),
                 manifest.totalBytes(), Duration.between(running.startedAt(), finished).toSeconds(), coordinates);
+        // 4. repositories: the backup is complete in the primary; a copy into each further one.
+        copies(completed, dir);
         return completed;
+    }
+
+    /**
+     * With several repositories: each further copy written after the primary's (manifest last
+     * there too), and every copy recorded. A copy that fails leaves the backup as it is in the
+     * primary (COMPLETED, restorable from there) and says so in its copy row and the log.
+     */
+    private void copies(BackupRecord completed, Path dir) {
+        if (!config.hasCopies()) {
+            return;
+        }
+        RepositoryConfig primary = config.copies().get(0);
+        backups.copies().record(new BackupCopies.Copy(completed.instance(), completed.id(), primary.name(),
+                primary.url(), BackupCopies.State.STORED, clock.instant(), null));
+        for (RepositoryConfig target : config.copies().subList(1, config.copies().size())) {
+            try {
+                long bytes = RepositoryCopy.write(dir, completed.instance(), target);
+                backups.copies().record(new BackupCopies.Copy(completed.instance(), completed.id(), target.name(),
+                        target.url(), BackupCopies.State.STORED, clock.instant(), null));
+                log.info("backup {} copied to repository {} ({}): {} bytes of chunks", completed.id(), target.name(),
+                        target.url(), bytes);
+            } catch (IOException | RuntimeException e) {
+                backups.copies().record(new BackupCopies.Copy(completed.instance(), completed.id(), target.name(),
+                        target.url(), BackupCopies.State.INVALID, clock.instant(), "the copy failed: " + e.getMessage()));
+                log.error("backup {} could not be copied to repository {} ({}): {}; it lies in {} only",
+                        completed.id(), target.name(), target.url(), e.getMessage(), primary.name());
+            }
+        }
     }
 
     /** {@code <instance>/<id>}: where a backup's objects lie in the store. */

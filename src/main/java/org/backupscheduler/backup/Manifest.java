@@ -273,6 +273,20 @@ public record Manifest(int format, String instance, String id, String type, Stri
                 extractedBytes, chunksOnly);
     }
 
+    /**
+     * This manifest as a copy of the backup in the repository at {@code url} has it
+     * ({@code repositories:}): its stream lies there, and its files are the small files that go
+     * with it (not a local repository's chunk objects, which the stream lists).
+     */
+    public Manifest copyIn(String url) {
+        Stream there = new Stream(url, stream.format(), stream.compression(), stream.codec(), stream.recipients(),
+                stream.chunks(), stream.files());
+        List<FileEntry> small = files.stream().filter(f -> !f.path().startsWith("chunks/")).toList();
+        return new Manifest(format, instance, id, type, parentId, tool, toolVersion, startedAt, finishedAt, fromLsn,
+                toLsn, binlogFile, binlogPosition, gtid, sourceAddress, sourceServerId, inventory, checksumAlgorithm,
+                small, source, stale, staleReason, extractedBytes, there);
+    }
+
     /** What the backup takes where it lies: its folder's files, and its chunks in the store (format 3). */
     public long totalBytes() {
         return files.stream().mapToLong(FileEntry::size).sum() + (stream == null ? 0 : stream.storedBytes());

@@ -1,7 +1,9 @@
 package org.backupscheduler.backup;
 
 import java.io.IOException;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 import org.backupscheduler.UserError;
@@ -23,8 +25,11 @@ import org.backupscheduler.storage.Storages;
  */
 public final class RepositoryStores {
     private static RepositoryConfig configured;
+    /** Every repository of the config, the primary ({@link #configured}) first. */
+    private static List<RepositoryConfig> copies = List.of();
     private static EncryptionConfig encryption = EncryptionConfig.NONE;
-    private static Storage open;
+    /** The stores opened so far, by URL. */
+    private static final Map<String, Storage> open = new HashMap<>();
     private static Decryptor decryptor;
 
     private RepositoryStores() {
@@ -33,12 +38,13 @@ public final class RepositoryStores {
     /** The repository and keys of the config in effect; called once the config is loaded. */
     public static synchronized void configure(BackupConfig config) {
         RepositoryConfig repository = config.repository();
-        // Another repository, or the same URL with other settings (keys, endpoint): a new connection.
-        // The same one again (each workflow of a daemon calls this) keeps the open one, which
+        // Other repositories, or the same URLs with other settings (keys, endpoint): new connections.
+        // The same ones again (each workflow of a daemon calls this) keep the open ones, which
         // runs in progress may be using.
-        if (configured != null && !Objects.equals(configured, repository)) {
+        if (configured != null && !Objects.equals(copies, config.copies())) {
             closeQuietly();
         }
+        copies = config.copies();
         if (!Objects.equals(encryption, config.encryption())) {
             decryptor = null;
         }
@@ -91,20 +97,24 @@ public final class RepositoryStores {
         return OpenPgpChunks.decrypting(decryptor, backupId, stream.recipients());
     }
 
-    /** The store at {@code url}, which must be the configured repository's. */
+    /** The store at {@code url}, which must be one of the configured repositories. */
     public static synchronized Storage storeAt(String url) throws IOException {
-        if (configured == null || !configured.url().equals(url)) {
+        RepositoryConfig repository = copies.stream().filter(r -> r.url().equals(url)).findFirst().orElse(null);
+        if (repository == null) {
             throw new IOException("the backup lies in " + url + " but the configured repository is "
-                    + (configured == null ? "not set" : configured.url())
+                    + (configured == null ? "not set" : copies.stream().map(RepositoryConfig::url)
+                            .reduce((a, b) -> a + " (and " + b + ")").orElseThrow())
                     + ": run this with the config whose repository.url is " + url);
         }
-        if (open == null) {
-            open = Storages.open(configured);
+        Storage store = open.get(url);
+        if (store == null) {
+            store = Storages.open(repository);
+            open.put(url, store);
         }
-        return open;
+        return store;
     }
 
-    /** The configured repository's store (for writing a backup into it). */
+    /** The configured (primary) repository's store (for writing a backup into it). */
     public static synchronized Storage configuredStore() throws IOException {
         return storeAt(configured.url());
     }
@@ -114,13 +124,13 @@ public final class RepositoryStores {
     }
 
     private static void closeQuietly() {
-        if (open != null) {
+        for (Storage store : open.values()) {
             try {
-                open.close();
+                store.close();
             } catch (IOException e) {
                 // a connection we no longer use
             }
-            open = null;
         }
+        open.clear();
     }
 }

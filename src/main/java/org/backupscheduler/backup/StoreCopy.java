@@ -2,7 +2,6 @@ package org.backupscheduler.backup;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -24,41 +23,40 @@ final class StoreCopy {
      * {@code <file>.pgp}, the full manifest too, and last a cleartext {@link Manifest#summary}.
      */
     static void upload(Storage store, String prefix, Path backupDir, Encryptor encryptor) throws IOException {
-        if (encryptor == null) {
-            upload(store, prefix, backupDir);
-            return;
-        }
-        List<Path> files;
-        try (var walk = Files.walk(backupDir)) {
-            files = walk.filter(Files::isRegularFile).sorted().toList();
-        }
-        Path manifest = RepositoryLayout.manifest(backupDir);
-        for (Path f : files) {
-            byte[] sealed = OpenPgpChunks.encrypt(encryptor, Files.readAllBytes(f));
-            store.put(prefix + "/" + FileChecksums.relative(backupDir, f) + ".pgp", new ByteArrayInputStream(sealed));
-        }
-        byte[] summary = Manifest.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(Manifest.read(backupDir)
-                .summary());
-        store.put(prefix + "/" + FileChecksums.relative(backupDir, manifest), new ByteArrayInputStream(summary));
+        upload(store, prefix, backupDir, Manifest.read(backupDir), encryptor);
     }
 
-    static void upload(Storage store, String prefix, Path backupDir) throws IOException {
+    /**
+     * As {@link #upload(Storage, String, Path, Encryptor)}, with {@code manifest} as the manifest
+     * (a copy's own, naming its repository) instead of the folder's file; the folder's
+     * {@code chunks/} (a local repository's chunk objects) is not among the small files.
+     */
+    static void upload(Storage store, String prefix, Path backupDir, Manifest manifest, Encryptor encryptor)
+            throws IOException {
+        Path manifestFile = RepositoryLayout.manifest(backupDir);
+        Path chunks = backupDir.resolve("chunks");
         List<Path> files;
         try (var walk = Files.walk(backupDir)) {
-            files = walk.filter(Files::isRegularFile).sorted().toList();
+            files = walk.filter(Files::isRegularFile).filter(f -> !f.startsWith(chunks) && !f.equals(manifestFile))
+                    .sorted().toList();
         }
-        Path manifest = RepositoryLayout.manifest(backupDir);
+        String manifestKey = prefix + "/" + RepositoryLayout.MANIFEST;
+        byte[] full = Manifest.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest);
         for (Path f : files) {
-            if (!f.equals(manifest)) {
-                put(store, prefix, backupDir, f);
+            byte[] content = Files.readAllBytes(f);
+            String key = prefix + "/" + FileChecksums.relative(backupDir, f);
+            if (encryptor == null) {
+                store.put(key, new ByteArrayInputStream(content));
+            } else {
+                store.put(key + ".pgp", new ByteArrayInputStream(OpenPgpChunks.encrypt(encryptor, content)));
             }
         }
-        put(store, prefix, backupDir, manifest);
-    }
-
-    private static void put(Storage store, String prefix, Path backupDir, Path file) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            store.put(prefix + "/" + FileChecksums.relative(backupDir, file), in);
+        if (encryptor == null) {
+            store.put(manifestKey, new ByteArrayInputStream(full));
+            return;
         }
+        store.put(manifestKey + ".pgp", new ByteArrayInputStream(OpenPgpChunks.encrypt(encryptor, full)));
+        byte[] summary = Manifest.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest.summary());
+        store.put(manifestKey, new ByteArrayInputStream(summary));
     }
 }

@@ -82,7 +82,7 @@ public final class StoreRebuild {
      * The backup's small objects into a dot folder (never read as a backup), renamed to its id
      * once complete; returns a note for the report, or null.
      */
-    private static String fetch(Storage store, String idPrefix, List<StoredObject> objects, Path instanceDir,
+    static String fetch(Storage store, String idPrefix, List<StoredObject> objects, Path instanceDir,
             String id) throws IOException {
         RepositoryLayout.createPrivateDir(instanceDir);
         Path tmp = instanceDir.resolve(".fetch-" + id + "-" + System.nanoTime());

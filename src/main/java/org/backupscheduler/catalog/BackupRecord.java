@@ -73,6 +73,12 @@ public record BackupRecord(String instance, String id, BackupType type, String p
                 lsns, coordinates, source, path, newReason);
     }
 
+    /** The same backup read from another folder (a copy of it, {@code repositories:}); never written back. */
+    public BackupRecord withPath(String otherPath) {
+        return new BackupRecord(instance, id, type, parentId, status, startedAt, finishedAt, contents, engine, lsns,
+                coordinates, source, otherPath, reason);
+    }
+
     public BackupRecord withFinishedAt(Instant at) {
         return new BackupRecord(instance, id, type, parentId, status, startedAt, at, contents, engine, lsns,
                 coordinates, source, path, reason);

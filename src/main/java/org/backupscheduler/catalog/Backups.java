@@ -26,6 +26,11 @@ public final class Backups {
     }
 
     /** Where each backup was taken (primary or replica, lag, the primary's coordinates). */
+    /** Which repositories hold a copy of each backup ({@code repositories:}). */
+    public BackupCopies copies() {
+        return new BackupCopies(catalog);
+    }
+
     public BackupSources sources() {
         return new BackupSources(catalog);
     }

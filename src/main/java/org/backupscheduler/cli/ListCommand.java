@@ -12,6 +12,7 @@ import java.util.concurrent.Callable;
 
 import org.backupscheduler.Bytes;
 import org.backupscheduler.UserError;
+import org.backupscheduler.catalog.BackupCopies;
 import org.backupscheduler.catalog.BackupRecord;
 import org.backupscheduler.catalog.BackupSources;
 import org.backupscheduler.catalog.Backups;
@@ -31,6 +32,9 @@ import picocli.CommandLine.Spec;
 final class ListCommand implements Callable<Integer> {
     static final DateTimeFormatter LOCAL = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
             .withZone(ZoneId.systemDefault());
+
+    /** Where the detail column (binlog or reason) starts in a row. */
+    private static final int DETAIL = 73;
 
     @Spec
     CommandSpec spec;
@@ -59,9 +63,19 @@ final class ListCommand implements Callable<Integer> {
                 List<BackupRecord> backups = catalog.list(config.instance(), limit, offset);
                 BackupSources sources = catalog.sources();
                 if (json) {
-                    backups.forEach(b -> rows.add(BackupJson.of(b, sources.find(b.instance(), b.id()))));
+                    backups.forEach(b -> {
+                        Map<String, Object> row = BackupJson.of(b, sources.find(b.instance(), b.id()));
+                        if (config.hasCopies()) {
+                            Map<String, Object> copies = new java.util.LinkedHashMap<>();
+                            catalog.copies().of(b.instance(), b.id()).forEach(c -> copies.put(c.repository(),
+                                    c.state().name()));
+                            row.put("copies", copies);
+                        }
+                        rows.add(row);
+                    });
                 } else {
-                    table(ctx.out(), instances.size() > 1 ? config.instance() : null, backups, sources);
+                    table(ctx.out(), instances.size() > 1 ? config.instance() : null, backups, sources,
+                            config.hasCopies() ? catalog.copies() : null);
                 }
             }
         }
@@ -73,14 +87,24 @@ final class ListCommand implements Callable<Integer> {
     }
 
     /** One instance's backups; under a heading with its name when the listing covers several. */
-    private static void table(PrintWriter out, String heading, List<BackupRecord> backups, BackupSources sources) {
+    private static void table(PrintWriter out, String heading, List<BackupRecord> backups, BackupSources sources,
+                              BackupCopies copies) {
         if (heading != null) {
             out.println("== " + heading);
         }
         out.println(String.format("%-18s %-5s %-9s %-19s %6s %9s  %s", "ID", "TYPE", "STATUS", "STARTED",
                 "TOOK", "SIZE", "BINLOG / REASON"));
         for (BackupRecord b : backups) {
-            out.println(row(b, sources.find(b.instance(), b.id())));
+            String line = row(b, sources.find(b.instance(), b.id()));
+            if (copies != null) {
+                // repositories: where each backup lies now (STORED copies; 'backup show ID' says the rest).
+                List<String> stored = copies.of(b.instance(), b.id()).stream()
+                        .filter(c -> c.state() == BackupCopies.State.STORED).map(BackupCopies.Copy::repository).toList();
+                line = line.substring(0, DETAIL) + "[" + (stored.isEmpty() ? "no copy" : String.join("+", stored)) + "] "
+                        + line.substring(DETAIL);
+                line = line.length() <= 100 ? line : line.substring(0, 97) + "...";
+            }
+            out.println(line);
         }
         if (backups.isEmpty()) {
             out.println("(no backups yet: 'backup run' takes one)");

@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 
 import org.backupscheduler.UserError;
 import org.backupscheduler.backup.RepositoryStores;
+import org.backupscheduler.catalog.BackupCopies;
 import org.backupscheduler.catalog.BackupRecord;
 import org.backupscheduler.catalog.VerificationRecord;
 import picocli.CommandLine.Command;
@@ -39,6 +40,19 @@ final class ShowCommand implements Callable<Integer> {
             RepositoryStores.configure(ctx.config());
             VerifyCommand.sealedNote(b).ifPresent(n -> fields.put("note", n));
             List<VerificationRecord> history = ctx.catalog().backups().verifications().of(instance, id);
+            List<BackupCopies.Copy> copies = ctx.catalog().backups().copies().of(instance, id);
+            if (!copies.isEmpty()) {
+                // repositories: where the backup lies, copy by copy (docs/storage.md, "Two repositories").
+                fields.put("copies", copies.stream().map(c -> {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("repository", c.repository());
+                    m.put("url", c.url());
+                    m.put("state", c.state().name());
+                    m.put("since", c.changedAt().toString());
+                    m.put("reason", c.reason());
+                    return m;
+                }).toList());
+            }
             if (json) {
                 fields.put("verifications", history.stream().map(v -> {
                     Map<String, Object> m = new LinkedHashMap<>();
@@ -51,7 +65,16 @@ final class ShowCommand implements Callable<Integer> {
                 }).toList());
                 ctx.out().println(BackupJson.write(fields));
             } else {
-                fields.forEach((k, v) -> ctx.out().println(String.format("%-23s %s", k, v == null ? "-" : v)));
+                fields.forEach((k, v) -> {
+                    if (!k.equals("copies")) {
+                        ctx.out().println(String.format("%-23s %s", k, v == null ? "-" : v));
+                    }
+                });
+                if (!copies.isEmpty()) {
+                    ctx.out().println("copies:");
+                    copies.forEach(c -> ctx.out().println(String.format("  %-12s %-8s %s  %s%s", c.repository(),
+                            c.state(), c.changedAt(), c.url(), c.reason() == null ? "" : "  " + c.reason())));
+                }
                 ctx.out().println("verifications (newest first):" + (history.isEmpty() ? " none" : ""));
                 history.forEach(v -> ctx.out().println(String.format("  %s  %-9s %-4s %6d ms  %s", v.startedAt(),
                         v.level(), v.ok() ? "ok" : "FAIL", v.duration().toMillis(),

@@ -33,7 +33,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "verify", mixinStandardHelpOptions = true,
         description = "Verify backups: structure, checksums, a prepared copy; --deep adds a restore drill.",
         footer = {"%nExamples:", "  bin/backup verify --latest", "  bin/backup verify --all --json",
-            "  bin/backup verify 20261124-091500F --deep", ""})
+            "  bin/backup verify 20261124-091500F --deep", "  bin/backup verify --latest --repository remote", ""})
 final class VerifyCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -58,6 +58,10 @@ final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--json", description = "results as a JSON array on stdout")
     boolean json;
 
+    @Option(names = "--repository", paramLabel = "NAME",
+            description = "with repositories: only the copy in this one (default: every copy)")
+    String repository;
+
     @Override
     public Integer call() throws Exception {
         try (Context ctx = Context.of(spec)) {
@@ -68,7 +72,8 @@ final class VerifyCommand implements Callable<Integer> {
             if (deep) {
                 levels.add(Level.DEEP);
             }
-            Verifier verifier = new Verifier(config, backups, ctx.engine(), Clock.systemUTC());
+            Verifier verifier = new Verifier(config, backups, ctx.engine(), Clock.systemUTC())
+                    .onlyRepository(repository);
             List<Map<String, Object>> out = new ArrayList<>();
             boolean allValid = true;
             for (BackupRecord b : targets) {

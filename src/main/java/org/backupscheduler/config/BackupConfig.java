@@ -1,6 +1,7 @@
 package org.backupscheduler.config;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -11,12 +12,20 @@ public record BackupConfig(String instance, RepositoryConfig repository, Catalog
                            EngineConfig engine, ScheduleConfig schedule, VerifyConfig verify,
                            RetentionConfig retention, LocksConfig locks, Map<String, ReplicaConfig> replicas,
                            MetricsConfig metrics,
-                           EncryptionConfig encryption, Path stateDir, BinlogsConfig binlogs, Limits limits) {
+                           EncryptionConfig encryption, Path stateDir, BinlogsConfig binlogs, Limits limits,
+                           List<RepositoryConfig> repositories) {
 
     /** Local state of a host whose repository is elsewhere (docs/storage.md). */
     public static final Path DEFAULT_STATE_DIR = Path.of("/var/lib/backup-scheduler");
 
     public BackupConfig {
+        // repositories: (several copies) instead of repository: — the first entry is the primary,
+        // the one every backup is written to, and what repository() answers for the code that
+        // knows one repository. Both keys at once is refused by ConfigLoader (bothRepositoryKeys).
+        repositories = repositories != null ? List.copyOf(repositories) : List.of();
+        if (repository == null && !repositories.isEmpty()) {
+            repository = repositories.get(0);
+        }
         catalog = catalog != null ? catalog : new CatalogConfig(null, null, null, null);
         engine = engine != null ? engine : new EngineConfig(null, null, null, null, null);
         schedule = schedule != null ? schedule : new ScheduleConfig(null, null, null, null);
@@ -29,6 +38,25 @@ public record BackupConfig(String instance, RepositoryConfig repository, Catalog
         encryption = encryption != null ? encryption : EncryptionConfig.NONE;
         stateDir = stateDir != null ? stateDir : DEFAULT_STATE_DIR;
         binlogs = binlogs != null ? binlogs : new BinlogsConfig(null, null, null, null);
+    }
+
+    /** {@code repository:} and {@code repositories:} both given (a config error). */
+    boolean bothRepositoryKeys() {
+        // Identity on purpose: the constructor set repository to the first entry only when it was absent.
+        return !repositories.isEmpty() && repository != repositories.get(0);
+    }
+
+    /**
+     * Every repository a backup has a copy in, the primary first: {@code repositories:}, or the
+     * one {@code repository:}.
+     */
+    public List<RepositoryConfig> copies() {
+        return repositories.isEmpty() ? List.of(repository) : repositories;
+    }
+
+    /** Several repositories: each backup is written to the first and copied to the others. */
+    public boolean hasCopies() {
+        return repositories.size() > 1;
     }
 
     /** The restore drill's schedule ({@code verify.deep}, read in {@code schedule.time-zone}); empty when off. */
@@ -62,9 +90,10 @@ public record BackupConfig(String instance, RepositoryConfig repository, Catalog
     /**
      * Backups are streamed into the repository's store as chunk objects (format 3): always off
      * the host, and in a local folder when they are encrypted (the chunks are the only form an
-     * encrypted backup takes).
+     * encrypted backup takes), and with several repositories (chunk objects are what every
+     * repository can hold, so a copy is the same objects in another store).
      */
     public boolean streamsToStore() {
-        return !repository.isLocal() || encryption.enabled();
+        return !repository.isLocal() || encryption.enabled() || hasCopies();
     }
 }

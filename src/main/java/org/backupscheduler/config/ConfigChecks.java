@@ -69,16 +69,19 @@ final class ConfigChecks {
         });
         secrets.password("catalog", c.catalog().passwordFile(), null);
         // The repository's keys (docs/storage.md): the store driver reads them again when it opens.
-        RepositoryConfig repo = c.repository();
-        if (repo.location() instanceof RepositoryConfig.S3Bucket) {
-            Secrets.fileSecret("repository.s3.access-key-file", repo.s3().accessKeyFile());
-            Secrets.fileSecret("repository.s3.secret-key-file", repo.s3().secretKeyFile());
-        } else if (repo.location() instanceof RepositoryConfig.SftpFolder f) {
-            Secrets.fileSecret("repository.sftp.identity-file", repo.sftp().identityFile());
-            if (!java.nio.file.Files.isRegularFile(repo.sftp().knownHosts())) {
-                throw new ConfigException("repository.sftp.known-hosts " + repo.sftp().knownHosts()
-                        + " does not exist", "write the server's host key there: ssh-keyscan -p " + f.port() + " "
-                        + f.host() + " > " + repo.sftp().knownHosts() + " (compare its fingerprint with the server's first)");
+        for (RepositoryConfig repo : c.copies()) {
+            String key = c.repositories().isEmpty() ? "repository" : "repositories." + repo.name();
+            if (repo.location() instanceof RepositoryConfig.S3Bucket) {
+                Secrets.fileSecret(key + ".s3.access-key-file", repo.s3().accessKeyFile());
+                Secrets.fileSecret(key + ".s3.secret-key-file", repo.s3().secretKeyFile());
+            } else if (repo.location() instanceof RepositoryConfig.SftpFolder f) {
+                Secrets.fileSecret(key + ".sftp.identity-file", repo.sftp().identityFile());
+                if (!java.nio.file.Files.isRegularFile(repo.sftp().knownHosts())) {
+                    throw new ConfigException(key + ".sftp.known-hosts " + repo.sftp().knownHosts()
+                            + " does not exist", "write the server's host key there: ssh-keyscan -p " + f.port() + " "
+                            + f.host() + " > " + repo.sftp().knownHosts()
+                            + " (compare its fingerprint with the server's first)");
+                }
             }
         }
     }

@@ -134,8 +134,7 @@ public final class ConfigLoader {
             throw new ConfigException("bad value '" + c.instance() + "' for instance in " + file
                     + ": it names a folder, so letters, digits, '.', '_' and '-' only", "rename the instance");
         }
-        require(c.repository(), "repository", file);
-        c.repository().check(file); // a plain string must be an absolute path; a section, a URL and its driver's keys
+        repositories(c, file);
         SourceConfig s = c.source();
         require(s, "source", file);
         require(s.user(), "source.user", file);
@@ -174,6 +173,55 @@ public final class ConfigLoader {
         if (c.binlogs().maxDelay().toSeconds() < 1 || c.binlogs().interval().toSeconds() < 1) {
             throw new ConfigException("binlogs.max-delay and binlogs.interval must be 1s or more in " + file,
                     "set them to durations such as 30s and 1m");
+        }
+    }
+
+    /**
+     * {@code repository:} or {@code repositories:} (never both): each a URL and its driver's keys;
+     * entries of {@code repositories:} each with a unique {@code name}, {@code repository:} with neither
+     * name nor retention of its own (those belong to copies).
+     */
+    private static void repositories(BackupConfig c, Path file) {
+        if (c.bothRepositoryKeys()) {
+            throw new ConfigException("both repository and repositories are set in " + file,
+                    "keep one: repository: for one copy of each backup, or repositories: [...] for several "
+                    + "(the first is where backups are written; docs/storage.md)");
+        }
+        require(c.repository(), "repository", file);
+        if (c.repositories().isEmpty()) {
+            if (c.repository().name() != null || c.repository().retention() != null) {
+                throw new ConfigException("repository." + (c.repository().name() != null ? "name" : "retention")
+                        + " is set in " + file + " but only entries of repositories: have a name and a retention",
+                        "remove it (retention: at the top level applies), or write repositories: [...]");
+            }
+            c.repository().check(file); // a plain string must be an absolute path; a section, a URL and its driver's keys
+            return;
+        }
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (int i = 0; i < c.repositories().size(); i++) {
+            RepositoryConfig r = c.repositories().get(i);
+            if (r.name() == null || !INSTANCE_NAME.matcher(r.name()).matches()) {
+                throw new ConfigException((r.name() == null ? "missing repositories[" + i + "].name"
+                        : "bad value '" + r.name() + "' for repositories[" + i + "].name") + " in " + file,
+                        "name each repository (letters, digits, '.', '_', '-'), such as local and remote");
+            }
+            if (!names.add(r.name())) {
+                throw new ConfigException("two repositories are named '" + r.name() + "' in " + file,
+                        "give each entry of repositories: its own name");
+            }
+            r.check(file);
+            RetentionConfig k = r.retentionOr(c.retention());
+            if (k.hourly() < 0 || k.daily() < 0 || k.weekly() < 0 || k.minVerified() < 0) {
+                throw new ConfigException("retention counts must not be negative in repository " + r.name()
+                        + " in " + file, "set its retention.hourly, daily, weekly and min-verified to 0 or more");
+            }
+        }
+        java.util.Set<String> urls = new java.util.HashSet<>();
+        for (RepositoryConfig r : c.repositories()) {
+            if (!urls.add(r.url())) {
+                throw new ConfigException("repositories " + r.name() + " and another have the same url " + r.url()
+                        + " in " + file, "a copy must lie somewhere else: give each its own url");
+            }
         }
     }
 

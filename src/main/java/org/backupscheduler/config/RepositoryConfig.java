@@ -18,8 +18,11 @@ import com.fasterxml.jackson.annotation.JsonCreator;
  *   upload-parallel: 4
  *   scratch: /var/tmp
  * </pre>
+ * As an entry of {@code repositories:} (several copies of each backup) it also has a
+ * {@code name} and its own {@code retention}; see {@link BackupConfig#repositories()}.
  */
-public record RepositoryConfig(String url, S3 s3, Sftp sftp, String chunkSize, Integer uploadParallel, Path scratch) {
+public record RepositoryConfig(String name, String url, S3 s3, Sftp sftp, String chunkSize, Integer uploadParallel,
+                               Path scratch, RetentionConfig retention) {
     public static final String DEFAULT_CHUNK_SIZE = "64MiB";
     public static final int DEFAULT_UPLOAD_PARALLEL = 4;
     /** S3's smallest multipart part; a smaller chunk would be one more request for nothing. */
@@ -35,7 +38,7 @@ public record RepositoryConfig(String url, S3 s3, Sftp sftp, String chunkSize, I
     /** {@code repository: /path} as a plain string: a local folder. */
     @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     public static RepositoryConfig of(String path) {
-        return new RepositoryConfig(path, null, null, null, null, null);
+        return new RepositoryConfig(null, path, null, null, null, null, null, null);
     }
 
     /** {@code repository.s3}: where the store answers and the files holding our keys (each 0600). */
@@ -76,6 +79,11 @@ public record RepositoryConfig(String url, S3 s3, Sftp sftp, String chunkSize, I
 
     public boolean isLocal() {
         return location() instanceof Local;
+    }
+
+    /** This copy's retention: its own, else {@code fallback} (the top-level {@code retention:}). */
+    public RetentionConfig retentionOr(RetentionConfig fallback) {
+        return retention != null ? retention : fallback;
     }
 
     public long chunkSizeBytes() {

@@ -60,13 +60,29 @@ record BackupChoice(List<BackupRecord> chain, List<String> notes) {
                 continue;
             }
             String damaged = null;
+            List<BackupRecord> read = new ArrayList<>();
+            List<String> used = new ArrayList<>();
             for (BackupRecord link : chain) {
+                if (config.hasCopies()) {
+                    // [repositories] the first intact copy, local first; the backup fails only with none.
+                    CopyReading copy = CopyReading.choose(config, backups, recheck, link);
+                    if (copy.folder() == null) {
+                        backups.update(link.withStatus(BackupStatus.INVALID, "no intact copy: " + copy.said()));
+                        damaged = "backup " + link.id() + " has no intact copy now (" + copy.said()
+                                + "): marked INVALID";
+                        break;
+                    }
+                    read.add(link.withPath(copy.folder().toString()));
+                    used.add(copy.said());
+                    continue;
+                }
                 var outcome = recheck.verify(link, EnumSet.of(Level.STRUCTURE, Level.CHECKSUM));
                 if (!outcome.valid()) {
                     damaged = "backup " + link.id() + " failed its re-check now (" + outcome.after().reason()
                             + "): marked INVALID";
                     break;
                 }
+                read.add(link);
             }
             if (damaged != null) {
                 damagedNewer.add(damaged);
@@ -77,7 +93,8 @@ record BackupChoice(List<BackupRecord> chain, List<String> notes) {
                 notes.add("fell back to backup " + candidate.id() + ", the next VERIFIED one: "
                         + String.join("; ", damagedNewer));
             }
-            return new BackupChoice(chain, notes);
+            notes.addAll(used);
+            return new BackupChoice(read, notes);
         }
         notes.addAll(damagedNewer);
         throw new UserError("no valid backup of " + config.instance() + " to restore"

@@ -41,6 +41,9 @@ public final class Expirer {
     /** What retention removes now; nothing is touched when {@code dryRun}. */
     public List<String> expire(boolean dryRun) throws IOException {
         List<BackupRecord> all = backups.all(config.instance());
+        if (config.hasCopies()) {
+            return new CopyRetention(config, backups, clock).expire(all, dryRun);
+        }
         BackupPins pins = backups.pins();
         Map<String, String> pinned = pins.active(config.instance());
         RetentionPolicy policy = new RetentionPolicy(config.retention(), ZoneId.systemDefault());

@@ -11,16 +11,20 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 
+import org.backupscheduler.backup.CopyFolders;
+import org.backupscheduler.backup.CopyPreference;
 import org.backupscheduler.backup.RepositoryStores;
 import org.backupscheduler.backup.StoredStream;
 import org.backupscheduler.UserError;
 import org.backupscheduler.backup.Manifest;
+import org.backupscheduler.catalog.BackupCopies;
 import org.backupscheduler.catalog.BackupPins;
 import org.backupscheduler.catalog.BackupRecord;
 import org.backupscheduler.catalog.BackupStatus;
 import org.backupscheduler.catalog.Backups;
 import org.backupscheduler.catalog.VerificationRecord;
 import org.backupscheduler.config.BackupConfig;
+import org.backupscheduler.config.RepositoryConfig;
 import org.backupscheduler.engine.EngineTool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,6 +46,9 @@ public final class Verifier {
     private final Backups backups;
     private final EngineTool tool;
     private final Clock clock;
+    private String onlyRepository;
+    /** While the levels run on one copy of a backup ({@code repositories:}): its repository. */
+    private RepositoryConfig readingFrom;
 
     public Verifier(BackupConfig config, Backups backups, EngineTool tool, Clock clock) {
         this.config = config;
@@ -81,6 +88,20 @@ public final class Verifier {
         }
     }
 
+    /**
+     * The structure and checksum problems of one copy of a backup ({@code repositories:}), read
+     * from {@code dir}, its folder: nothing is recorded and no status changes, for the backup
+     * stands while another copy is intact. An encrypted copy on a host without the secret key:
+     * its ciphertext only.
+     */
+    public List<String> copyProblems(Path dir) throws IOException {
+        if (StoredStream.sealedHere(dir)) {
+            return StoredStream.ciphertextProblems(dir);
+        }
+        List<String> problems = StructureCheck.problems(dir, tool.flavor());
+        return problems.isEmpty() ? ChecksumCheck.problems(dir) : problems;
+    }
+
     private List<LevelResult> run(BackupRecord backup, Set<Level> levels) throws IOException {
         List<LevelResult> results = runLevels(backup, levels);
         if (levels.contains(Level.DEEP) && results.stream().noneMatch(r -> r.level() == Level.DEEP)) {
@@ -97,9 +118,82 @@ public final class Verifier {
         return results;
     }
 
+    /**
+     * Only the copy in repository {@code name} ({@code verify --repository NAME}); null: every copy.
+     *
+     * @throws UserError when the config has no repository of that name
+     */
+    public Verifier onlyRepository(String name) {
+        if (name != null && config.copies().stream().noneMatch(r -> name.equals(r.name()))) {
+            throw new UserError("no repository named '" + name + "' in this config",
+                    "name one of repositories: " + config.copies().stream().map(r -> String.valueOf(r.name()))
+                            .toList(), UserError.USAGE);
+        }
+        this.onlyRepository = name;
+        return this;
+    }
+
     private List<LevelResult> runLevels(BackupRecord backup, Set<Level> levels) throws IOException {
+        if (!config.hasCopies()) {
+            return runLevels(backup, levels, Path.of(backup.path()));
+        }
+        // [repositories] each copy checked where it lies; the levels' results are those of the first
+        // intact copy (local first), so a damaged copy fails itself, and the backup only with none left.
+        List<RepositoryConfig> order = CopyPreference.toCheck(config.copies(),
+                backups.copies().of(backup.instance(), backup.id()), onlyRepository);
+        List<String> failed = new ArrayList<>();
+        List<LevelResult> chosen = null;
+        boolean checksBytes = levels.contains(Level.STRUCTURE) || levels.contains(Level.CHECKSUM);
+        for (RepositoryConfig r : order) {
+            Path folder;
+            try {
+                folder = CopyFolders.folder(config, backup.id(), backup.path(), r);
+            } catch (IOException gone) {
+                copyState(backup, r, "it is gone: " + gone.getMessage(), failed);
+                continue;
+            }
+            if (chosen == null) {
+                readingFrom = r;
+                List<LevelResult> results = runLevels(backup.withPath(folder.toString()), levels, folder);
+                LevelResult bad = results.stream().filter(x -> !x.ok()).findFirst().orElse(null);
+                if (bad == null) {
+                    chosen = results;
+                }
+                if (checksBytes || bad != null) {
+                    copyState(backup, r, bad == null ? null : bad.level().word() + " failed: " + bad.finding(), failed);
+                }
+            } else if (checksBytes) {
+                List<String> problems = copyProblems(folder);
+                copyState(backup, r, problems.isEmpty() ? null : String.join("; ", problems), failed);
+            }
+        }
+        readingFrom = null;
+        if (chosen != null) {
+            return chosen;
+        }
+        Instant start = clock.instant();
+        LevelResult r = LevelResult.fail(Level.STRUCTURE, "no intact copy: " + (failed.isEmpty()
+                ? "none is recorded" : String.join("; ", failed)), Duration.ZERO);
+        record(backup, r, start);
+        return new ArrayList<>(List.of(r));
+    }
+
+    /** Records what the check of {@code backup}'s copy in {@code r} found: null problem, STORED. */
+    private void copyState(BackupRecord backup, RepositoryConfig r, String problem, List<String> failed) {
+        backups.copies().record(new BackupCopies.Copy(backup.instance(), backup.id(), r.name(), r.url(),
+                problem == null ? BackupCopies.State.STORED : BackupCopies.State.INVALID, clock.instant(),
+                problem == null ? null : "failed verification: " + problem));
+        if (problem != null) {
+            log.error("the copy of backup {} in repository {} ({}) failed verification: {}", backup.id(), r.name(),
+                    r.url(), problem);
+            failed.add("the copy in " + r.name() + ": " + problem);
+        } else {
+            log.info("the copy of backup {} in repository {} ({}) is intact", backup.id(), r.name(), r.url());
+        }
+    }
+
+    private List<LevelResult> runLevels(BackupRecord backup, Set<Level> levels, Path dir) throws IOException {
         List<LevelResult> results = new ArrayList<>();
-        Path dir = Path.of(backup.path());
         if (StoredStream.sealedHere(dir)) {
             // [encryption] a host with public keys only checks the ciphertext where it lies; the
             // backup stays COMPLETED until a host with the secret key verifies it.
@@ -148,6 +242,15 @@ public final class Verifier {
             results.add(r);
             return results;
         }
+        if (readingFrom != null) {
+            // [repositories] the chain read from the same repository as the backup it ends in.
+            List<BackupRecord> there = new ArrayList<>();
+            for (BackupRecord link : chain) {
+                there.add(link.id().equals(backup.id()) ? backup : link.withPath(CopyFolders.folder(config, link.id(),
+                        link.path(), readingFrom).toString()));
+            }
+            chain = there;
+        }
         try (Scratch scratch = Scratch.create(config.instanceDir(), backup, chain)) {
             log.info("preparing a scratch copy of {} (chain of {})", backup.id(), chain.size());
             String problem = PrepareCheck.prepare(tool, chain, scratch, config.schedule().runTimeout());
@@ -190,7 +293,11 @@ public final class Verifier {
     private BackupRecord settle(BackupRecord backup, Set<Level> levels, List<LevelResult> results) {
         LevelResult failed = results.stream().filter(r -> !r.ok()).findFirst().orElse(null);
         BackupRecord after;
-        if (failed != null) {
+        if (failed != null && onlyRepository != null && config.hasCopies()) {
+            // [repositories] one copy's verdict is that copy's (its row says INVALID); the backup
+            // stands or falls by all of them, which a plain verify checks.
+            after = backup;
+        } else if (failed != null) {
             String reason = failed.level().word() + " verification failed: " + failed.finding();
             if (backup.status() == BackupStatus.VERIFIED) {
                 reason = "was VERIFIED, now " + reason;
