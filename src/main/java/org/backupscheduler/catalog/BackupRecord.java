@@ -73,6 +73,11 @@ public record BackupRecord(String instance, String id, BackupType type, String p
                 lsns, coordinates, source, path, newReason);
     }
 
+    public BackupRecord withEngine(Engine newEngine) {
+        return new BackupRecord(instance, id, type, parentId, status, startedAt, finishedAt, contents, newEngine, lsns,
+                coordinates, source, path, reason);
+    }
+
     public BackupRecord withFinishedAt(Instant at) {
         return new BackupRecord(instance, id, type, parentId, status, startedAt, at, contents, engine, lsns,
                 coordinates, source, path, reason);

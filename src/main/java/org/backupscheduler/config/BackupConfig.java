@@ -62,9 +62,10 @@ public record BackupConfig(String instance, RepositoryConfig repository, Catalog
     /**
      * Backups are streamed into the repository's store as chunk objects (format 3): always off
      * the host, and in a local folder when they are encrypted (the chunks are the only form an
-     * encrypted backup takes).
+     * encrypted backup takes) or taken by an engine on another host ({@code source.ssh}: its output
+     * reaches us only as a stream).
      */
     public boolean streamsToStore() {
-        return !repository.isLocal() || encryption.enabled();
+        return !repository.isLocal() || encryption.enabled() || source.ssh() != null;
     }
 }

@@ -16,6 +16,12 @@ public record BackupRequest(Path targetDir, Path datadir, int parallel, Duration
         extraArgs = List.copyOf(extraArgs);
     }
 
+    /** The same request with the engine's temporary files in {@code dir} (on the host it runs on). */
+    public BackupRequest withTargetDir(Path dir) {
+        return new BackupRequest(dir, datadir, parallel, logCopyInterval, incrementalBase, replicaSource,
+                safeSlaveBackup, extraArgs);
+    }
+
     public static BackupRequest full(Path targetDir, Path datadir, int parallel) {
         return new BackupRequest(targetDir, datadir, parallel, Duration.ofMillis(100), null, false, false, List.of());
     }

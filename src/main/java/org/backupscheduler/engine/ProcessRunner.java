@@ -7,12 +7,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
- * Runs an external tool from an argv list (never a shell string) with a deadline. Both streams
- * go to a log file, so nothing can fill a pipe and stall the tool; at the deadline, or when
- * cancelled, the whole process tree is ended.
+ * Runs an external tool from an argv list (never a shell string) with a deadline, on this host or
+ * on the one an {@link EngineHost} names. Both streams go to a log file, so nothing can fill a pipe
+ * and stall the tool; at the deadline, or when cancelled, the whole process tree is ended.
  */
 public final class ProcessRunner implements EngineRun {
     private static final int TAIL_LINES = 12;
@@ -20,10 +19,16 @@ public final class ProcessRunner implements EngineRun {
     private final List<String> argv;
     private final Path log;
     private final Duration deadline;
-    private volatile Process process;
+    private final EngineHost host;
+    private volatile EngineProcess process;
     private volatile boolean cancelled;
 
     public ProcessRunner(List<String> argv, Path log, Duration deadline) {
+        this(EngineHost.LOCAL, argv, log, deadline);
+    }
+
+    public ProcessRunner(EngineHost host, List<String> argv, Path log, Duration deadline) {
+        this.host = host;
         this.argv = List.copyOf(argv);
         this.log = log;
         this.deadline = deadline;
@@ -33,22 +38,19 @@ public final class ProcessRunner implements EngineRun {
     @Override
     public ProcessResult run() throws IOException {
         Instant start = Instant.now();
-        ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-        process = pb.start();
+        process = host.start(argv, log, EngineHost.Output.LOG);
         if (cancelled) {
-            endTree(process); // cancelled while starting: cancel() saw no process yet
+            process.endTree(); // cancelled while starting: cancel() saw no process yet
         }
         boolean timedOut = false;
         try {
-            if (!process.waitFor(deadline.toMillis(), TimeUnit.MILLISECONDS)) {
+            if (!process.waitFor(deadline)) {
                 timedOut = true;
-                endTree(process);
+                process.endTree();
             }
             process.waitFor();
         } catch (InterruptedException e) {
-            endTree(process);
+            process.endTree();
             Thread.currentThread().interrupt();
             throw new IOException(name() + " interrupted", e);
         }
@@ -60,15 +62,15 @@ public final class ProcessRunner implements EngineRun {
     @Override
     public void cancel() {
         cancelled = true;
-        Process p = process;
+        EngineProcess p = process;
         if (p != null) {
-            endTree(p);
+            p.endTree();
         }
     }
 
     /** The running tool's pid, or -1 before it started. */
     public long pid() {
-        Process p = process;
+        EngineProcess p = process;
         return p == null ? -1 : p.pid();
     }
 

@@ -1,0 +1,16 @@
+package org.backupscheduler.engine;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * What one engine run needs on the host it runs on: its credentials in a 0600 file and a folder
+ * for its temporary files. Closing removes the credentials (the folder once it is empty).
+ */
+public interface EngineWorkspace extends EngineCredentials, AutoCloseable {
+    /** The engine's {@code --target-dir} there. */
+    Path tempDir();
+
+    @Override
+    void close() throws IOException;
+}
