@@ -250,7 +250,7 @@ public final class BackupWorkflow {
         try (EngineWorkspace credentials = host.workspace(source, engineTool.flavor(), data)) {
             EngineRun runner;
             if (chunks != null) {
-                streamed = StreamedBackup.toSink(host, engineTool, request.withTargetDir(credentials.tempDir()),
+                streamed = StreamedBackup.toSink(host, engineTool, request.in(credentials),
                         credentials, dir, chunks,
                         config.engine().compress() == EngineConfig.Compression.ZSTD, engineLog,
                         config.schedule().runTimeout(), config.engine().parallel());

@@ -11,6 +11,12 @@ public interface EngineWorkspace extends EngineCredentials, AutoCloseable {
     /** The engine's {@code --target-dir} there. */
     Path tempDir();
 
+    /**
+     * The folder {@code --incremental-basedir} names there: the parent's engine files
+     * ({@code localEngineFiles} here), copied over first when the engine runs on another host.
+     */
+    Path incrementalBase(Path localEngineFiles) throws IOException;
+
     @Override
     void close() throws IOException;
 }

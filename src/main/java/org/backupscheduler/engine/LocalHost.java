@@ -61,6 +61,11 @@ final class LocalHost implements EngineHost {
             }
 
             @Override
+            public Path incrementalBase(Path localEngineFiles) {
+                return localEngineFiles;
+            }
+
+            @Override
             public void close() throws IOException {
                 credentials.close();
             }

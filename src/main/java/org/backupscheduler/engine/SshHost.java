@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumSet;
@@ -28,6 +29,8 @@ import org.backupscheduler.ssh.SshTarget;
  */
 public final class SshHost implements EngineHost {
     private static final Duration SHORT = Duration.ofSeconds(30);
+    /** The parent's files an incremental reads: 10.11's name and 11.1+'s. */
+    private static final List<String> CHECKPOINTS = List.of("xtrabackup_checkpoints", "mariadb_backup_checkpoints");
     private static final List<String> AUTO_ORDER = List.of("mariadb-backup", "mariabackup", "xtrabackup");
 
     private final SshSession ssh;
@@ -162,11 +165,32 @@ public final class SshHost implements EngineHost {
         }
 
         @Override
+        public Path incrementalBase(Path localEngineFiles) throws IOException {
+            // Only the checkpoints are read from it (the LSN to start from): small files, sent on stdin.
+            Path base = folder.resolve("base");
+            for (String name : CHECKPOINTS) {
+                Path local = localEngineFiles.resolve(name);
+                if (Files.isRegularFile(local)) {
+                    CommandOutput sent = exec("umask 077 && mkdir -p " + quote(List.of(base.toString())) + " && cat > "
+                            + quote(List.of(base.resolve(name).toString())), Files.readAllBytes(local), SHORT);
+                    if (!sent.succeeded()) {
+                        throw new IOException("could not copy the parent's " + name + " to " + describe() + ": "
+                                + sent.output().strip());
+                    }
+                }
+            }
+            return base;
+        }
+
+        @Override
         public void close() throws IOException {
             // The password first and alone; the folders only when the engine left them empty.
-            CommandOutput removed = exec("rm -f " + quote(List.of(file.toString())) + " && { rmdir "
-                    + quote(List.of(temp.toString())) + " " + quote(List.of(folder.toString()))
-                    + " 2>/dev/null || true; }", null, SHORT);
+            Path base = folder.resolve("base");
+            List<String> parentFiles = CHECKPOINTS.stream().map(n -> base.resolve(n).toString()).toList();
+            CommandOutput removed = exec("rm -f " + quote(List.of(file.toString())) + " && { rm -f "
+                    + quote(parentFiles) + "; rmdir " + quote(List.of(temp.toString())) + " 2>/dev/null; rmdir "
+                    + quote(List.of(base.toString())) + " 2>/dev/null; rmdir " + quote(List.of(folder.toString()))
+                    + " 2>/dev/null; true; }", null, SHORT);
             if (!removed.succeeded()) {
                 throw new IOException("the engine's credentials file " + file + " on " + describe()
                         + " could not be removed: " + removed.output().strip());

@@ -16,13 +16,16 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.backupscheduler.config.ConfigTrust;
+import org.backupscheduler.sandbox.LongMyisamUpdate;
 import org.backupscheduler.sandbox.SandboxOptions;
 import org.backupscheduler.sandbox.SandboxServer;
+import org.backupscheduler.sandbox.SqlValues;
 import org.backupscheduler.testing.OpenSshServer;
 import org.backupscheduler.testing.TestSetup;
 import org.backupscheduler.testing.TestSetup.Result;
@@ -93,6 +96,94 @@ class FleetSshIT {
                 assertTrue(log.contains("backup-scheduler: remote pid "), log);
                 assertTrue(log.contains("completed OK!"), log);
             }
+
+            // An incremental there: the parent's checkpoints are copied into the engine's folder on the host.
+            Watch watch = Watch.start(List.of(one.datadir().toString()));
+            Result inc = TestSetup.cli("--config-dir", dirOption, "--instance", "db1", "run", "--type", "incremental");
+            watch.stop();
+            assertEquals(0, inc.exitCode(), inc.toString());
+            Map<String, Object> incremental = list(dirOption, "db1").get(0);
+            assertEquals(List.of("incremental", "VERIFIED"), List.of(incremental.get("type"), incremental.get("status")),
+                    incremental.toString());
+            assertTrue(watch.argvs.values().stream().allMatch(a -> a.matches(
+                    "(?s).* --incremental-basedir=/tmp/bs-engine-\\w+/base .*")), watch.argvs.toString());
+
+            // check: the login, the engine and its version, the datadir and the free space on db1's host.
+            Result check = TestSetup.cli("--config-dir", dirOption, "--instance", "db1", "check");
+            String host = "ssh " + sshOne.user() + "@127.0.0.1:" + sshOne.port();
+            assertTrue(check.out().contains("✓ logged in to " + host + " (host key in " + sshOne.knownHosts() + ")"),
+                    check.toString());
+            assertTrue(check.out().matches("(?s).*✓ engine on " + Pattern.quote(host)
+                    + ": (mariadb-backup|mariabackup) 10\\.11\\.\\d+.*"), check.toString());
+            assertTrue(check.out().contains("readable on " + host), check.toString());
+            assertTrue(check.out().matches("(?s).*✓ [0-9.]+ \\S+ free of [0-9.]+ \\S+ on \\S+ \\(the datadir's file "
+                    + "system\\) on " + Pattern.quote(host) + ".*"), check.toString());
+
+            // A changed host key: check says so with the fix, and a run is FAILED without any engine started.
+            sshTwo.writeKnownHosts(sshTwo.knownHosts(), sshTwo.otherPublicKey());
+            Result refused = TestSetup.cli("--config-dir", dirOption, "--instance", "db2", "check");
+            assertEquals(3, refused.exitCode(), refused.toString());
+            assertTrue(refused.out().contains("✗ host key of 127.0.0.1:" + sshTwo.port() + " CHANGED: known-hosts "
+                    + sshTwo.knownHosts()), refused.toString());
+            assertTrue(refused.out().contains("fix: if the host's key is right, add it: ssh-keyscan -p "
+                    + sshTwo.port() + " 127.0.0.1 >> " + sshTwo.knownHosts()), refused.toString());
+            Result failedRun = TestSetup.cli("--config-dir", dirOption, "--instance", "db2", "run");
+            assertEquals(1, failedRun.exitCode(), failedRun.toString());
+            assertTrue(failedRun.err().contains("HINT: no engine ran; do what the HINT in the reason says"), failedRun.err());
+            Map<String, Object> failed = list(dirOption, "db2").get(0);
+            assertEquals("FAILED", failed.get("status"));
+            assertTrue(((String) failed.get("reason")).startsWith("host key of 127.0.0.1:" + sshTwo.port()
+                    + " CHANGED"), failed.toString());
+        }
+    }
+
+    @Test
+    void runTimeoutEndsTheEngineOnTheDatabaseHostAndRemovesItsCredentials() throws Exception {
+        assumeTrue(OpenSshServer.installed(), "openssh-server is not installed (bin/install-deps)");
+        try (SandboxServer server = SandboxServer.start(SandboxOptions.primary("fsh3"));
+             OpenSshServer ssh = OpenSshServer.start(dir.resolve("ssh3"))) {
+            TestSetup.createBackupUser(server);
+            Workload.load(server, 20_000); // a minute of MyISAM UPDATE holds the engine in its lock phase
+            Path configs = Files.createDirectory(dir.resolve("instances"));
+            Path pw = TestSetup.passwordFile(dir, "pw", TestSetup.BACKUP_PASSWORD);
+            ConfigTrust.write(configs.resolve("defaults.yml"), String.join("\n", "repository: " + dir.resolve("repo"),
+                    "source:", "  host: 127.0.0.1", "  user: " + TestSetup.BACKUP_USER, "  password-file: " + pw,
+                    "schedule: {run-timeout: 3s}", "locks: {action: print}", ""));
+            instanceFile(configs, "db3", server, ssh);
+            Set<String> before = engineFolders();
+            Result run;
+            try (LongMyisamUpdate blocker = LongMyisamUpdate.start(server)) {
+                run = TestSetup.cli("--config-dir", configs.toString(), "run");
+                // Still inside the blocker: the engine and its session would be waiting now.
+                assertEquals(List.of(), enginesOn(server.datadir()), "engine processes left on the host");
+                long left = SqlValues.count(server, "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE USER = '"
+                        + TestSetup.BACKUP_USER + "'");
+                assertEquals(0, left, "no session of the backup account is left waiting");
+            }
+            assertEquals(1, run.exitCode(), run.toString());
+            Map<String, Object> failed = list(configs.toString(), "db3").get(0);
+            assertEquals("FAILED", failed.get("status"));
+            String reason = (String) failed.get("reason");
+            assertTrue(reason.startsWith("timeout (schedule.run-timeout 3s): mariadb-backup timed out after")
+                    || reason.startsWith("timeout (schedule.run-timeout 3s): mariabackup timed out after"), reason);
+            assertEquals(before, engineFolders(), "the engine's credentials were left on the host");
+        }
+    }
+
+    /** Live (not zombie) engine processes backing up {@code datadir}, anywhere on this machine. */
+    private static List<Long> enginesOn(Path datadir) {
+        return ProcessHandle.allProcesses().filter(ProcessHandle::isAlive)
+                .filter(p -> p.info().commandLine().map(c -> c.contains(" --backup")
+                        && c.contains("--datadir=" + datadir)).orElse(false))
+                .filter(p -> !isZombie(p.pid())).map(ProcessHandle::pid).toList();
+    }
+
+    private static boolean isZombie(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            return stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z");
+        } catch (IOException e) {
+            return true; // gone
         }
     }
 
@@ -123,6 +214,7 @@ class FleetSshIT {
      */
     private static final class Watch implements Runnable {
         private final Map<Long, List<Long>> engines = new ConcurrentHashMap<>();
+        private final Map<Long, String> argvs = new ConcurrentHashMap<>();
         private final List<String> passwordSeen = new ArrayList<>();
         private final AtomicBoolean stop = new AtomicBoolean();
         private final Thread thread = new Thread(this, "proc-watch");
@@ -179,6 +271,7 @@ class FleetSshIT {
                     && datadirs.stream().anyMatch(d -> argv.contains("--datadir=" + d))) {
                 long pid = Long.parseLong(proc.getFileName().toString());
                 engines.computeIfAbsent(pid, FleetSshIT::parents);
+                argvs.putIfAbsent(pid, argv);
             }
         }
     }
