@@ -31,7 +31,9 @@ import org.backupscheduler.config.RepositoryConfig;
 import org.backupscheduler.config.SourceConfig;
 import org.backupscheduler.engine.BackupRequest;
 import org.backupscheduler.engine.Coordinates;
-import org.backupscheduler.engine.CredentialsFile;
+import org.backupscheduler.engine.EngineHost;
+import org.backupscheduler.engine.EngineWorkspace;
+import org.backupscheduler.engine.SshHost;
 import org.backupscheduler.engine.EngineCommands;
 import org.backupscheduler.engine.EngineFiles;
 import org.backupscheduler.engine.EngineRun;
@@ -181,7 +183,35 @@ public final class BackupWorkflow {
         throw new IOException("no free backup id for " + started + " after 100 tries");
     }
 
+    /**
+     * The copy on the host the engine runs on: this one, or with {@code source.ssh} the database
+     * host, over one SSH session kept for the whole run. The engine found there is the one recorded.
+     */
     private BackupRecord copy(BackupRecord running, Path dir, BackupRecord parent) throws IOException {
+        if (config.source().ssh() == null) {
+            return copy(running, dir, parent, EngineHost.LOCAL, tool);
+        }
+        SshHost host;
+        try {
+            host = SshHost.open(config.source().ssh());
+        } catch (UserError e) {
+            return fail(running, e.getMessage() + " (HINT: " + e.hint() + ")");
+        }
+        try (host) {
+            EngineTool there;
+            try {
+                there = host.locate(config.engine().tool());
+            } catch (UserError e) {
+                return fail(running, e.getMessage() + " (HINT: " + e.hint() + ")");
+            }
+            BackupRecord withEngine = running.withEngine(new BackupRecord.Engine(there.name(), there.version()));
+            backups.update(withEngine);
+            return copy(withEngine, dir, parent, host, there);
+        }
+    }
+
+    private BackupRecord copy(BackupRecord running, Path dir, BackupRecord parent, EngineHost host,
+                              EngineTool engineTool) throws IOException {
         // 1. Ask the source where its datadir is: the engine must be told explicitly. And if it
         //    is a replica, whether it is replicating and current: a backup of a broken replica
         //    "succeeds" and silently holds old data (the field report's replica: error 1236 for a day).
@@ -204,12 +234,13 @@ public final class BackupWorkflow {
             log.warn("backing up a stale replica as configured (on-stale: backup-and-flag): {}", freshness.reason());
         }
         Path datadir = config.source().datadir() != null ? config.source().datadir() : facts.datadir();
-        log.info("backing up {} ({}{}) from datadir {} with {}", source.address(), facts.version(),
-                inspection.replica() ? ", a replica" : "", datadir, tool);
+        log.info("backing up {} ({}{}) from datadir {} with {} on {}", source.address(), facts.version(),
+                inspection.replica() ? ", a replica" : "", datadir, engineTool, host.describe());
         // A copy that cannot fit is refused now: a disk filled to the last byte takes the catalog with it.
         // [stream] into a store off the host, a run holds a few chunks at a time on this disk: the
         // store's own space is its operator's to watch (repository check says what it knows).
-        Optional<String> noRoom = !config.repository().isLocal() ? Optional.empty()
+        // [ssh] the datadir is on the database host, not ours to measure here; the chunks land a few at a time.
+        Optional<String> noRoom = !config.repository().isLocal() || !host.isLocal() ? Optional.empty()
                 : RepositorySpace.refusal(config.instanceDir(), datadir, backups, config.instance(),
                 running.type(), config.engine().compress() == EngineConfig.Compression.ZSTD);
         if (noRoom.isPresent()) {
@@ -250,19 +281,21 @@ public final class BackupWorkflow {
                 storePrefix(running), new ChunkedWriter.Options((int) config.repository().chunkSizeBytes(),
                 config.repository().uploadParallel(), Retries.DEFAULT), codec) : null;
         uploading = chunks;
-        try (CredentialsFile credentials = CredentialsFile.write(source, tool.flavor())) {
+        // [ssh] credentials and the engine's temporary folder on the host it runs on (0600 / 0700).
+        try (EngineWorkspace credentials = host.workspace(source, engineTool.flavor(), data)) {
             EngineRun runner;
             if (chunks != null) {
-                streamed = StreamedBackup.toSink(tool, request, credentials, dir, chunks,
+                streamed = StreamedBackup.toSink(host, engineTool, request.in(credentials),
+                        credentials, dir, chunks,
                         config.engine().compress() == EngineConfig.Compression.ZSTD, engineLog,
                         config.schedule().runTimeout(), config.engine().parallel());
                 runner = streamed;
             } else if (config.engine().compress() == EngineConfig.Compression.ZSTD) {
-                streamed = StreamedBackup.of(tool, request, credentials, dir, engineLog,
+                streamed = StreamedBackup.of(engineTool, request, credentials, dir, engineLog,
                         config.schedule().runTimeout(), config.engine().parallel());
                 runner = streamed;
             } else {
-                List<String> argv = new EngineCommands(tool).backup(request, credentials);
+                List<String> argv = new EngineCommands(engineTool).backup(request, credentials);
                 runner = new ProcessRunner(argv, engineLog, config.schedule().runTimeout());
             }
             // The lock policy watches the server while the engine runs: a blocker past the threshold
@@ -282,7 +315,7 @@ public final class BackupWorkflow {
                 }
                 StreamedBackup s = streamed;
                 try {
-                    result = withProgress(datadir, s != null ? s::bytesStreamed : () -> DirectorySize.of(data),
+                    result = withProgress(datadirBytes(host, datadir), s != null ? s::bytesStreamed : () -> DirectorySize.of(data),
                             runner);
                 } catch (IOException e) {
                     if (chunks == null) {
@@ -338,7 +371,7 @@ public final class BackupWorkflow {
         // [compress] a compressed backup's engine files are beside the stream, its tables in the stream.
         Path engineFiles = streamed != null ? streamed.finish(data) : data;
         Map<String, List<String>> inventory = streamed != null ? streamed.inventory() : Inventory.of(data);
-        EngineFiles files = EngineFiles.read(engineFiles, tool.flavor());
+        EngineFiles files = EngineFiles.read(engineFiles, engineTool.flavor());
         if (parent != null && !java.util.Objects.equals(parent.toLsn(), files.checkpoints().fromLsn())) {
             return fail(running, "incremental starts at LSN " + files.checkpoints().fromLsn() + " but its parent "
                     + parent.id() + " ends at " + parent.toLsn() + ": the chain would not apply"
@@ -359,7 +392,7 @@ public final class BackupWorkflow {
                 .replicaSource(Manifest.Source.of(sourceState)).stale(status == BackupStatus.STALE, freshness.reason())
                 .extractedBytes(streamed != null ? streamed.extractedBytes() : null)
                 .stream(stored == null ? null : new Manifest.Stream(config.repository().url(),
-                        tool.flavor().streamFormat(), config.engine().compress() == EngineConfig.Compression.ZSTD
+                        engineTool.flavor().streamFormat(), config.engine().compress() == EngineConfig.Compression.ZSTD
                         ? "zstd" : "none", codec.name(), RepositoryStores.recipientFingerprints(), stored,
                         streamed.streamFiles()))
                 .build();
@@ -478,9 +511,22 @@ public final class BackupWorkflow {
         }
     }
 
+    /** The datadir's size where it is, for progress; -1 when it cannot be read. */
+    private static long datadirBytes(EngineHost host, Path datadir) {
+        if (host.isLocal()) {
+            return DirectorySize.of(datadir);
+        }
+        try {
+            EngineHost.CommandOutput du = host.run(List.of("du", "-sb", datadir.toString()), Duration.ofMinutes(1));
+            return du.succeeded() ? Long.parseLong(du.output().strip().split("\\s+")[0]) : -1;
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
+    }
+
     /** Runs the engine while a watcher reports how much of the datadir has been copied. */
-    private ProcessResult withProgress(Path datadir, LongSupplier copied, EngineRun runner) throws IOException {
-        progress.start("backup", DirectorySize.of(datadir));
+    private ProcessResult withProgress(long datadirBytes, LongSupplier copied, EngineRun runner) throws IOException {
+        progress.start("backup", datadirBytes);
         ScheduledExecutorService watcher = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "backup-progress");
             t.setDaemon(true);

@@ -14,7 +14,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import org.backupscheduler.engine.BackupRequest;
-import org.backupscheduler.engine.CredentialsFile;
+import org.backupscheduler.engine.EngineCredentials;
+import org.backupscheduler.engine.EngineHost;
+import org.backupscheduler.engine.EngineProcess;
 import org.backupscheduler.engine.EngineCommands;
 import org.backupscheduler.engine.EngineRun;
 import org.backupscheduler.engine.EngineTool;
@@ -37,6 +39,7 @@ public final class StreamedBackup implements EngineRun {
     /** After the engine ends, zstd only has its last buffers to write. */
     private static final Duration DRAIN = Duration.ofMinutes(2);
 
+    private final EngineHost host;
     private final List<String> engineArgv;
     private final List<String> zstdArgv;
     private final Path backupDir;
@@ -45,7 +48,7 @@ public final class StreamedBackup implements EngineRun {
     private final Path log;
     private final Duration deadline;
     private final StreamTap tap = new StreamTap(CompressedLayout::isEngineFile);
-    private volatile Process engine;
+    private volatile EngineProcess engine;
     private volatile Process compressor;
     private volatile boolean cancelled;
     private volatile StreamListing listing;
@@ -54,8 +57,9 @@ public final class StreamedBackup implements EngineRun {
     private volatile IOException sinkError;
     private volatile boolean endedByPump;
 
-    private StreamedBackup(List<String> engineArgv, List<String> zstdArgv, Path backupDir, Path streamFile,
-                           OutputStream sink, Path log, Duration deadline) {
+    private StreamedBackup(EngineHost host, List<String> engineArgv, List<String> zstdArgv, Path backupDir,
+                           Path streamFile, OutputStream sink, Path log, Duration deadline) {
+        this.host = host;
         this.engineArgv = List.copyOf(engineArgv);
         this.zstdArgv = zstdArgv == null ? null : List.copyOf(zstdArgv);
         this.backupDir = backupDir;
@@ -81,14 +85,14 @@ public final class StreamedBackup implements EngineRun {
      * The run for {@code request} into {@code backupDir}: the engine's temporary files go to
      * {@code request.targetDir()} (removed after), its metadata files to {@code backupDir}.
      */
-    public static StreamedBackup of(EngineTool tool, BackupRequest request, CredentialsFile credentials,
+    public static StreamedBackup of(EngineTool tool, BackupRequest request, EngineCredentials credentials,
                                     Path backupDir, Path log, Duration deadline, int threads) throws IOException {
         List<String> zstd = Zstd.onPath().compress(threads);
         RepositoryLayout.createPrivateDir(request.targetDir());
         Path streamFile = CompressedLayout.streamFile(backupDir, tool.flavor());
         RepositoryLayout.createPrivateFile(streamFile);
-        return new StreamedBackup(new EngineCommands(tool).streamedBackup(request, credentials, backupDir), zstd,
-                backupDir, streamFile, null, log, deadline);
+        return new StreamedBackup(EngineHost.LOCAL, new EngineCommands(tool).streamedBackup(request, credentials,
+                backupDir), zstd, backupDir, streamFile, null, log, deadline);
     }
 
     /**
@@ -96,13 +100,16 @@ public final class StreamedBackup implements EngineRun {
      * finishes or aborts): compressed on the way when {@code compress}. The engine's metadata files
      * go to {@code backupDir}, the backup's local folder.
      */
-    public static StreamedBackup toSink(EngineTool tool, BackupRequest request, CredentialsFile credentials,
-                                        Path backupDir, OutputStream sink, boolean compress, Path log,
-                                        Duration deadline, int threads) throws IOException {
+    public static StreamedBackup toSink(EngineHost host, EngineTool tool, BackupRequest request,
+                                        EngineCredentials credentials, Path backupDir, OutputStream sink,
+                                        boolean compress, Path log, Duration deadline, int threads) throws IOException {
         List<String> zstd = compress ? Zstd.onPath().compress(threads) : null;
-        RepositoryLayout.createPrivateDir(request.targetDir());
-        return new StreamedBackup(new EngineCommands(tool).streamedBackup(request, credentials, backupDir), zstd,
-                backupDir, null, sink, log, deadline);
+        if (host.isLocal()) {
+            RepositoryLayout.createPrivateDir(request.targetDir());
+        }
+        // [ssh] an engine on another host cannot write into our folder: its files come from the stream.
+        return new StreamedBackup(host, new EngineCommands(tool).streamedBackup(request, credentials,
+                host.isLocal() ? backupDir : null), zstd, backupDir, null, sink, log, deadline);
     }
 
     @Override
@@ -116,12 +123,14 @@ public final class StreamedBackup implements EngineRun {
                 drain = daemon("backup-store", this::drainCompressor);
             }
         }
-        engine = new ProcessBuilder(engineArgv).redirectInput(new File("/dev/null"))
-                .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        engine = host.start(engineArgv, log, EngineHost.Output.PIPE);
+        if (cancelled) {
+            cancelTree(); // cancelled while starting: cancel() saw no engine yet
+        }
         Thread pump = daemon("backup-stream", this::pump);
         boolean timedOut = false;
         try {
-            if (!engine.waitFor(deadline.toMillis(), TimeUnit.MILLISECONDS)) {
+            if (!engine.waitFor(deadline)) {
                 timedOut = true;
                 cancelTree();
             }
@@ -180,7 +189,7 @@ public final class StreamedBackup implements EngineRun {
     }
 
     private void pump() {
-        try (InputStream in = engine.getInputStream();
+        try (InputStream in = engine.stdout();
              OutputStream out = compressor != null ? compressor.getOutputStream() : OutputStream.nullOutputStream()) {
             listing = tap.copy(in, compressor != null ? out : sink);
         } catch (IOException e) {
@@ -203,9 +212,9 @@ public final class StreamedBackup implements EngineRun {
         }
         endedByPump = true;
         // zstd or the store gone, or a stream we cannot read: the engine would block on a full pipe.
-        Process e0 = engine;
+        EngineProcess e0 = engine;
         if (e0 != null) {
-            ProcessRunner.endTree(e0);
+            e0.endTree();
         }
         Process c = compressor;
         if (c != null) {
@@ -220,9 +229,9 @@ public final class StreamedBackup implements EngineRun {
     }
 
     private void cancelTree() {
-        Process e = engine;
+        EngineProcess e = engine;
         if (e != null) {
-            ProcessRunner.endTree(e);
+            e.endTree();
         }
         Process c = compressor;
         if (c != null) {
@@ -241,6 +250,9 @@ public final class StreamedBackup implements EngineRun {
      */
     public Path finish(Path tempDir) throws IOException {
         CompressedLayout.writeEngineFiles(backupDir, listing);
+        if (!host.isLocal()) {
+            return backupDir; // the engine's folder was on its host, removed with its workspace
+        }
         try (var left = Files.list(tempDir)) {
             if (left.findAny().isEmpty()) {
                 Files.delete(tempDir);

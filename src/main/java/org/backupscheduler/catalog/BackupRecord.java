@@ -79,6 +79,11 @@ public record BackupRecord(String instance, String id, BackupType type, String p
                 coordinates, source, otherPath, reason);
     }
 
+    public BackupRecord withEngine(Engine newEngine) {
+        return new BackupRecord(instance, id, type, parentId, status, startedAt, finishedAt, contents, newEngine, lsns,
+                coordinates, source, path, reason);
+    }
+
     public BackupRecord withFinishedAt(Instant at) {
         return new BackupRecord(instance, id, type, parentId, status, startedAt, at, contents, engine, lsns,
                 coordinates, source, path, reason);

@@ -11,6 +11,9 @@ import java.util.concurrent.Callable;
 
 import org.backupscheduler.Bytes;
 import org.backupscheduler.UserError;
+import org.backupscheduler.config.SshConfig;
+import org.backupscheduler.engine.HostCheck;
+import org.backupscheduler.engine.SshHost;
 import org.backupscheduler.migrate.NonInnodbTable;
 import org.backupscheduler.migrate.Readiness;
 import org.backupscheduler.server.Grants;
@@ -27,7 +30,8 @@ import picocli.CommandLine.Spec;
  * {@link #items} without touching the rest.
  */
 @Command(name = "check", mixinStandardHelpOptions = true,
-        description = "Check the source is ready: connectivity, tables that still need a lock.",
+        description = "Check the source is ready: connectivity, tables that still need a lock; with source.ssh "
+                + "the engine, datadir and free space on its host.",
         footer = {"%nExamples:", "  bin/backup check", "  bin/backup check --copy-rate 200",
             "%nExit 3 when an item is ✗ (the fix is printed under it)."})
 final class CheckCommand implements Callable<Integer> {
@@ -57,8 +61,10 @@ final class CheckCommand implements Callable<Integer> {
 
     private List<CheckItem> items(Context ctx) {
         List<CheckItem> items = new ArrayList<>();
+        Path datadir = ctx.config().source().datadir();
         try (Connection c = ServerConnections.open(ctx.source())) {
             ServerFacts facts = ServerFacts.read(c);
+            datadir = datadir != null ? datadir : facts.datadir();
             items.add(new CheckItem(true, "source reachable: " + describe(ctx) + " (" + facts.version() + ")",
                     List.of(), List.of()));
             items.add(grants(c, ctx));
@@ -73,6 +79,25 @@ final class CheckCommand implements Callable<Integer> {
         } catch (SQLException e) {
             items.add(new CheckItem(false, "source not reachable at " + describe(ctx) + ": " + e.getMessage(),
                     List.of(), List.of("check source.host/port/socket, source.user and the password-file")));
+        }
+        if (ctx.config().source().ssh() != null) {
+            items.addAll(engineHost(ctx, datadir));
+        }
+        return items;
+    }
+
+    /** source.ssh: the login, then the engine, the datadir and the free space on the database host. */
+    private static List<CheckItem> engineHost(Context ctx, Path datadir) {
+        SshConfig ssh = ctx.config().source().ssh();
+        List<CheckItem> items = new ArrayList<>();
+        try (SshHost host = SshHost.open(ssh)) {
+            items.add(new CheckItem(true, "logged in to " + host.describe() + " (host key in " + ssh.knownHosts() + ")",
+                    List.of(), List.of()));
+            for (HostCheck.Item i : HostCheck.check(host, ctx.config().engine().tool(), datadir)) {
+                items.add(new CheckItem(i.ok(), i.title(), List.of(), i.fix() == null ? List.of() : List.of(i.fix())));
+            }
+        } catch (UserError e) {
+            items.add(new CheckItem(false, e.getMessage(), List.of(), List.of(e.hint())));
         }
         return items;
     }

@@ -107,6 +107,11 @@ final class Context implements AutoCloseable {
         return ConfigLoader.locate(root.config, System.getenv());
     }
 
+    /** The file the one instance comes from: --config's, or its file in --config-dir. */
+    Path instanceFile() {
+        return root.configDir == null ? configPath() : fleet(spec).files().get(config().instance());
+    }
+
     /** The one instance: exit 2 when --config-dir holds several and --instance names none. */
     BackupConfig config() {
         if (config == null) {

@@ -64,10 +64,13 @@ final class RunCommand implements Callable<Integer> {
                 if (b.sizeBytes() == null && b.reason() != null && b.reason().startsWith("replica ")) {
                     ctx.err().println("HINT: no engine ran; repair the replica's replication (SHOW SLAVE STATUS) "
                             + "or rebuild it (docs/runbook-replica-rebuild.md), see docs/replica-source.md");
+                } else if (!engineLogWritten(b) && b.reason() != null && b.reason().contains("(HINT: ")) {
+                    // Refused before the engine started, with its own fix (source.ssh: the host key, the login).
+                    ctx.err().println("HINT: no engine ran; do what the HINT in the reason says, then run again");
                 } else if (!engineLogWritten(b)) {
                     // Refused before the engine started (the source unreachable): there is no log to read.
                     ctx.err().println("HINT: no engine ran; check source: (host and port or socket, user, password, "
-                            + "tls) in " + ctx.configPath() + " against the server, then run again");
+                            + "tls) in " + ctx.instanceFile() + " against the server, then run again");
                 } else {
                     ctx.err().println("HINT: the engine's log is " + b.path() + "/backup.log; "
                             + "'backup show " + b.id() + "' has the details");

@@ -90,10 +90,11 @@ public record BackupConfig(String instance, RepositoryConfig repository, Catalog
     /**
      * Backups are streamed into the repository's store as chunk objects (format 3): always off
      * the host, and in a local folder when they are encrypted (the chunks are the only form an
-     * encrypted backup takes), and with several repositories (chunk objects are what every
+     * encrypted backup takes) or taken by an engine on another host ({@code source.ssh}: its output
+     * reaches us only as a stream), and with several repositories (chunk objects are what every
      * repository can hold, so a copy is the same objects in another store).
      */
     public boolean streamsToStore() {
-        return !repository.isLocal() || encryption.enabled() || hasCopies();
+        return !repository.isLocal() || encryption.enabled() || source.ssh() != null || hasCopies();
     }
 }

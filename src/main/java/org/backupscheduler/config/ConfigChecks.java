@@ -30,6 +30,11 @@ final class ConfigChecks {
             }
             port("source.port", c.source().port());
             absolute("source.datadir", c.source().datadir());
+            if (c.source().ssh() != null) {
+                port("source.ssh.port", c.source().ssh().port());
+                absolute("source.ssh.identity-file", c.source().ssh().identityFile());
+                absolute("source.ssh.known-hosts", c.source().ssh().knownHosts());
+            }
             c.replicas().forEach((name, r) -> {
                 port("replicas." + name + ".port", r.port());
                 // A restore moves the datadir aside: never one resolved against whatever folder the command ran in.
@@ -68,6 +73,15 @@ final class ConfigChecks {
             }
         });
         secrets.password("catalog", c.catalog().passwordFile(), null);
+        SshConfig ssh = s.ssh();
+        if (ssh != null) {
+            Secrets.fileSecret("source.ssh.identity-file", ssh.identityFile()); // exists, and 0600
+            if (!java.nio.file.Files.isRegularFile(ssh.knownHosts())) {
+                throw new ConfigException("source.ssh.known-hosts " + ssh.knownHosts() + " does not exist",
+                        "write the database host's key there: ssh-keyscan -p " + ssh.port() + " " + ssh.host() + " > "
+                                + ssh.knownHosts() + " (compare its fingerprint with the host's first)");
+            }
+        }
         // The repository's keys (docs/storage.md): the store driver reads them again when it opens.
         for (RepositoryConfig repo : c.copies()) {
             String key = c.repositories().isEmpty() ? "repository" : "repositories." + repo.name();

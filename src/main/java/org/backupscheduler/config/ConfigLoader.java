@@ -142,6 +142,18 @@ public final class ConfigLoader {
             throw new ConfigException("source.host and source.socket are both missing in " + file,
                     "set source.host (and port) or source.socket");
         }
+        if (s.ssh() != null) {
+            SshConfig ssh = s.ssh();
+            require(ssh.host(), "source.ssh.host", file);
+            require(ssh.user(), "source.ssh.user", file);
+            require(ssh.identityFile(), "source.ssh.identity-file", file);
+            require(ssh.knownHosts(), "source.ssh.known-hosts", file);
+            if (s.host() == null) {
+                throw new ConfigException("source.ssh is set but source.host is missing in " + file
+                        + ": with the engine on the database host, this node reaches the server over the network",
+                        "set source.host and port (the engine on that host uses them too)");
+            }
+        }
         positive(c.engine().parallel(), "engine.parallel", file);
         positive(c.limits().perHost(), "limits.per-host", file);
         positive(c.limits().total(), "limits.total", file);

@@ -3,10 +3,10 @@ package org.backupscheduler.config;
 import java.nio.file.Path;
 import java.time.Duration;
 
-/** {@code source:}: the server to back up. */
+/** {@code source:}: the server to back up; with {@code ssh:} the engine runs on its host. */
 public record SourceConfig(String host, Integer port, String socket, String user, Path passwordFile,
                            String passwordEnv, Path datadir, Role role, Duration maxLag, OnStale onStale,
-                           Boolean safeSlaveBackup, TlsConfig tls) {
+                           Boolean safeSlaveBackup, TlsConfig tls, SshConfig ssh) {
 
     public SourceConfig {
         port = port != null ? port : 3306;

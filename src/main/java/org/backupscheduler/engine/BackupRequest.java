@@ -1,5 +1,6 @@
 package org.backupscheduler.engine;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -14,6 +15,16 @@ public record BackupRequest(Path targetDir, Path datadir, int parallel, Duration
 
     public BackupRequest {
         extraArgs = List.copyOf(extraArgs);
+    }
+
+    /**
+     * The same request with the paths of the host the engine runs on: its temporary files in the
+     * workspace, the incremental's parent files where the engine there can read them.
+     */
+    public BackupRequest in(EngineWorkspace ws) throws IOException {
+        return new BackupRequest(ws.tempDir(), datadir, parallel, logCopyInterval,
+                incrementalBase == null ? null : ws.incrementalBase(incrementalBase), replicaSource, safeSlaveBackup,
+                extraArgs);
     }
 
     public static BackupRequest full(Path targetDir, Path datadir, int parallel) {

@@ -17,7 +17,7 @@ import org.backupscheduler.server.Endpoint;
  * appears in any process's argv. It lives in a private 0700 directory, is 0600 from the moment
  * it exists, and is deleted (with its directory) on close.
  */
-public final class CredentialsFile implements AutoCloseable {
+public final class CredentialsFile implements EngineCredentials, AutoCloseable {
     static final String PREFIX = "bs-cred-";
     private static final Pattern NAME = Pattern.compile(PREFIX + "(\\d+)-\\d+");
     private final Path dir;
@@ -150,6 +150,7 @@ public final class CredentialsFile implements AutoCloseable {
     }
 
     /** The option the engine needs; it must be the first argument. */
+    @Override
     public String option() {
         return "--defaults-extra-file=" + file;
     }

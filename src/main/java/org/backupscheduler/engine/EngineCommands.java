@@ -16,7 +16,7 @@ public final class EngineCommands {
         this.tool = tool;
     }
 
-    public List<String> backup(BackupRequest r, CredentialsFile credentials) {
+    public List<String> backup(BackupRequest r, EngineCredentials credentials) {
         List<String> argv = new ArrayList<>(List.of(tool.path().toString(), credentials.option(), "--backup",
                 "--target-dir=" + r.targetDir(), "--datadir=" + r.datadir(), "--parallel=" + r.parallel()));
         if (r.logCopyInterval() != null) {
@@ -40,12 +40,16 @@ public final class EngineCommands {
      * A backup written as one stream to the engine's stdout instead of a folder of files.
      * {@code --target-dir} still holds the engine's temporary files; {@code --extra-lsndir} gets a
      * copy of the checkpoints and info files, so the catalog row can be filled without extracting.
+     * Null {@code extraLsnDir} (an engine on another host): the stream's own copies serve.
      */
-    public List<String> streamedBackup(BackupRequest r, CredentialsFile credentials, Path extraLsnDir) {
+    public List<String> streamedBackup(BackupRequest r, EngineCredentials credentials, Path extraLsnDir) {
         List<String> argv = backup(r, credentials);
         // After --backup and before the extra args, so a user's own options still come last.
         int at = argv.indexOf("--backup") + 1;
-        argv.addAll(at, List.of("--stream=" + tool.flavor().streamFormat(), "--extra-lsndir=" + extraLsnDir));
+        argv.add(at, "--stream=" + tool.flavor().streamFormat());
+        if (extraLsnDir != null) {
+            argv.add(at + 1, "--extra-lsndir=" + extraLsnDir);
+        }
         return argv;
     }
 

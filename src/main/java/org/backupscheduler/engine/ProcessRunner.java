@@ -11,10 +11,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs an external tool from an argv list (never a shell string) with a deadline. Both streams
- * go to a log file, so nothing can fill a pipe and stall the tool; at the deadline, or when
- * cancelled, the whole process tree is ended. {@link #run} waits for the tool; {@link #start}
- * leaves it running (a throw-away server) until {@link #stop}, or its deadline.
+ * Runs an external tool from an argv list (never a shell string) with a deadline, on this host or
+ * on the one an {@link EngineHost} names. Both streams go to a log file, so nothing can fill a pipe
+ * and stall the tool; at the deadline, or when cancelled, the whole process tree is ended.
+ * {@link #run} waits for the tool; {@link #start} leaves it running (a throw-away server) until
+ * {@link #stop}, or its deadline.
  */
 public final class ProcessRunner implements EngineRun {
     private static final int TAIL_LINES = 12;
@@ -22,10 +23,16 @@ public final class ProcessRunner implements EngineRun {
     private final List<String> argv;
     private final Path log;
     private final Duration deadline;
-    private volatile Process process;
+    private final EngineHost host;
+    private volatile EngineProcess process;
     private volatile boolean cancelled;
 
     public ProcessRunner(List<String> argv, Path log, Duration deadline) {
+        this(EngineHost.LOCAL, argv, log, deadline);
+    }
+
+    public ProcessRunner(EngineHost host, List<String> argv, Path log, Duration deadline) {
+        this.host = host;
         this.argv = List.copyOf(argv);
         this.log = log;
         this.deadline = deadline;
@@ -38,13 +45,13 @@ public final class ProcessRunner implements EngineRun {
         launch();
         boolean timedOut = false;
         try {
-            if (!process.waitFor(deadline.toMillis(), TimeUnit.MILLISECONDS)) {
+            if (!process.waitFor(deadline)) {
                 timedOut = true;
-                endTree(process);
+                process.endTree();
             }
             process.waitFor();
         } catch (InterruptedException e) {
-            endTree(process);
+            process.endTree();
             Thread.currentThread().interrupt();
             throw new IOException(name() + " interrupted", e);
         }
@@ -57,12 +64,8 @@ public final class ProcessRunner implements EngineRun {
      * that dies or forgets cannot leave it running past the deadline, when its tree is ended.
      */
     public void start() throws IOException {
-        Process p = launch();
-        CompletableFuture.delayedExecutor(deadline.toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
-            if (p.isAlive()) {
-                endTree(p);
-            }
-        });
+        EngineProcess p = launch();
+        CompletableFuture.delayedExecutor(deadline.toMillis(), TimeUnit.MILLISECONDS).execute(p::endTree);
     }
 
     /**
@@ -70,26 +73,31 @@ public final class ProcessRunner implements EngineRun {
      * Returns at once when it has ended already.
      */
     public void stop(Duration grace) {
-        Process p = process;
-        if (p == null || !p.isAlive()) {
+        EngineProcess p = process;
+        if (p == null || !isAlive()) {
             return;
         }
-        p.destroy();
+        p.terminate();
         try {
-            if (!p.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
-                endTree(p);
-                p.waitFor(10, TimeUnit.SECONDS);
+            if (!p.waitFor(grace)) {
+                p.endTree();
+                p.waitFor(Duration.ofSeconds(10));
             }
         } catch (InterruptedException e) {
-            endTree(p);
+            p.endTree();
             Thread.currentThread().interrupt();
         }
     }
 
     /** Whether the started tool still runs. */
     public boolean isAlive() {
-        Process p = process;
-        return p != null && p.isAlive();
+        EngineProcess p = process;
+        try {
+            return p != null && !p.waitFor(Duration.ZERO);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return true;
+        }
     }
 
     /** The exit status of a tool that has ended. */
@@ -97,14 +105,11 @@ public final class ProcessRunner implements EngineRun {
         return process.exitValue();
     }
 
-    private Process launch() throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-        Process p = pb.start();
+    private EngineProcess launch() throws IOException {
+        EngineProcess p = host.start(argv, log, EngineHost.Output.LOG);
         process = p;
         if (cancelled) {
-            endTree(p); // cancelled while starting: cancel() saw no process yet
+            p.endTree(); // cancelled while starting: cancel() saw no process yet
         }
         return p;
     }
@@ -113,15 +118,15 @@ public final class ProcessRunner implements EngineRun {
     @Override
     public void cancel() {
         cancelled = true;
-        Process p = process;
+        EngineProcess p = process;
         if (p != null) {
-            endTree(p);
+            p.endTree();
         }
     }
 
     /** The running tool's pid, or -1 before it started. */
     public long pid() {
-        Process p = process;
+        EngineProcess p = process;
         return p == null ? -1 : p.pid();
     }
 

@@ -20,6 +20,7 @@ import org.backupscheduler.catalog.Catalog;
 import org.backupscheduler.catalog.CatalogException;
 import org.backupscheduler.catalog.ProcessIdentity;
 import org.backupscheduler.config.BackupConfig;
+import org.backupscheduler.config.SourceConfig;
 import org.backupscheduler.config.Limits;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,12 +59,17 @@ final class EngineSlots implements AutoCloseable {
 
     /** The gate of one instance's scheduled runs: its host, its per-host limit, and its jitter. */
     EngineGate gate(BackupConfig config) {
-        String host = databaseHost(config.source().host());
+        String host = engineHost(config.source());
         Limits limits = config.limits();
         return instance -> {
             jitter(instance, limits.jitter());
             return take(instance, host, limits.perHost());
         };
+    }
+
+    /** The host the engine runs on: {@code source.ssh.host} when set (the engine runs there), else {@code source.host}. */
+    static String engineHost(SourceConfig source) {
+        return databaseHost(source.ssh() != null ? source.ssh().host() : source.host());
     }
 
     /**

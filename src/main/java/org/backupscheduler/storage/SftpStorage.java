@@ -4,13 +4,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.ConnectException;
-import java.net.SocketAddress;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.security.PublicKey;
 import java.security.SecureRandom;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
@@ -20,13 +16,6 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
-import org.apache.sshd.client.SshClient;
-import org.apache.sshd.client.config.hosts.KnownHostEntry;
-import org.apache.sshd.client.keyverifier.KnownHostsServerKeyVerifier;
-import org.apache.sshd.client.keyverifier.RejectAllServerKeyVerifier;
-import org.apache.sshd.client.session.ClientSession;
-import org.apache.sshd.common.config.keys.KeyUtils;
-import org.apache.sshd.common.keyprovider.FileKeyPairProvider;
 import org.apache.sshd.sftp.client.SftpClient;
 import org.apache.sshd.sftp.client.SftpClient.Attributes;
 import org.apache.sshd.sftp.client.SftpClient.OpenMode;
@@ -37,6 +26,9 @@ import org.apache.sshd.sftp.client.extensions.openssh.OpenSSHStatExtensionInfo;
 import org.apache.sshd.sftp.client.extensions.openssh.OpenSSHStatPathExtension;
 import org.apache.sshd.sftp.common.SftpConstants;
 import org.apache.sshd.sftp.common.SftpException;
+import org.backupscheduler.ssh.SshAccessException;
+import org.backupscheduler.ssh.SshSession;
+import org.backupscheduler.ssh.SshTarget;
 
 /**
  * A folder on an SSH server through Apache MINA SSHD's SFTP client: key {@code k} is the file
@@ -50,7 +42,6 @@ import org.apache.sshd.sftp.common.SftpException;
  */
 public final class SftpStorage implements Storage {
     private static final SecureRandom RANDOM = new SecureRandom();
-    private static final Duration TIMEOUT = Duration.ofSeconds(20);
     private static final int FILE_MODE = 0600;
     private static final int DIR_MODE = 0700;
 
@@ -60,9 +51,9 @@ public final class SftpStorage implements Storage {
     private final Set<String> knownDirs = ConcurrentHashMap.newKeySet();
 
     /** One SSH session with its SFTP channel. */
-    private record Connection(SshClient client, ClientSession session, SftpClient sftp) {
+    private record Connection(SshSession ssh, SftpClient sftp) {
         boolean isOpen() {
-            return sftp.isOpen() && session.isOpen();
+            return sftp.isOpen() && ssh.isOpen();
         }
 
         void close() {
@@ -71,7 +62,7 @@ public final class SftpStorage implements Storage {
             } catch (IOException e) {
                 // the session goes next anyway
             } finally {
-                closeQuietly(session, client);
+                ssh.close();
             }
         }
     }
@@ -124,37 +115,29 @@ public final class SftpStorage implements Storage {
     }
 
     private static Connection connect(Target t) throws IOException {
-        SshClient client = SshClient.setUpDefaultClient();
-        HostKeyCheck hostKeys = new HostKeyCheck(t.knownHosts());
-        client.setServerKeyVerifier(hostKeys);
-        client.setKeyIdentityProvider(new FileKeyPairProvider(t.identityFile()));
-        client.start();
-        ClientSession session = null;
+        SshSession ssh;
         try {
-            session = client.connect(t.user(), t.host(), t.port()).verify(TIMEOUT).getSession();
-            try {
-                session.auth().verify(TIMEOUT);
-            } catch (IOException e) {
-                if (hostKeys.refusal != null) {
-                    throw new StorageAccessException(StorageAccessException.Kind.CONFIG, hostKeys.refusal,
-                            "if the server's key is right, add it: ssh-keyscan -p " + t.port() + " " + t.host()
-                                    + " >> " + t.knownHosts() + " (compare its fingerprint first)", e);
-                }
-                throw new StorageAccessException(StorageAccessException.Kind.CONFIG, "SFTP server " + t.host() + ":"
-                        + t.port() + " refused user " + t.user() + " with the key in " + t.identityFile() + ": "
-                        + e.getMessage(), "add the public key of repository.sftp.identity-file to ~" + t.user()
-                        + "/.ssh/authorized_keys on " + t.host() + ", or fix the user in repository.url", e);
-            }
-            SftpClient sftp = SftpClientFactory.instance().createSftpClient(session);
-            return new Connection(client, session, sftp);
-        } catch (StorageAccessException e) {
-            closeQuietly(session, client);
-            throw e;
+            ssh = SshSession.open(new SshTarget(t.user(), t.host(), t.port(), t.identityFile(), t.knownHosts(),
+                    "repository.sftp"));
+        } catch (SshAccessException e) {
+            throw switch (e.kind()) {
+                case HOST_KEY -> new StorageAccessException(StorageAccessException.Kind.CONFIG, e.getMessage(),
+                        "if the server's key is right, add it: ssh-keyscan -p " + t.port() + " " + t.host()
+                                + " >> " + t.knownHosts() + " (compare its fingerprint first)", e);
+                case LOGIN -> new StorageAccessException(StorageAccessException.Kind.CONFIG, "SFTP " + e.getMessage(),
+                        "add the public key of repository.sftp.identity-file to ~" + t.user()
+                                + "/.ssh/authorized_keys on " + t.host() + ", or fix the user in repository.url", e);
+                case UNREACHABLE -> new StorageAccessException(StorageAccessException.Kind.UNREACHABLE,
+                        "SFTP " + e.getMessage(), "check the host and port in repository.url and that sshd runs there", e);
+            };
+        }
+        try {
+            return new Connection(ssh, SftpClientFactory.instance().createSftpClient(ssh.session()));
         } catch (IOException | RuntimeException e) {
-            closeQuietly(session, client);
+            ssh.close();
             throw new StorageAccessException(StorageAccessException.Kind.UNREACHABLE, "SFTP server " + t.host() + ":"
-                    + t.port() + " not reachable: " + (e instanceof ConnectException ? "connection refused" : e.getMessage()),
-                    "check the host and port in repository.url and that sshd runs there", e);
+                    + t.port() + " opened no SFTP channel: " + e.getMessage(),
+                    "check that sshd on " + t.host() + " has an sftp subsystem", e);
         }
     }
 
@@ -394,46 +377,5 @@ public final class SftpStorage implements Storage {
         byte[] b = new byte[8];
         RANDOM.nextBytes(b);
         return HexFormat.of().formatHex(b);
-    }
-
-    private static void closeQuietly(ClientSession session, SshClient client) {
-        try {
-            if (session != null) {
-                session.close(true);
-            }
-        } finally {
-            client.stop();
-        }
-    }
-
-    /** known-hosts, strictly: an unknown or changed key is refused, and we say which and why. */
-    private static final class HostKeyCheck extends KnownHostsServerKeyVerifier {
-        private final Path file;
-        private volatile String refusal;
-
-        HostKeyCheck(Path file) {
-            super(RejectAllServerKeyVerifier.INSTANCE, file);
-            this.file = file;
-        }
-
-        @Override
-        protected boolean acceptUnknownHostKey(ClientSession s, SocketAddress remote, PublicKey key) {
-            refusal = "host key of " + where(remote) + " (" + KeyUtils.getFingerPrint(key) + ") is not in "
-                    + "repository.sftp.known-hosts " + file + ": refusing to connect";
-            return false;
-        }
-
-        @Override
-        public boolean acceptModifiedServerKey(ClientSession s, SocketAddress remote, KnownHostEntry entry,
-                                               PublicKey expected, PublicKey actual) {
-            refusal = "host key of " + where(remote) + " CHANGED: known-hosts " + file + " has "
-                    + KeyUtils.getFingerPrint(expected) + ", the server offers " + KeyUtils.getFingerPrint(actual)
-                    + ": refusing to connect (someone may be in between)";
-            return false;
-        }
-
-        private static String where(SocketAddress remote) {
-            return String.valueOf(remote).replaceFirst("^.*/", "");
-        }
     }
 }

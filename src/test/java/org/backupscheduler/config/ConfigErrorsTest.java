@@ -98,11 +98,17 @@ class ConfigErrorsTest {
         "primary password file | REPLICA  primary: {host: 10.0.0.1, user: repl, password-file: MISSING} | replicas.r1.primary.password-file",
         "catalog password file | catalog:\\n  password-file: MISSING | catalog.password-file",
         "file and variable | SOURCE  password-env: HOME | source.password-file and source.password-env are both set",
+        "ssh without user | SOURCE  ssh: {host: db1, identity-file: /k, known-hosts: /h} | source.ssh.user",
+        "ssh port | SOURCE  ssh: {host: db1, port: 0, user: b, identity-file: /k, known-hosts: /h} | bad value '0' for source.ssh.port",
+        "ssh relative key | SOURCE  ssh: {host: db1, user: b, identity-file: id_ed25519, known-hosts: /h} | bad value 'id_ed25519' for source.ssh.identity-file",
+        "ssh key missing | SOURCE  ssh: {host: db1, user: b, identity-file: MISSING, known-hosts: /h} | source.ssh.identity-file",
+        "ssh known-hosts missing | SOURCE  ssh: {host: db1, user: b, identity-file: PW, known-hosts: MISSING} | source.ssh.known-hosts",
     })
     void everyValueIsCheckedByEveryCommand(String name, String extra, String mustMention) throws IOException {
         // SOURCE: more keys of source:, REPLICA: a replica r1 with this key, else a section of its own
         String yaml = extra.replace("\\n", "\n").replace("MISSING", dir.resolve("missing.password").toString());
         String base = base(goodPasswordFile());
+        yaml = yaml.replace("PW", dir.resolve("pw").toString()); // a file that exists, 0600
         if (yaml.startsWith("SOURCE")) {
             base = base + yaml.substring("SOURCE".length()) + "\n";
         } else if (yaml.startsWith("REPLICA")) {

@@ -45,6 +45,7 @@ class ArchitectureTest {
             Map.entry("server", 15),
             Map.entry("storage", 10),
             Map.entry("crypto", 10),
+            Map.entry("ssh", 8),
             Map.entry("config", 5));
 
     @Test

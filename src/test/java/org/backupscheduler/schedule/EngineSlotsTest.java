@@ -62,6 +62,16 @@ class EngineSlotsTest {
     }
 
     @Test
+    void anEngineOverSshRunsOnTheSshHostNotOnTheSqlAddress() {
+        var ssh = new org.backupscheduler.config.SshConfig("DB5.example.net", 22, "backup", Path.of("/k"), Path.of("/h"));
+        var source = new org.backupscheduler.config.SourceConfig("10.0.0.5", 3306, null, "backup", null, null, null,
+                null, null, null, null, null, ssh);
+        assertEquals("db5.example.net", EngineSlots.engineHost(source));
+        assertEquals("10.0.0.5", EngineSlots.engineHost(new org.backupscheduler.config.SourceConfig("10.0.0.5", 3306,
+                null, "backup", null, null, null, null, null, null, null, null, null)));
+    }
+
+    @Test
     void aLoopbackSourceOrASocketIsThisNodesHost() {
         String me = ProcessIdentity.hostName();
         assertEquals(me, EngineSlots.databaseHost(null));

@@ -1,0 +1,236 @@
+package org.backupscheduler.engine;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+import org.apache.sshd.client.channel.ChannelExec;
+import org.apache.sshd.client.channel.ClientChannelEvent;
+import org.backupscheduler.UserError;
+import org.backupscheduler.config.SshConfig;
+import org.backupscheduler.server.Endpoint;
+import org.backupscheduler.ssh.SshAccessException;
+import org.backupscheduler.ssh.SshSession;
+import org.backupscheduler.ssh.SshTarget;
+
+/**
+ * The database host, reached through SSH ({@code source.ssh}): the engine runs there through an
+ * exec channel and its stream comes back as the channel's stdout. SSH runs a command through the
+ * login shell of the remote user, so the argv is quoted word by word ({@link #quote}); the
+ * credentials never appear in it: they travel on a channel's stdin into a 0600 file in a 0700
+ * folder made there, removed when the run ends.
+ */
+public final class SshHost implements EngineHost {
+    private static final Duration SHORT = Duration.ofSeconds(30);
+    /** The parent's files an incremental reads: 10.11's name and 11.1+'s. */
+    private static final List<String> CHECKPOINTS = List.of("xtrabackup_checkpoints", "mariadb_backup_checkpoints");
+    private static final List<String> AUTO_ORDER = List.of("mariadb-backup", "mariabackup", "xtrabackup");
+
+    private final SshSession ssh;
+
+    private SshHost(SshSession ssh) {
+        this.ssh = ssh;
+    }
+
+    /** Connects and logs in; a refused host key or login, or no server, is a one-line error with its fix. */
+    public static SshHost open(SshConfig c) {
+        SshTarget t = new SshTarget(c.user(), c.host(), c.port(), c.identityFile(), c.knownHosts(), "source.ssh");
+        try {
+            return new SshHost(SshSession.open(t));
+        } catch (SshAccessException e) {
+            throw switch (e.kind()) {
+                case HOST_KEY -> new UserError(e.getMessage(), "if the host's key is right, add it: ssh-keyscan -p "
+                        + t.port() + " " + t.host() + " >> " + t.knownHosts() + " (compare its fingerprint first)",
+                        UserError.FAILED);
+                case LOGIN -> new UserError("SSH " + e.getMessage(), "add the public key of source.ssh.identity-file to ~"
+                        + t.user() + "/.ssh/authorized_keys on " + t.host() + ", or fix source.ssh.user", UserError.FAILED);
+                case UNREACHABLE -> new UserError("SSH " + e.getMessage(), "check source.ssh.host and port, and that "
+                        + "sshd runs there", UserError.FAILED);
+            };
+        }
+    }
+
+    @Override
+    public EngineProcess start(List<String> argv, Path log, Output stdout) throws IOException {
+        return SshProcess.start(this, argv, log, stdout);
+    }
+
+    @Override
+    public CommandOutput run(List<String> argv, Duration deadline) throws IOException {
+        return exec(quote(argv), null, deadline);
+    }
+
+    /**
+     * A shell command line there ({@code stdin} fed to it, or none), waited for up to {@code deadline};
+     * its stdout and stderr together. Our own fixed snippets only: an argv goes through {@link #quote}.
+     */
+    CommandOutput exec(String command, byte[] stdin, Duration deadline) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (ChannelExec ch = ssh.session().createExecChannel(command)) {
+            ch.setOut(out);
+            ch.setErr(out);
+            ch.open().verify(SshSession.TIMEOUT);
+            try (OutputStream in = ch.getInvertedIn()) {
+                if (stdin != null) {
+                    in.write(stdin);
+                }
+            }
+            Set<ClientChannelEvent> ended = ch.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), deadline.toMillis());
+            if (!ended.contains(ClientChannelEvent.CLOSED)) {
+                throw new IOException("'" + firstWord(command) + "' on " + describe() + " did not end within "
+                        + deadline.toSeconds() + "s");
+            }
+            Integer status = ch.getExitStatus();
+            return new CommandOutput(status != null ? status : 255, out.toString(StandardCharsets.UTF_8));
+        }
+    }
+
+    @Override
+    public EngineTool locate(String configured) {
+        String where = "the PATH of " + ssh.target().user() + " on " + ssh.target().host();
+        try {
+            String lookup = configured == null || configured.equals("auto")
+                    ? String.join(" || ", AUTO_ORDER.stream().map(n -> "command -v " + n).toList())
+                    : configured.contains("/") ? "test -x " + quote(List.of(configured)) + " && echo "
+                            + quote(List.of(configured)) : "command -v " + quote(List.of(configured));
+            CommandOutput found = exec(lookup, null, SHORT);
+            String path = found.output().strip();
+            if (!found.succeeded() || path.isEmpty() || path.contains("\n")) {
+                throw new UserError((configured == null || configured.equals("auto")
+                        ? "no backup engine found on " + ssh.target().host() + ": none of " + String.join(", ", AUTO_ORDER)
+                        + " is on " + where : "engine.tool " + configured + " is not an executable on " + where),
+                        "install it there (apt-get install mariadb-backup), or set engine.tool to its path there",
+                        UserError.FAILED);
+            }
+            CommandOutput version = run(List.of(path, "--version"), SHORT);
+            return EngineLocator.parseVersion(Path.of(path), version.output());
+        } catch (IOException e) {
+            throw new UserError("cannot look for the engine on " + describe() + ": " + e.getMessage(),
+                    "check that sshd on " + ssh.target().host() + " lets " + ssh.target().user() + " run commands",
+                    UserError.FAILED);
+        }
+    }
+
+    @Override
+    public EngineWorkspace workspace(Endpoint source, Flavor flavor, Path localTemp) throws IOException {
+        // 0700 folder, 0600 file from the first byte (umask), the content on stdin, not in argv.
+        CommandOutput made = exec("umask 077 && mktemp -d \"${TMPDIR:-/tmp}/bs-engine-XXXXXXXXXX\"", null, SHORT);
+        String dir = made.output().strip();
+        if (!made.succeeded() || !dir.startsWith("/") || dir.contains("\n")) {
+            throw new IOException("could not make a private temporary folder on " + describe() + ": "
+                    + made.output().strip());
+        }
+        Path folder = Path.of(dir);
+        Path file = folder.resolve("client.cnf");
+        Path temp = folder.resolve("tmp");
+        byte[] content = (String.join("\n", CredentialsFile.lines(source, flavor)) + "\n").getBytes(StandardCharsets.UTF_8);
+        CommandOutput written = exec("umask 077 && mkdir " + quote(List.of(temp.toString())) + " && cat > "
+                + quote(List.of(file.toString())), content, SHORT);
+        RemoteWorkspace ws = new RemoteWorkspace(folder, file, temp);
+        if (!written.succeeded()) {
+            ws.close();
+            throw new IOException("could not write the engine's credentials on " + describe() + ": "
+                    + written.output().strip());
+        }
+        return ws;
+    }
+
+    /** The credentials file and the engine's folder on the database host. */
+    private final class RemoteWorkspace implements EngineWorkspace {
+        private final Path folder;
+        private final Path file;
+        private final Path temp;
+
+        RemoteWorkspace(Path folder, Path file, Path temp) {
+            this.folder = folder;
+            this.file = file;
+            this.temp = temp;
+        }
+
+        @Override
+        public String option() {
+            return "--defaults-extra-file=" + file;
+        }
+
+        @Override
+        public Path tempDir() {
+            return temp;
+        }
+
+        @Override
+        public Path incrementalBase(Path localEngineFiles) throws IOException {
+            // Only the checkpoints are read from it (the LSN to start from): small files, sent on stdin.
+            Path base = folder.resolve("base");
+            for (String name : CHECKPOINTS) {
+                Path local = localEngineFiles.resolve(name);
+                if (Files.isRegularFile(local)) {
+                    CommandOutput sent = exec("umask 077 && mkdir -p " + quote(List.of(base.toString())) + " && cat > "
+                            + quote(List.of(base.resolve(name).toString())), Files.readAllBytes(local), SHORT);
+                    if (!sent.succeeded()) {
+                        throw new IOException("could not copy the parent's " + name + " to " + describe() + ": "
+                                + sent.output().strip());
+                    }
+                }
+            }
+            return base;
+        }
+
+        @Override
+        public void close() throws IOException {
+            // The password first and alone; the folders only when the engine left them empty.
+            Path base = folder.resolve("base");
+            List<String> parentFiles = CHECKPOINTS.stream().map(n -> base.resolve(n).toString()).toList();
+            CommandOutput removed = exec("rm -f " + quote(List.of(file.toString())) + " && { rm -f "
+                    + quote(parentFiles) + "; rmdir " + quote(List.of(temp.toString())) + " 2>/dev/null; rmdir "
+                    + quote(List.of(base.toString())) + " 2>/dev/null; rmdir " + quote(List.of(folder.toString()))
+                    + " 2>/dev/null; true; }", null, SHORT);
+            if (!removed.succeeded()) {
+                throw new IOException("the engine's credentials file " + file + " on " + describe()
+                        + " could not be removed: " + removed.output().strip());
+            }
+        }
+    }
+
+    @Override
+    public boolean isLocal() {
+        return false;
+    }
+
+    @Override
+    public String describe() {
+        return "ssh " + ssh.target().address();
+    }
+
+    SshSession session() {
+        return ssh;
+    }
+
+    @Override
+    public void close() {
+        ssh.close();
+    }
+
+    /** POSIX shell words: each argument single-quoted unless it is plainly safe. */
+    static String quote(List<String> argv) {
+        StringBuilder line = new StringBuilder();
+        for (String a : argv) {
+            if (!line.isEmpty()) {
+                line.append(' ');
+            }
+            line.append(!a.isEmpty() && a.matches("[A-Za-z0-9_./=:,@%+-]+") ? a : "'" + a.replace("'", "'\\''") + "'");
+        }
+        return line.toString();
+    }
+
+    private static String firstWord(String command) {
+        int space = command.indexOf(' ');
+        return space < 0 ? command : command.substring(0, space);
+    }
+}

@@ -1,0 +1,287 @@
+package org.backupscheduler.schedule;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.backupscheduler.config.ConfigTrust;
+import org.backupscheduler.sandbox.LongMyisamUpdate;
+import org.backupscheduler.sandbox.SandboxOptions;
+import org.backupscheduler.sandbox.SandboxServer;
+import org.backupscheduler.sandbox.SqlValues;
+import org.backupscheduler.testing.OpenSshServer;
+import org.backupscheduler.testing.TestSetup;
+import org.backupscheduler.testing.TestSetup.Result;
+import org.backupscheduler.testing.Workload;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The engine over SSH ({@code source.ssh}): two sandbox primaries, each "on its own host" reached
+ * through its own OpenSSH server (own port, host key, authorized_keys), in one {@code --config-dir}.
+ * While each backup runs, every process of this machine is watched: the engine must be a
+ * descendant of that instance's sshd (not of the other's, not of us), and no process's argv may
+ * hold the password. Each backup must end VERIFIED (prepare included: the stream came back whole).
+ */
+class FleetSshIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void eachInstanceIsBackedUpByAnEngineUnderItsOwnSshdWithNoPasswordInAnyArgv() throws Exception {
+        assumeTrue(OpenSshServer.installed(), "openssh-server is not installed (bin/install-deps)");
+        try (SandboxServer one = SandboxServer.start(SandboxOptions.primary("fsh1"));
+             SandboxServer two = SandboxServer.start(SandboxOptions.primary("fsh2"));
+             OpenSshServer sshOne = OpenSshServer.start(dir.resolve("ssh1"));
+             OpenSshServer sshTwo = OpenSshServer.start(dir.resolve("ssh2"))) {
+            for (SandboxServer s : List.of(one, two)) {
+                TestSetup.createBackupUser(s);
+                Workload.load(s, 2_000);
+            }
+            Path configs = Files.createDirectory(dir.resolve("instances"));
+            Path pw = TestSetup.passwordFile(dir, "pw", TestSetup.BACKUP_PASSWORD);
+            ConfigTrust.write(configs.resolve("defaults.yml"), String.join("\n", "repository: " + dir.resolve("repo"),
+                    "source:", "  host: 127.0.0.1", "  user: " + TestSetup.BACKUP_USER, "  password-file: " + pw,
+                    "verify:", "  after-backup: [structure, checksum, prepare]", "  deep: 'off'", ""));
+            instanceFile(configs, "db1", one, sshOne);
+            instanceFile(configs, "db2", two, sshTwo);
+            String dirOption = configs.toString();
+
+            for (var run : List.of(Map.entry("db1", sshOne), Map.entry("db2", sshTwo))) {
+                OpenSshServer own = run.getValue();
+                OpenSshServer other = own == sshOne ? sshTwo : sshOne;
+                Set<String> before = engineFolders();
+                // Other tests may run engines on this machine too: ours are those on our two datadirs.
+                Watch watch = Watch.start(List.of(one.datadir().toString(), two.datadir().toString()));
+                Result r = TestSetup.cli("--config-dir", dirOption, "--instance", run.getKey(), "run");
+                watch.stop();
+                assertEquals(0, r.exitCode(), r.toString());
+
+                assertFalse(watch.engines.isEmpty(), "no engine process was seen during the run of " + run.getKey());
+                for (var engine : watch.engines.entrySet()) {
+                    List<Long> chain = engine.getValue();
+                    assertTrue(chain.contains(own.pid()), "engine " + engine.getKey() + " of " + run.getKey()
+                            + " is not under its sshd " + own.pid() + ": parents " + chain);
+                    assertFalse(chain.contains(other.pid()), "engine under the other instance's sshd: " + chain);
+                    // sshd is this test's child: the engine must reach us through it, not be started by us.
+                    assertTrue(chain.indexOf(own.pid()) < chain.indexOf(ProcessHandle.current().pid()),
+                            "engine started by this process, not by its sshd: " + chain);
+                }
+                assertEquals(List.of(), watch.passwordSeen, "a password in a process's argv");
+                // The credentials file and the engine's folder on the "database host" are gone.
+                assertEquals(before, engineFolders(), "the engine's private folder was left on the host");
+
+                Map<String, Object> b = list(dirOption, run.getKey()).get(0);
+                assertEquals("VERIFIED", b.get("status"), b.toString());
+                String log = Files.readString(Path.of((String) b.get("path")).resolve("backup.log"));
+                assertTrue(log.contains("backup-scheduler: remote pid "), log);
+                assertTrue(log.contains("completed OK!"), log);
+            }
+
+            // An incremental there: the parent's checkpoints are copied into the engine's folder on the host.
+            Watch watch = Watch.start(List.of(one.datadir().toString()));
+            Result inc = TestSetup.cli("--config-dir", dirOption, "--instance", "db1", "run", "--type", "incremental");
+            watch.stop();
+            assertEquals(0, inc.exitCode(), inc.toString());
+            Map<String, Object> incremental = list(dirOption, "db1").get(0);
+            assertEquals(List.of("incremental", "VERIFIED"), List.of(incremental.get("type"), incremental.get("status")),
+                    incremental.toString());
+            assertTrue(watch.argvs.values().stream().allMatch(a -> a.matches(
+                    "(?s).* --incremental-basedir=/tmp/bs-engine-\\w+/base .*")), watch.argvs.toString());
+
+            // check: the login, the engine and its version, the datadir and the free space on db1's host.
+            Result check = TestSetup.cli("--config-dir", dirOption, "--instance", "db1", "check");
+            String host = "ssh " + sshOne.user() + "@127.0.0.1:" + sshOne.port();
+            assertTrue(check.out().contains("✓ logged in to " + host + " (host key in " + sshOne.knownHosts() + ")"),
+                    check.toString());
+            assertTrue(check.out().matches("(?s).*✓ engine on " + Pattern.quote(host)
+                    + ": (mariadb-backup|mariabackup) 10\\.11\\.\\d+.*"), check.toString());
+            assertTrue(check.out().contains("readable on " + host), check.toString());
+            assertTrue(check.out().matches("(?s).*✓ [0-9.]+ \\S+ free of [0-9.]+ \\S+ on \\S+ \\(the datadir's file "
+                    + "system\\) on " + Pattern.quote(host) + ".*"), check.toString());
+
+            // A changed host key: check says so with the fix, and a run is FAILED without any engine started.
+            sshTwo.writeKnownHosts(sshTwo.knownHosts(), sshTwo.otherPublicKey());
+            Result refused = TestSetup.cli("--config-dir", dirOption, "--instance", "db2", "check");
+            assertEquals(3, refused.exitCode(), refused.toString());
+            assertTrue(refused.out().contains("✗ host key of 127.0.0.1:" + sshTwo.port() + " CHANGED: known-hosts "
+                    + sshTwo.knownHosts()), refused.toString());
+            assertTrue(refused.out().contains("fix: if the host's key is right, add it: ssh-keyscan -p "
+                    + sshTwo.port() + " 127.0.0.1 >> " + sshTwo.knownHosts()), refused.toString());
+            Result failedRun = TestSetup.cli("--config-dir", dirOption, "--instance", "db2", "run");
+            assertEquals(1, failedRun.exitCode(), failedRun.toString());
+            assertTrue(failedRun.err().contains("HINT: no engine ran; do what the HINT in the reason says"), failedRun.err());
+            Map<String, Object> failed = list(dirOption, "db2").get(0);
+            assertEquals("FAILED", failed.get("status"));
+            assertTrue(((String) failed.get("reason")).startsWith("host key of 127.0.0.1:" + sshTwo.port()
+                    + " CHANGED"), failed.toString());
+        }
+    }
+
+    @Test
+    void runTimeoutEndsTheEngineOnTheDatabaseHostAndRemovesItsCredentials() throws Exception {
+        assumeTrue(OpenSshServer.installed(), "openssh-server is not installed (bin/install-deps)");
+        try (SandboxServer server = SandboxServer.start(SandboxOptions.primary("fsh3"));
+             OpenSshServer ssh = OpenSshServer.start(dir.resolve("ssh3"))) {
+            TestSetup.createBackupUser(server);
+            Workload.load(server, 20_000); // a minute of MyISAM UPDATE holds the engine in its lock phase
+            Path configs = Files.createDirectory(dir.resolve("instances"));
+            Path pw = TestSetup.passwordFile(dir, "pw", TestSetup.BACKUP_PASSWORD);
+            ConfigTrust.write(configs.resolve("defaults.yml"), String.join("\n", "repository: " + dir.resolve("repo"),
+                    "source:", "  host: 127.0.0.1", "  user: " + TestSetup.BACKUP_USER, "  password-file: " + pw,
+                    "schedule: {run-timeout: 3s}", "locks: {action: print}", ""));
+            instanceFile(configs, "db3", server, ssh);
+            Set<String> before = engineFolders();
+            Result run;
+            try (LongMyisamUpdate blocker = LongMyisamUpdate.start(server)) {
+                run = TestSetup.cli("--config-dir", configs.toString(), "run");
+                // Still inside the blocker: the engine and its session would be waiting now.
+                assertEquals(List.of(), enginesOn(server.datadir()), "engine processes left on the host");
+                long left = SqlValues.count(server, "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE USER = '"
+                        + TestSetup.BACKUP_USER + "'");
+                assertEquals(0, left, "no session of the backup account is left waiting");
+            }
+            assertEquals(1, run.exitCode(), run.toString());
+            Map<String, Object> failed = list(configs.toString(), "db3").get(0);
+            assertEquals("FAILED", failed.get("status"));
+            String reason = (String) failed.get("reason");
+            assertTrue(reason.startsWith("timeout (schedule.run-timeout 3s): mariadb-backup timed out after")
+                    || reason.startsWith("timeout (schedule.run-timeout 3s): mariabackup timed out after"), reason);
+            assertEquals(before, engineFolders(), "the engine's credentials were left on the host");
+        }
+    }
+
+    /** Live (not zombie) engine processes backing up {@code datadir}, anywhere on this machine. */
+    private static List<Long> enginesOn(Path datadir) {
+        return ProcessHandle.allProcesses().filter(ProcessHandle::isAlive)
+                .filter(p -> p.info().commandLine().map(c -> c.contains(" --backup")
+                        && c.contains("--datadir=" + datadir)).orElse(false))
+                .filter(p -> !isZombie(p.pid())).map(ProcessHandle::pid).toList();
+    }
+
+    private static boolean isZombie(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            return stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z");
+        } catch (IOException e) {
+            return true; // gone
+        }
+    }
+
+    private static void instanceFile(Path configs, String instance, SandboxServer server, OpenSshServer ssh)
+            throws IOException {
+        ConfigTrust.write(configs.resolve(instance + ".yml"), String.join("\n", "instance: " + instance, "source:",
+                "  port: " + server.port(),
+                "  ssh: {host: 127.0.0.1, port: " + ssh.port() + ", user: " + ssh.user() + ", identity-file: "
+                        + ssh.identityFile() + ", known-hosts: " + ssh.knownHosts() + "}", ""));
+    }
+
+    private static List<Map<String, Object>> list(String dirOption, String instance) throws IOException {
+        Result r = TestSetup.cli("--config-dir", dirOption, "--instance", instance, "list", "--json");
+        assertEquals(0, r.exitCode(), r.toString());
+        return JSON.readValue(r.out(), new TypeReference<>() { });
+    }
+
+    /** The engine's private folders on the "database host" (mktemp under /tmp, as its sshd session has no TMPDIR). */
+    private static Set<String> engineFolders() throws IOException {
+        try (Stream<Path> s = Files.list(Path.of("/tmp"))) {
+            return new HashSet<>(s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("bs-engine-")).toList());
+        }
+    }
+
+    /**
+     * Reads /proc every few milliseconds while a run goes: each engine process ({@code --backup} in
+     * its argv) with its chain of parents, and any process whose argv holds the password.
+     */
+    private static final class Watch implements Runnable {
+        private final Map<Long, List<Long>> engines = new ConcurrentHashMap<>();
+        private final Map<Long, String> argvs = new ConcurrentHashMap<>();
+        private final List<String> passwordSeen = new ArrayList<>();
+        private final AtomicBoolean stop = new AtomicBoolean();
+        private final Thread thread = new Thread(this, "proc-watch");
+        private final List<String> datadirs;
+
+        private Watch(List<String> datadirs) {
+            this.datadirs = datadirs;
+        }
+
+        static Watch start(List<String> datadirs) {
+            Watch w = new Watch(datadirs);
+            w.thread.setDaemon(true);
+            w.thread.start();
+            return w;
+        }
+
+        void stop() throws InterruptedException {
+            stop.set(true);
+            thread.join();
+        }
+
+        @Override
+        public void run() {
+            while (!stop.get()) {
+                try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+                    for (Path p : procs.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
+                        scan(p);
+                    }
+                } catch (IOException e) {
+                    // /proc always lists; a vanished entry is skipped in scan
+                }
+                try {
+                    Thread.sleep(10);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+
+        private void scan(Path proc) {
+            String argv;
+            try {
+                argv = new String(Files.readAllBytes(proc.resolve("cmdline")), StandardCharsets.UTF_8).replace('\0', ' ');
+            } catch (IOException e) {
+                return; // ended meanwhile
+            }
+            if (argv.contains(TestSetup.BACKUP_PASSWORD)) {
+                synchronized (passwordSeen) {
+                    passwordSeen.add(proc.getFileName() + ": " + argv);
+                }
+            }
+            String first = argv.split(" ", 2)[0];
+            if ((first.endsWith("mariadb-backup") || first.endsWith("mariabackup")) && argv.contains(" --backup")
+                    && datadirs.stream().anyMatch(d -> argv.contains("--datadir=" + d))) {
+                long pid = Long.parseLong(proc.getFileName().toString());
+                engines.computeIfAbsent(pid, FleetSshIT::parents);
+                argvs.putIfAbsent(pid, argv);
+            }
+        }
+    }
+
+    private static List<Long> parents(long pid) {
+        List<Long> chain = new ArrayList<>();
+        var h = ProcessHandle.of(pid);
+        while (h.isPresent() && (h = h.get().parent()).isPresent()) {
+            chain.add(h.get().pid());
+        }
+        return chain;
+    }
+}
