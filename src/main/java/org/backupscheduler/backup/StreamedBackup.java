@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import org.backupscheduler.config.EngineConfig;
 import org.backupscheduler.engine.BackupRequest;
 import org.backupscheduler.engine.CredentialsFile;
 import org.backupscheduler.engine.EngineCommands;
@@ -50,6 +51,7 @@ public final class StreamedBackup implements EngineRun {
     private volatile StreamListing listing;
     private volatile IOException pumpError;
     private volatile boolean endedByPump;
+    private EngineConfig.Priority priority = EngineConfig.Priority.NORMAL;
 
     private StreamedBackup(List<String> engineArgv, List<String> zstdArgv, Path backupDir, Path streamFile,
                            OutputStream sink, Path log, Duration deadline) {
@@ -90,18 +92,25 @@ public final class StreamedBackup implements EngineRun {
                 backupDir, null, sink, log, deadline);
     }
 
+    /** Runs the engine and zstd at {@code priority} (engine.priority), through {@link ProcessRunner#at}. */
+    public StreamedBackup at(EngineConfig.Priority priority) {
+        this.priority = priority;
+        return this;
+    }
+
     @Override
     public ProcessResult run() throws IOException {
         Instant start = Instant.now();
         Thread drain = null;
         if (zstdArgv != null) {
-            ProcessBuilder zstd = new ProcessBuilder(zstdArgv).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            ProcessBuilder zstd = new ProcessBuilder(ProcessRunner.at(priority, zstdArgv))
+                    .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
             compressor = (streamFile != null ? zstd.redirectOutput(streamFile.toFile()) : zstd).start();
             if (sink != null) {
                 drain = daemon("backup-store", this::drainCompressor);
             }
         }
-        engine = new ProcessBuilder(engineArgv).redirectInput(new File("/dev/null"))
+        engine = new ProcessBuilder(ProcessRunner.at(priority, engineArgv)).redirectInput(new File("/dev/null"))
                 .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         Thread pump = daemon("backup-stream", this::pump);
         boolean timedOut = false;
