@@ -58,6 +58,8 @@ public final class Benchmark {
     private boolean dropCaches;
     private List<Double> sizes;
     private boolean s3 = true;
+    private boolean streamPath;
+    private boolean fleetCatalog;
     private final Map<String, Step> steps = new LinkedHashMap<>();
 
     /** One measured step: seconds per run, and the writer's figures when one ran beside it. */
@@ -87,12 +89,24 @@ public final class Benchmark {
                 case "--out" -> b.outFile = Path.of(args[++i]);
                 case "--sizes" -> b.sizes = java.util.Arrays.stream(args[++i].split(",")).map(Double::parseDouble).toList();
                 case "--no-s3" -> b.s3 = false;
+                case "--stream-path" -> b.streamPath = true;
+                case "--fleet-catalog" -> b.fleetCatalog = true;
                 default -> {
                     System.err.println("error: unknown option " + args[i]);
-                    System.err.println("HINT: bench/run [--size-gb N] [--runs N] [--quick] [--out FILE] | --sizes 1,4,16 [--no-s3] [--out FILE]");
+                    System.err.println("HINT: bench/run [--size-gb N] [--runs N] [--quick] [--out FILE] | --sizes 1,4,16 [--no-s3] [--out FILE]"
+                            + " | --stream-path [--size-gb N] [--out FILE] | --fleet-catalog [--out FILE]");
                     return 2;
                 }
             }
+        }
+        if (b.streamPath) {
+            // [2.2]'s rows and engine.priority: its own section of the same file.
+            new StreamPath(b.sizeGb, b.outFile).run();
+            return 0;
+        }
+        if (b.fleetCatalog) {
+            new FleetCatalog(b.outFile).run();
+            return 0;
         }
         if (b.sizes != null) {
             // The scale curve: its own section of the same file, the 1 GB table above it kept.
