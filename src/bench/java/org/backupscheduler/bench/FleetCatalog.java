@@ -24,13 +24,16 @@ import org.backupscheduler.cli.Main;
 import org.backupscheduler.config.ConfigLoader;
 import org.backupscheduler.config.ConfigTrust;
 import org.backupscheduler.engine.Coordinates;
+import org.backupscheduler.sandbox.SandboxOptions;
+import org.backupscheduler.sandbox.SandboxServer;
 
 /**
  * The catalog at fleet scale ([2.6], {@code bench/run --fleet-catalog}): one million backup rows,
- * 10,000 hourly runs of each of 100 instances, in the embedded H2 catalog; then {@code list},
+ * 10,000 hourly runs of each of 100 instances, in the embedded H2 catalog and then in a MariaDB
+ * catalog (a sandbox server, skipped with its reason if it cannot start); then {@code list},
  * {@code report} and retention ({@code expire --dry-run}) as one instance's command and as the
  * fleet's ({@code --config-dir} with 100 instance files), each timed in-process three times
- * (median), catalog open included. No server is needed: the rows are the catalog's alone.
+ * (median), catalog open included. No source server is needed: the rows are the catalog's alone.
  */
 final class FleetCatalog {
     static final String SECTION = "## Catalog at fleet scale";
@@ -41,51 +44,45 @@ final class FleetCatalog {
     private final Map<String, List<Double>> times = new LinkedHashMap<>();
     private final Map<String, double[]> loads = new LinkedHashMap<>();
 
-    FleetCatalog(Path outFile) {
+    private final int runs;
+    private final boolean mariadb;
+    private final Path reuse;
+
+    /** {@code reuse}: a folder left by an earlier run (its h2/ subfolder), so the rows need not be inserted again. */
+    FleetCatalog(Path outFile, int runs, boolean mariadb, Path reuse) {
         this.outFile = outFile;
+        this.runs = runs;
+        this.mariadb = mariadb;
+        this.reuse = reuse == null ? null : reuse.resolve("h2");
     }
 
     void run() throws Exception {
         Path home = Files.createTempDirectory(Path.of("/tmp"), "bs-fleet-");
         Instant started = Instant.now();
-        double insertSeconds;
         try {
-            Path dir = Files.createDirectories(home.resolve("instances"));
-            Path repo = Files.createDirectories(home.resolve("repo"));
-            Path pw = home.resolve("source.password");
-            Files.writeString(pw, "unused\n");
-            Files.setPosixFilePermissions(pw, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
-            ConfigTrust.write(dir.resolve("defaults.yml"), "repository: " + repo + "\n"
-                    + "source: {host: 127.0.0.1, port: 1, user: backup, password-file: " + pw + "}\n"
-                    + "retention: {hourly: 24, daily: 7, weekly: 4}\n");
-            for (int i = 0; i < INSTANCES; i++) {
-                ConfigTrust.write(dir.resolve(name(i) + ".yml"), "instance: " + name(i) + "\n");
+            measure(home.resolve("h2"), "H2", null, null);
+            if (!mariadb) {
+                mariadbSkipped = "not asked for (--no-mariadb)";
+                throw new SkipMariaDb();
             }
-            Path one = home.resolve("one.yml");
-            ConfigTrust.write(one, "instance: " + name(0) + "\nrepository: " + repo + "\n"
-                    + "source: {host: 127.0.0.1, port: 1, user: backup, password-file: " + pw + "}\n"
-                    + "retention: {hourly: 24, daily: 7, weekly: 4}\n");
-            long t0 = System.nanoTime();
-            insert(ConfigLoader.load(one).catalogUrl(), repo);
-            insertSeconds = (System.nanoTime() - t0) / 1e9;
-            say("inserted %d rows in %.1f s", INSTANCES * PER_INSTANCE, insertSeconds);
-            for (int r = 0; r < 3; r++) {
-                time("list --limit 50 (one instance)", List.of(0), "--config", one.toString(), "list", "--limit", "50");
-                time("report --days 366 --format json (one instance)", List.of(0, 3), "--config", one.toString(),
-                        "report", "--format", "json", "--days", "366", "--output", home.resolve("r.json").toString());
-                time("expire --dry-run (retention of one instance: 24 hourly, 7 daily, 4 weekly of 10,000 rows)", List.of(0),
-                        "--config", one.toString(), "expire", "--dry-run");
-                time("list --limit 50 --config-dir (100 instances, 50 rows each)", List.of(0), "--config-dir",
-                        dir.toString(), "list", "--limit", "50");
-                time("report --days 7 --format json --config-dir (100 instances)", List.of(0, 3), "--config-dir",
-                        dir.toString(), "report", "--format", "json", "--days", "7", "--output",
-                        home.resolve("fleet.json").toString());
+            // The MariaDB catalog: a sandbox server of ours on loopback, an account of its own.
+            try (SandboxServer server = SandboxServer.start(SandboxOptions.primary("fleetcat").under(home))) {
+                server.execute("CREATE DATABASE backup_catalog",
+                        "CREATE USER 'catalog'@'127.0.0.1' IDENTIFIED BY 'cat-pw'",
+                        "GRANT ALL ON backup_catalog.* TO 'catalog'@'127.0.0.1'");
+                measure(home.resolve("mariadb"), "MariaDB",
+                        "jdbc:mysql://127.0.0.1:" + server.port() + "/backup_catalog", "cat-pw");
+            } catch (Exception | LinkageError e) {
+                say("MariaDB catalog rows skipped: %s", e);
+                mariadbSkipped = e.toString();
             }
+        } catch (SkipMariaDb skipped) {
+            // the H2 rows are measured
         } finally {
             PathUtils.deleteDirectory(home);
             say("removed %s", home);
         }
-        String section = render(started, insertSeconds);
+        String section = render(started);
         String doc = Files.exists(outFile) ? Files.readString(outFile) : "# Benchmarks\n\n";
         int at = doc.indexOf(SECTION);
         if (at >= 0) {
@@ -101,13 +98,73 @@ final class FleetCatalog {
         System.out.print(section);
     }
 
+    private String mariadbSkipped;
+
+    private static final class SkipMariaDb extends RuntimeException {
+        SkipMariaDb() {
+            super(null, null, false, false);
+        }
+    }
+    private final Map<String, Double> insertSeconds = new LinkedHashMap<>();
+
+    /** One catalog: {@code url} null is the embedded H2 file in the repository. */
+    private void measure(Path home, String label, String url, String password) throws Exception {
+        if (reuse != null && url == null) {
+            home = reuse; // a kept H2 catalog of the 1 M rows (--reuse DIR): its configs are rewritten
+            if (Files.exists(home.resolve("instances"))) {
+                PathUtils.deleteDirectory(home.resolve("instances"));
+            }
+            Files.deleteIfExists(home.resolve("one.yml"));
+        }
+        Path dir = Files.createDirectories(home.resolve("instances"));
+        Path repo = Files.createDirectories(home.resolve("repo"));
+        Files.deleteIfExists(home.resolve("source.password"));
+        Path pw = secret(home.resolve("source.password"), "unused");
+        String catalog = url == null ? "" : "catalog: {url: '" + url + "', user: catalog, password-file: "
+                + secret(home.resolve("catalog.password"), password) + "}\n";
+        String common = "repository: " + repo + "\n" + catalog
+                + "source: {host: 127.0.0.1, port: 1, user: backup, password-file: " + pw + "}\n"
+                + "retention: {hourly: 24, daily: 7, weekly: 4}\n";
+        ConfigTrust.write(dir.resolve("defaults.yml"), common);
+        for (int i = 0; i < INSTANCES; i++) {
+            ConfigTrust.write(dir.resolve(name(i) + ".yml"), "instance: " + name(i) + "\n");
+        }
+        Path one = home.resolve("one.yml");
+        ConfigTrust.write(one, "instance: " + name(0) + "\n" + common);
+        long t0 = System.nanoTime();
+        if (reuse == null || url != null) {
+            insert(ConfigLoader.load(one).catalogUrl(), url == null ? null : "catalog", password, repo);
+        }
+        insertSeconds.put(label, (System.nanoTime() - t0) / 1e9);
+        say("%s: inserted %d rows in %.1f s", label, INSTANCES * PER_INSTANCE, insertSeconds.get(label));
+        String c = " (" + label + ")";
+        for (int r = 0; r < runs; r++) {
+            time("list --limit 50, one instance" + c, List.of(0), "--config", one.toString(), "list", "--limit", "50");
+            time("report --days 366 --format json, one instance" + c, List.of(0, 3), "--config", one.toString(),
+                    "report", "--format", "json", "--days", "366", "--output", home.resolve("r.json").toString());
+            time("expire --dry-run, one instance's 10,000 rows (24 hourly, 7 daily, 4 weekly)" + c, List.of(0),
+                    "--config", one.toString(), "expire", "--dry-run");
+            time("list --limit 50 --config-dir, 100 instances" + c, List.of(0), "--config-dir", dir.toString(), "list",
+                    "--limit", "50");
+            time("report --days 7 --format json --config-dir, 100 instances" + c, List.of(0, 3), "--config-dir",
+                    dir.toString(), "report", "--format", "json", "--days", "7", "--output",
+                    home.resolve("fleet.json").toString());
+        }
+    }
+
+    private static Path secret(Path file, String value) throws java.io.IOException {
+        Files.writeString(file, value + "\n");
+        Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        return file;
+    }
+
     private static String name(int i) {
         return String.format("fleet-%03d", i);
     }
 
     /** 10,000 hourly VERIFIED fulls per instance, ending now, in batches of 5,000. */
-    private static void insert(String url, Path repo) {
-        try (Catalog catalog = Catalog.open(url, null, null)) {
+    private static void insert(String url, String user, String password, Path repo) {
+        try (Catalog catalog = Catalog.open(url, user, password)) {
             ProcessIdentity owner = ProcessIdentity.current();
             Instant start = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(PER_INSTANCE));
             var engine = new BackupRecord.Engine("mariabackup", "10.11");
@@ -156,15 +213,20 @@ final class FleetCatalog {
         say("  %-75s %6.2f s (load %.2f)", name, secs, ScaleCurve.loadavg());
     }
 
-    private String render(Instant started, double insertSeconds) {
+    private String render(Instant started) {
         StringBuilder b = new StringBuilder(SECTION).append("\n\n");
         b.append("Written by `bench/run --fleet-catalog` (org.backupscheduler.bench.FleetCatalog), ")
                 .append(DateTimeFormatter.ISO_INSTANT.format(started.truncatedTo(ChronoUnit.SECONDS)))
-                .append(String.format(". The embedded H2 catalog holding %,d backup rows: %,d hourly VERIFIED fulls of "
-                        + "each of %d instances (inserted in %.0f s). Each command runs in-process (no JVM start-up), "
-                        + "opening the catalog as a user's command does; three runs, median shown. The MariaDB "
-                        + "catalog was not measured in this run.%n%n", INSTANCES * PER_INSTANCE, PER_INSTANCE,
-                        INSTANCES, insertSeconds));
+                .append(String.format(". A catalog holding %,d backup rows: %,d hourly VERIFIED fulls of each of %d "
+                        + "instances, in the embedded H2 file and in a MariaDB catalog (a sandbox server on loopback); "
+                        + "inserted in %s. Each command runs in-process (no JVM start-up), opening the catalog as a "
+                        + "user's command does (the --config-dir rows open it once per instance); " + runs + " run(s), median "
+                        + "shown.%n%n", INSTANCES * PER_INSTANCE, PER_INSTANCE, INSTANCES,
+                        insertSeconds.entrySet().stream().map(e -> String.format("%.0f s (%s)", e.getValue(), e.getKey()))
+                                .reduce((x, y) -> x + ", " + y).orElse("-")));
+        if (mariadbSkipped != null) {
+            b.append("The MariaDB catalog was not measured in this run: ").append(mariadbSkipped).append(".\n\n");
+        }
         b.append("**Taken under load**: other sessions' builds and tests shared the 2 cores; the load column gives "
                 + "the 1-minute load average around the runs of each row.\n\n");
         b.append("| Command | Median (s) | Runs (s) | Load (min–max) | Target | Verdict |\n|---|---:|---|---|---|---|\n");
