@@ -599,7 +599,8 @@ public final class Benchmark {
         atMost(b, "daemon peak resident memory (MB)", daemon == null || daemon.peakRssMb == 0 ? Double.NaN
                 : daemon.peakRssMb, 256);
         b.append("\nThe `list` and `report` times run in-process (no JVM start-up) and include opening the H2 "
-                + "catalog and Flyway's validation, as a user's command would.\n");
+                + "catalog and the check of its schema version (Flyway runs only when it changed), as a user's "
+                + "command would.\n");
         return b.toString();
     }
 
