@@ -58,6 +58,10 @@ public final class Benchmark {
     private boolean dropCaches;
     private List<Double> sizes;
     private boolean s3 = true;
+    private boolean streamPath;
+    private boolean fleetCatalog;
+    private boolean mariadb = true;
+    private Path reuse;
     private final Map<String, Step> steps = new LinkedHashMap<>();
 
     /** One measured step: seconds per run, and the writer's figures when one ran beside it. */
@@ -87,12 +91,26 @@ public final class Benchmark {
                 case "--out" -> b.outFile = Path.of(args[++i]);
                 case "--sizes" -> b.sizes = java.util.Arrays.stream(args[++i].split(",")).map(Double::parseDouble).toList();
                 case "--no-s3" -> b.s3 = false;
+                case "--stream-path" -> b.streamPath = true;
+                case "--fleet-catalog" -> b.fleetCatalog = true;
+                case "--no-mariadb" -> b.mariadb = false;
+                case "--reuse" -> b.reuse = Path.of(args[++i]);
                 default -> {
                     System.err.println("error: unknown option " + args[i]);
-                    System.err.println("HINT: bench/run [--size-gb N] [--runs N] [--quick] [--out FILE] | --sizes 1,4,16 [--no-s3] [--out FILE]");
+                    System.err.println("HINT: bench/run [--size-gb N] [--runs N] [--quick] [--out FILE] | --sizes 1,4,16 [--no-s3] [--out FILE]"
+                            + " | --stream-path [--size-gb N] [--runs N] [--out FILE] | --fleet-catalog [--runs N] [--no-mariadb] [--reuse DIR] [--out FILE]");
                     return 2;
                 }
             }
+        }
+        if (b.streamPath) {
+            // [2.2]'s rows and engine.priority: its own section of the same file.
+            new StreamPath(b.sizeGb, b.runs, b.outFile).run();
+            return 0;
+        }
+        if (b.fleetCatalog) {
+            new FleetCatalog(b.outFile, b.runs, b.mariadb, b.reuse).run();
+            return 0;
         }
         if (b.sizes != null) {
             // The scale curve: its own section of the same file, the 1 GB table above it kept.
@@ -137,6 +155,16 @@ public final class Benchmark {
             say("removed %s", home);
         }
         String doc = render(started);
+        // The sections other modes write (stream path, fleet catalog, scale curve) stay below ours.
+        if (Files.exists(outFile)) {
+            String old = Files.readString(outFile);
+            int keep = old.length();
+            for (String section : List.of(StreamPath.SECTION, FleetCatalog.SECTION, ScaleCurve.SECTION)) {
+                int at = old.indexOf(section);
+                keep = at >= 0 ? Math.min(keep, at) : keep;
+            }
+            doc = (doc.endsWith("\n\n") ? doc : doc + "\n") + old.substring(keep);
+        }
         Files.createDirectories(outFile.toAbsolutePath().getParent());
         Files.writeString(outFile, doc);
         say("wrote %s", outFile);
@@ -571,7 +599,8 @@ public final class Benchmark {
         atMost(b, "daemon peak resident memory (MB)", daemon == null || daemon.peakRssMb == 0 ? Double.NaN
                 : daemon.peakRssMb, 256);
         b.append("\nThe `list` and `report` times run in-process (no JVM start-up) and include opening the H2 "
-                + "catalog and Flyway's validation, as a user's command would.\n");
+                + "catalog and the check of its schema version (Flyway runs only when it changed), as a user's "
+                + "command would.\n");
         return b.toString();
     }
 

@@ -288,15 +288,15 @@ public final class BackupWorkflow {
                 streamed = StreamedBackup.toSink(host, engineTool, request.in(credentials),
                         credentials, dir, chunks,
                         config.engine().compress() == EngineConfig.Compression.ZSTD, engineLog,
-                        config.schedule().runTimeout(), config.engine().parallel());
+                        config.schedule().runTimeout(), config.engine().parallel()).at(config.engine().priority());
                 runner = streamed;
             } else if (config.engine().compress() == EngineConfig.Compression.ZSTD) {
                 streamed = StreamedBackup.of(engineTool, request, credentials, dir, engineLog,
-                        config.schedule().runTimeout(), config.engine().parallel());
+                        config.schedule().runTimeout(), config.engine().parallel()).at(config.engine().priority());
                 runner = streamed;
             } else {
                 List<String> argv = new EngineCommands(engineTool).backup(request, credentials);
-                runner = new ProcessRunner(argv, engineLog, config.schedule().runTimeout());
+                runner = new ProcessRunner(argv, engineLog, config.schedule().runTimeout(), config.engine().priority());
             }
             // The lock policy watches the server while the engine runs: a blocker past the threshold
             // is handled by policy, and if it cannot be, the run gives up instead of queueing. The

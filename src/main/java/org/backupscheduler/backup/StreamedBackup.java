@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import org.backupscheduler.config.EngineConfig;
 import org.backupscheduler.engine.BackupRequest;
 import org.backupscheduler.engine.EngineCredentials;
 import org.backupscheduler.engine.EngineHost;
@@ -56,6 +57,7 @@ public final class StreamedBackup implements EngineRun {
     /** The sink's own first failure (the store refused or went away), which explains the run. */
     private volatile IOException sinkError;
     private volatile boolean endedByPump;
+    private EngineConfig.Priority priority = EngineConfig.Priority.NORMAL;
 
     private StreamedBackup(EngineHost host, List<String> engineArgv, List<String> zstdArgv, Path backupDir,
                            Path streamFile, OutputStream sink, Path log, Duration deadline) {
@@ -112,18 +114,25 @@ public final class StreamedBackup implements EngineRun {
                 host.isLocal() ? backupDir : null), zstd, backupDir, null, sink, log, deadline);
     }
 
+    /** Runs the engine and zstd at {@code priority} (engine.priority), through {@link ProcessRunner#at}. */
+    public StreamedBackup at(EngineConfig.Priority priority) {
+        this.priority = priority;
+        return this;
+    }
+
     @Override
     public ProcessResult run() throws IOException {
         Instant start = Instant.now();
         Thread drain = null;
         if (zstdArgv != null) {
-            ProcessBuilder zstd = new ProcessBuilder(zstdArgv).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            ProcessBuilder zstd = new ProcessBuilder(ProcessRunner.at(priority, zstdArgv))
+                    .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
             compressor = (streamFile != null ? zstd.redirectOutput(streamFile.toFile()) : zstd).start();
             if (sink != null) {
                 drain = daemon("backup-store", this::drainCompressor);
             }
         }
-        engine = host.start(engineArgv, log, EngineHost.Output.PIPE);
+        engine = host.start(ProcessRunner.at(priority, engineArgv), log, EngineHost.Output.PIPE);
         if (cancelled) {
             cancelTree(); // cancelled while starting: cancel() saw no engine yet
         }

@@ -42,6 +42,14 @@ public final class Catalog implements AutoCloseable {
      * ({@code catalog.tls}, from server.ServerConnections#tlsProperties); an H2 file takes none.
      */
     public static Catalog open(String url, String user, String password, Properties serverProperties) {
+        return open(url, user, password, serverProperties, MIGRATIONS);
+    }
+
+    /** The migrations shipped in the jar (the top-level migrations/ folder). */
+    static final String MIGRATIONS = "classpath:db/migration";
+
+    /** As above, with the migrations at {@code location} (tests add one of their own). */
+    static Catalog open(String url, String user, String password, Properties serverProperties, String location) {
         String effective = effectiveUrl(url);
         if (isH2(url)) {
             EmbeddedH2.checkLoopbackListener();
@@ -65,12 +73,16 @@ public final class Catalog implements AutoCloseable {
                 // connections would break when that short process exits.
                 keeper = embedded != null ? embedded.connect(effective, credentials)
                         : isH2(url) ? DriverManager.getConnection(effective, credentials) : null;
-                Flyway.configure()
-                        .jdbcProperties(jdbcProperties(credentials))
-                        .dataSource(effective, credentials.getProperty("user"), credentials.getProperty("password"))
-                        .locations("classpath:db/migration")
-                        .load()
-                        .migrate();
+                // Flyway's scan, validation and migrate cost every command about half a second; a
+                // catalog whose history already holds exactly the shipped versions needs none of it.
+                if (!schemaCurrent(effective, credentials, keeper, isH2(url), location)) {
+                    Flyway.configure()
+                            .jdbcProperties(jdbcProperties(credentials))
+                            .dataSource(effective, credentials.getProperty("user"), credentials.getProperty("password"))
+                            .locations(location)
+                            .load()
+                            .migrate();
+                }
                 return new Catalog(effective, credentials, keeper);
             } catch (FlywayException | SQLException e) {
                 closeQuietly(keeper);
@@ -88,6 +100,16 @@ public final class Catalog implements AutoCloseable {
     }
 
     private static final int H2_BUSY_ATTEMPTS = 20;
+
+    private static boolean schemaCurrent(String url, Properties credentials, Connection keeper, boolean h2,
+                                         String location) throws SQLException {
+        if (keeper != null) {
+            return SchemaVersions.current(keeper, h2, location);
+        }
+        try (Connection c = DriverManager.getConnection(url, credentials)) {
+            return SchemaVersions.current(c, h2, location);
+        }
+    }
 
     /** What Flyway passes to the driver besides user and password (TLS of a server catalog). */
     private static Map<String, String> jdbcProperties(Properties credentials) {

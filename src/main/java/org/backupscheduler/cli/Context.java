@@ -14,6 +14,7 @@ import org.backupscheduler.config.ConfigLoader;
 import org.backupscheduler.config.Fleet;
 import org.backupscheduler.config.Secrets;
 import org.backupscheduler.engine.EngineLocator;
+import org.backupscheduler.engine.EngineVersions;
 import org.backupscheduler.engine.EngineTool;
 import org.backupscheduler.server.Endpoint;
 import org.backupscheduler.server.Endpoints;
@@ -140,7 +141,9 @@ final class Context implements AutoCloseable {
     }
 
     EngineTool engine() {
-        return EngineLocator.fromEnvironment().locate(config().engine().tool());
+        // The binary's --version answer is kept in state-dir while its mtime and size stay the same.
+        return EngineLocator.fromEnvironment().remembering(EngineVersions.in(config().stateDir()))
+                .locate(config().engine().tool());
     }
 
     PrintWriter out() {

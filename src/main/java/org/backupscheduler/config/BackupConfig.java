@@ -27,7 +27,7 @@ public record BackupConfig(String instance, RepositoryConfig repository, Catalog
             repository = repositories.get(0);
         }
         catalog = catalog != null ? catalog : new CatalogConfig(null, null, null, null);
-        engine = engine != null ? engine : new EngineConfig(null, null, null, null, null);
+        engine = engine != null ? engine : new EngineConfig(null, null, null, null, null, null);
         schedule = schedule != null ? schedule : new ScheduleConfig(null, null, null, null);
         verify = verify != null ? verify : new VerifyConfig(null, null);
         retention = retention != null ? retention : new RetentionConfig(null, null, null, null);

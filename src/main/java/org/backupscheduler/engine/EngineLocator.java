@@ -22,9 +22,20 @@ public final class EngineLocator {
     private static final Pattern XTRABACKUP_VERSION = Pattern.compile("xtrabackup version (\\S+)");
 
     private final String pathVariable;
+    private final EngineVersions versions;
 
     public EngineLocator(String pathVariable) {
+        this(pathVariable, EngineVersions.NONE);
+    }
+
+    private EngineLocator(String pathVariable, EngineVersions versions) {
         this.pathVariable = pathVariable == null ? "" : pathVariable;
+        this.versions = versions;
+    }
+
+    /** The same search, with the binary's {@code --version} answer kept in {@code versions}. */
+    public EngineLocator remembering(EngineVersions versions) {
+        return new EngineLocator(pathVariable, versions);
     }
 
     public static EngineLocator fromEnvironment() {
@@ -50,7 +61,7 @@ public final class EngineLocator {
                     + " is not on PATH", "install it (apt-get install mariadb-backup) or give its full path",
                     UserError.FAILED));
         }
-        return identify(binary);
+        return versions.identify(binary, EngineLocator::identify);
     }
 
     Optional<Path> onPath(String name) {

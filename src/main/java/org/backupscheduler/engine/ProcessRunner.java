@@ -6,9 +6,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+
+import org.backupscheduler.config.EngineConfig;
 
 /**
  * Runs an external tool from an argv list (never a shell string) with a deadline, on this host or
@@ -27,15 +30,44 @@ public final class ProcessRunner implements EngineRun {
     private volatile EngineProcess process;
     private volatile boolean cancelled;
 
+    private final EngineConfig.Priority priority;
+
     public ProcessRunner(List<String> argv, Path log, Duration deadline) {
-        this(EngineHost.LOCAL, argv, log, deadline);
+        this(EngineHost.LOCAL, argv, log, deadline, EngineConfig.Priority.NORMAL);
+    }
+
+    /** As above, the tool started at {@code priority} ({@link #at}). */
+    public ProcessRunner(List<String> argv, Path log, Duration deadline, EngineConfig.Priority priority) {
+        this(EngineHost.LOCAL, argv, log, deadline, priority);
     }
 
     public ProcessRunner(EngineHost host, List<String> argv, Path log, Duration deadline) {
+        this(host, argv, log, deadline, EngineConfig.Priority.NORMAL);
+    }
+
+    /** On {@code host}, at {@code priority}. */
+    public ProcessRunner(EngineHost host, List<String> argv, Path log, Duration deadline,
+                         EngineConfig.Priority priority) {
         this.host = host;
         this.argv = List.copyOf(argv);
         this.log = log;
         this.deadline = deadline;
+        this.priority = priority;
+    }
+
+    /**
+     * The argv that starts {@code argv} at {@code priority}: itself, or at {@code low} under
+     * {@code nice -n 19} and {@code ionice -c2 -n7 -t} (best effort, lowest; {@code -t}: run anyway
+     * where the I/O scheduler cannot be told). Both exec the tool, so its pid, its exit status and
+     * the tree that a deadline ends are the tool's own.
+     */
+    public static List<String> at(EngineConfig.Priority priority, List<String> argv) {
+        if (priority != EngineConfig.Priority.LOW) {
+            return List.copyOf(argv);
+        }
+        List<String> wrapped = new ArrayList<>(List.of("nice", "-n", "19", "ionice", "-c2", "-n7", "-t"));
+        wrapped.addAll(argv);
+        return wrapped;
     }
 
     /** Starts the tool and waits for it, up to the deadline. */
@@ -106,7 +138,7 @@ public final class ProcessRunner implements EngineRun {
     }
 
     private EngineProcess launch() throws IOException {
-        EngineProcess p = host.start(argv, log, EngineHost.Output.LOG);
+        EngineProcess p = host.start(at(priority, argv), log, EngineHost.Output.LOG);
         process = p;
         if (cancelled) {
             p.endTree(); // cancelled while starting: cancel() saw no process yet

@@ -36,6 +36,52 @@ class BackupRunIT {
     Path dir;
 
     @Test
+    void atEnginePriorityLowTheEngineRunsAtNice19AndTheBackupIsVerified() throws Exception {
+        Path config = TestSetup.config(dir, PRIMARY.server(),
+                TestSetup.passwordFile(dir, "source.password", TestSetup.BACKUP_PASSWORD), null);
+        Files.writeString(config, Files.readString(config).replace("  parallel: 2\n", "  parallel: 2\n  priority: low\n"));
+        assertTrue(Files.readString(config).contains("priority: low"));
+
+        // What `ps -o ni` would show of the engine while it copies: this JVM's `mariabackup --backup`
+        // children (the --version probe and the verification's --prepare after it keep their priority).
+        Set<Integer> niceness = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread sampler = new Thread(() -> {
+            while (!done.get()) {
+                ProcessHandle.current().descendants()
+                        .filter(h -> h.info().command().map(c -> c.endsWith("mariabackup") || c.endsWith("mariadb-backup"))
+                                .orElse(false) && h.info().arguments().map(a -> List.of(a).contains("--backup")).orElse(false))
+                        .forEach(h -> {
+                            try {
+                                String stat = Files.readString(Path.of("/proc", String.valueOf(h.pid()), "stat"));
+                                // fields after the command's closing parenthesis: state is the 3rd field, nice the 19th
+                                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                                niceness.add(Integer.parseInt(f[16]));
+                            } catch (java.io.IOException | RuntimeException gone) {
+                                // the process ended between the listing and the read
+                            }
+                        });
+                try {
+                    Thread.sleep(10);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        sampler.start();
+        Result run;
+        try {
+            run = TestSetup.cli("--config", config.toString(), "run");
+        } finally {
+            done.set(true);
+            sampler.join();
+        }
+        assertEquals(0, run.exitCode(), run.toString());
+        assertEquals("VERIFIED", onlyBackup(config).get("status"));
+        assertEquals(Set.of(19), niceness, "the engine's niceness while it ran");
+    }
+
+    @Test
     void fullBackupWhileAWriterRunsIsCompletedWithCoordinatesLsnsAndAManifestOfEveryFile() throws Exception {
         Path config = TestSetup.config(dir, PRIMARY.server(),
                 TestSetup.passwordFile(dir, "source.password", TestSetup.BACKUP_PASSWORD), null);

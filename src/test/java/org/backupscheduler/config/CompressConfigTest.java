@@ -13,7 +13,7 @@ import org.backupscheduler.testing.TestSetup.Result;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code engine.compress}: none or zstd, and anything else refused naming the key. */
+/** {@code engine.compress} (none or zstd) and {@code engine.priority} (normal or low): anything else refused naming the key. */
 class CompressConfigTest {
     @TempDir
     Path dir;
@@ -47,5 +47,14 @@ class CompressConfigTest {
     void noneIsTheDefaultAndZstdIsAccepted() throws IOException {
         assertEquals(EngineConfig.Compression.NONE, ConfigLoader.load(config("parallel: 2")).engine().compress());
         assertEquals(EngineConfig.Compression.ZSTD, ConfigLoader.load(config("compress: zstd")).engine().compress());
+    }
+
+    @Test
+    void priorityIsNormalByDefaultLowOnRequestAndNothingElse() throws IOException {
+        assertEquals(EngineConfig.Priority.NORMAL, ConfigLoader.load(config("parallel: 2")).engine().priority());
+        assertEquals(EngineConfig.Priority.LOW, ConfigLoader.load(config("priority: low")).engine().priority());
+        Result r = TestSetup.cli("--config", config("priority: idle").toString(), "run");
+        assertEquals(2, r.exitCode(), r.toString());
+        assertTrue(r.err().contains("engine.priority") && r.err().contains("normal, low"), r.err());
     }
 }
