@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import org.backupscheduler.catalog.ProcessIdentity;
@@ -22,10 +23,10 @@ import org.backupscheduler.storage.StoredObject;
  * every reader (checks, working copy, restore) reads a backup from a folder whose manifest names
  * the repository its stream lies in. The primary's copy has the backup's own folder; a further
  * copy gets its small objects — not its chunks — fetched from its repository into
- * {@code <instance>/.copies/<pid>/<repository>/<id>/} (a dot folder: never read as a backup), whose
+ * {@code <instance>/.copies/<host>-<pid>/<repository>/<id>/} (a dot folder: never read as a backup), whose
  * manifest names that repository, so its chunks are read where they lie.
  *
- * <p>{@code .copies/<pid>} is this process's scratch folder ({@link OwnedFolders#makeScratch}):
+ * <p>{@code .copies/<host>-<pid>} is this process's scratch folder ({@link OwnedFolders#makeScratch}):
  * removed by {@link OwnedFolders#deleteScratch} when the last open {@link #reading} ends (or the
  * process exits), and, left by a process that died, by {@link #sweep} at the next start.
  */
@@ -90,7 +91,7 @@ public final class CopyFolders {
 
     /** Where this process fetches further copies of {@code config}'s instance. */
     static Path scratch(BackupConfig config) {
-        return config.instanceDir().resolve(COPIES).resolve(Long.toString(ProcessHandle.current().pid()));
+        return config.instanceDir().resolve(COPIES).resolve(owner(ProcessHandle.current().pid()));
     }
 
     /** Opens a read (verify, restore): the copies it fetches are removed once no read is open. */
@@ -115,18 +116,26 @@ public final class CopyFolders {
         }
         List<Path> left;
         try (Stream<Path> s = Files.list(copies)) {
-            left = s.filter(p -> p.getFileName().toString().matches("\\d{1,10}")).toList();
+            // This host's only: a repository folder shared by several hosts holds theirs too.
+            left = s.filter(p -> p.getFileName().toString().matches(
+                    Pattern.quote(ProcessIdentity.hostName() + "-") + "\\d{1,10}")).toList();
         } catch (IOException e) {
             log.warn("cannot list {}: {}", copies, e.getMessage());
             return;
         }
         for (Path p : left) {
-            long pid = Long.parseLong(p.getFileName().toString());
+            String name = p.getFileName().toString();
+            long pid = Long.parseLong(name.substring(name.lastIndexOf('-') + 1));
             if (pid != ProcessHandle.current().pid() && !ProcessIdentity.isRunning(pid)) {
                 log.info("removing {}: copies fetched by process {}, which is no longer running", p, pid);
                 remove(p);
             }
         }
+    }
+
+    /** {@code <host>-<pid>}: whose fetched copies a folder holds. */
+    private static String owner(long pid) {
+        return ProcessIdentity.hostName() + "-" + pid;
     }
 
     private static void remove(Path root) {

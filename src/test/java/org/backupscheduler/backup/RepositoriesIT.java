@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import org.backupscheduler.catalog.ProcessIdentity;
 import org.backupscheduler.sandbox.ReplicationPair;
 import org.backupscheduler.sandbox.SqlValues;
 import org.backupscheduler.testing.S3ProxyServer;
@@ -215,7 +216,7 @@ class RepositoriesIT {
         // ... and what a process that died left is swept at the next start.
         Process gone = new ProcessBuilder("true").start();
         gone.waitFor();
-        Path leftover = copies.resolve(Long.toString(gone.pid()));
+        Path leftover = copies.resolve(ProcessIdentity.hostName() + "-" + gone.pid());
         OwnedFolders.makeScratch(leftover);
         Files.createDirectories(leftover.resolve("remote").resolve(older));
         Files.writeString(leftover.resolve("remote").resolve(older).resolve("manifest.json"), "{}");
