@@ -69,7 +69,7 @@ public final class RepositoryCopy {
             return;
         }
         OwnedFolders.deleteBackup(RepositoryStores.storeAt(repository.url()), config.instance(), id);
-        Path fetched = config.instanceDir().resolve(CopyFolders.COPIES).resolve(repository.name());
+        Path fetched = CopyFolders.scratch(config).resolve(repository.name());
         if (Files.isDirectory(fetched.resolve(id))) {
             OwnedFolders.deleteBackup(fetched, id);
         }

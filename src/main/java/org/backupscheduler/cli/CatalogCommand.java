@@ -3,6 +3,7 @@ package org.backupscheduler.cli;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 
@@ -12,6 +13,7 @@ import org.backupscheduler.catalog.BackupStatus;
 import org.backupscheduler.verify.Level;
 import org.backupscheduler.verify.Verifier;
 import org.backupscheduler.backup.CatalogRebuild;
+import org.backupscheduler.backup.CopyRebuild;
 import org.backupscheduler.backup.StoreRebuild;
 import org.backupscheduler.binlogs.BinlogIndex;
 import org.backupscheduler.binlogs.BinlogStore;
@@ -41,6 +43,8 @@ final class CatalogCommand {
                 "With an s3:// or sftp:// repository, the small files of each backup whose manifest.json is in",
                 "the store are fetched into state-dir first (never its chunks); a store folder without",
                 "manifest.json (a run that died) is reported, not cataloged.",
+                "With repositories:, every repository is listed: a backup only a further one holds is",
+                "fetched from there, and each backup gets a STORED copy for each repository holding it.",
                 "Rebuilt backups are verified again; a replica's STALE backup stays STALE, an imported",
                 "hotcopy folder LEGACY, a partial folder FAILED. EXPIRED backups are gone from the",
                 "repository: their history is not recoverable."},
@@ -62,12 +66,30 @@ final class CatalogCommand {
                                 + "reachable ('backup repository check')", UserError.FAILED);
                     }
                 }
+                // repositories: every repository is listed; a backup only a further one holds is fetched from there.
+                Map<String, Set<String>> held = Map.of();
+                if (ctx.config().hasCopies()) {
+                    try {
+                        held = CopyRebuild.list(ctx.config());
+                        CopyRebuild.fetchMissing(ctx.config(), held).forEach(ctx.out()::println);
+                    } catch (IOException e) {
+                        throw new UserError("cannot read the repositories " + ctx.config().copies().stream()
+                                .map(r -> r.name() + " (" + r.url() + ")").toList() + ": " + e.getMessage(),
+                                "check each repository's url, its credentials and that the store is reachable "
+                                + "('backup repository check')", UserError.FAILED);
+                    }
+                }
                 try {
                     outcomes = CatalogRebuild.run(ctx.config().instanceDir(), ctx.config().instance(),
                             ctx.catalog().backups());
                 } catch (IOException e) {
                     throw new UserError("cannot read the repository " + ctx.config().instanceDir() + ": "
                             + e.getMessage(), "check the repository path and its permissions", UserError.FAILED);
+                }
+                if (ctx.config().hasCopies()) {
+                    // Before verifying: a backup's copies say where the verification reads it.
+                    CopyRebuild.record(ctx.config(), ctx.catalog().backups(), held,
+                            outcomes.stream().map(CatalogRebuild.Outcome::id).toList());
                 }
                 long added = outcomes.stream().filter(CatalogRebuild.Outcome::inserted).count();
                 // Statuses are re-derived, never copied: each rebuilt backup is verified again (the

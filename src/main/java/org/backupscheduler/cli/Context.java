@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import org.backupscheduler.UserError;
+import org.backupscheduler.backup.CopyFolders;
 import org.backupscheduler.backup.OrphanRuns;
 import org.backupscheduler.catalog.Catalog;
 import org.backupscheduler.backup.RepositoryStores;
@@ -52,6 +53,7 @@ final class Context implements AutoCloseable {
         // One configured repository per process (RepositoryStores): the instance's, while it is worked on.
         RepositoryStores.configure(config);
         MDC.put("instance", config.instance());
+        sweepCopies(config);
         return new Context(spec, config);
     }
 
@@ -120,8 +122,16 @@ final class Context implements AutoCloseable {
                     : fleet(spec).pick(root.instance);
             RepositoryStores.configure(config);
             MDC.put("instance", config.instance());
+            sweepCopies(config);
         }
         return config;
+    }
+
+    /** [repositories] copies a process that died had fetched for reading: removed at the next start. */
+    private static void sweepCopies(BackupConfig config) {
+        if (config.hasCopies()) {
+            CopyFolders.sweep(config);
+        }
     }
 
     /** The catalog, after marking FAILED any run of this host whose process died. */

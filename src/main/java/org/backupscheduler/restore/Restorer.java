@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import org.backupscheduler.backup.CopyFolders;
 import org.backupscheduler.backup.RepositoryStores;
 import org.backupscheduler.UserError;
 import org.backupscheduler.backup.RepositoryLayout;
@@ -259,11 +260,14 @@ public final class Restorer {
 
     public RestoreOutcome restore(String replicaName, String backupId, LocalDateTime until, boolean dryRun)
             throws IOException, InterruptedException {
-        RestorePlan plan = plan(replicaName, backupId, until);
-        // The chain is pinned before anything changes and until the restore ends: the hourly run's
-        // retention must not delete it under the prepare, after the old datadir was moved aside.
-        try (BackupPins.Pin pin = backups.pins().hold(config.instance(), plan.choice().chain(), "restore")) {
-            return restore(plan, until, dryRun);
+        // [repositories] further copies fetched for this read are removed when it ends.
+        try (CopyFolders.Reading reading = CopyFolders.reading(config)) {
+            RestorePlan plan = plan(replicaName, backupId, until);
+            // The chain is pinned before anything changes and until the restore ends: the hourly run's
+            // retention must not delete it under the prepare, after the old datadir was moved aside.
+            try (BackupPins.Pin pin = backups.pins().hold(config.instance(), plan.choice().chain(), "restore")) {
+                return restore(plan, until, dryRun);
+            }
         }
     }
 

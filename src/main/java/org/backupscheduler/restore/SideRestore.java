@@ -12,6 +12,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 
 import org.backupscheduler.UserError;
+import org.backupscheduler.backup.CopyFolders;
 import org.backupscheduler.backup.RepositoryLayout;
 import org.backupscheduler.catalog.ProcessIdentity;
 import org.backupscheduler.catalog.BackupPins;
@@ -56,7 +57,13 @@ public final class SideRestore {
     }
 
     public RestoreOutcome restore(Request request) throws IOException, InterruptedException {
-        SidePlan plan = new SidePlanner(config, backups, tool, secrets, clock).plan(request);
+        // [repositories] further copies fetched for this read are removed when it ends.
+        try (CopyFolders.Reading reading = CopyFolders.reading(config)) {
+            return restore(new SidePlanner(config, backups, tool, secrets, clock).plan(request), request);
+        }
+    }
+
+    private RestoreOutcome restore(SidePlan plan, Request request) throws IOException, InterruptedException {
         try (EventSource events = plan.events()) {
             print(plan);
             if (request.dryRun()) {

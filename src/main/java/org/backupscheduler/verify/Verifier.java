@@ -79,7 +79,8 @@ public final class Verifier {
         // Pinned while it is read (the drill reads it for minutes): retention keeps it meanwhile,
         // and its parents with it.
         String purpose = levels.contains(Level.DEEP) ? "restore drill" : "verification";
-        try (BackupPins.Pin pin = backups.pins().hold(backup.instance(), List.of(backup), purpose)) {
+        try (CopyFolders.Reading reading = CopyFolders.reading(config);
+                BackupPins.Pin pin = backups.pins().hold(backup.instance(), List.of(backup), purpose)) {
             List<LevelResult> results = run(backup, levels);
             BackupRecord after = settle(backup, levels, results);
             return new VerificationOutcome(backup, after, results);

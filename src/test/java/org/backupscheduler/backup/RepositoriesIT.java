@@ -8,8 +8,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
+import org.backupscheduler.catalog.ProcessIdentity;
 import org.backupscheduler.sandbox.ReplicationPair;
 import org.backupscheduler.sandbox.SqlValues;
 import org.backupscheduler.testing.S3ProxyServer;
@@ -161,6 +164,73 @@ class RepositoriesIT {
         Result unknown = TestSetup.cli("--config", config.toString(), "verify", "--latest", "--repository", "tape");
         assertEquals(2, unknown.exitCode(), unknown.toString());
         assertTrue(unknown.err().contains("no repository named 'tape'"), unknown.err());
+    }
+
+    @Test
+    void catalogRebuildFindsTheCopiesInEveryRepositoryAndTheLocalOneIsStillReadFirst() throws Exception {
+        Path config = config();
+        // Both backups kept in both repositories; a bucket prefix of its own (the bucket is shared).
+        Files.writeString(config, Files.readString(config)
+                .replace("retention: {hourly: 0, daily: 0, weekly: 0, min-verified: 1}", "retention: {hourly: 48, daily: 30, weekly: 12}")
+                .replace("s3://" + BUCKET + "/db", "s3://" + BUCKET + "/rebuilt"));
+        for (int i = 0; i < 2; i++) {
+            Result run = TestSetup.cli("--config", config.toString(), "run");
+            assertEquals(0, run.exitCode(), run.toString());
+        }
+        List<Map<String, Object>> before = TestSetup.backups(config);
+        assertEquals(2, before.size(), before.toString());
+        String instance = (String) before.get(0).get("instance");
+        Path instanceDir = dir.resolve("repo").resolve(instance);
+
+        // The catalog lost (its file moved aside, as a user would before rebuilding).
+        Files.move(dir.resolve("repo/catalog.mv.db"), dir.resolve("catalog.mv.db.lost"));
+        Result rebuild = TestSetup.cli("--config", config.toString(), "catalog", "rebuild");
+        assertEquals(0, rebuild.exitCode(), rebuild.toString());
+        List<Map<String, Object>> after = TestSetup.backups(config);
+        assertEquals(2, after.size(), after.toString());
+        for (Map<String, Object> b : after) {
+            assertEquals(Map.of("local", "STORED", "remote", "STORED"), b.get("copies"), "both copies found: " + b);
+            assertEquals("VERIFIED", b.get("status"), b.toString());
+        }
+        String show = TestSetup.cli("--config", config.toString(), "show", (String) after.get(0).get("id")).out();
+        assertTrue(show.matches("(?s).*\\n  local +STORED .*") && show.matches("(?s).*\\n  remote +STORED .*"), show);
+        assertRestored(config, "read from the local copy in repository local", 3);
+
+        // Lost again, and the older backup's local folder with it: it comes back from the remote copy alone.
+        String older = (String) after.get(1).get("id");
+        Files.move(dir.resolve("repo/catalog.mv.db"), dir.resolve("catalog.mv.db.lost2"));
+        Files.move(instanceDir.resolve(older), dir.resolve("older-moved-away"));
+        rebuild = TestSetup.cli("--config", config.toString(), "catalog", "rebuild");
+        assertEquals(0, rebuild.exitCode(), rebuild.toString());
+        assertTrue(rebuild.out().contains(older) && rebuild.out().contains("repository remote"), rebuild.out());
+        Map<String, Object> fromRemote = TestSetup.backups(config).stream()
+                .filter(b -> older.equals(b.get("id"))).findFirst().orElseThrow();
+        assertEquals(Map.of("remote", "STORED"), fromRemote.get("copies"), "the remote copy only: " + fromRemote);
+        assertEquals("VERIFIED", fromRemote.get("status"), "verified where it lies: " + fromRemote);
+        Result verify = TestSetup.cli("--config", config.toString(), "verify", older);
+        assertEquals(0, verify.exitCode(), verify.toString());
+
+        // What a read fetched of the remote copy is gone once the read ended ...
+        Path copies = instanceDir.resolve(".copies");
+        assertEquals(List.of(), files(copies), "no fetched copy left after the reads");
+        // ... and what a process that died left is swept at the next start.
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        Path leftover = copies.resolve(ProcessIdentity.hostName() + "-" + gone.pid());
+        OwnedFolders.makeScratch(leftover);
+        Files.createDirectories(leftover.resolve("remote").resolve(older));
+        Files.writeString(leftover.resolve("remote").resolve(older).resolve("manifest.json"), "{}");
+        assertEquals(0, TestSetup.cli("--config", config.toString(), "list").exitCode());
+        assertFalse(Files.exists(leftover), "a dead process's fetched copies are swept: " + files(copies));
+    }
+
+    private static List<Path> files(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.walk(dir)) {
+            return s.filter(Files::isRegularFile).toList();
+        }
     }
 
     private void assertRestored(Path config, String copyLine, int round) throws Exception {
