@@ -22,6 +22,7 @@ public final class CatalogReportSource {
         return new ReportBuilder(instance, config.schedule().full(), config.schedule().runTimeout())
                 .lockActions(new LockActionsSource(catalog))
                 .restoreDrills(new RestoreDrillsSource(catalog))
+                .binlogArchive(new BinlogArchiveSource(catalog, config.binlogs().on()))
                 .replicaHealth(new ReplicaHealthSource(catalog, () -> ConfiguredReplicas.check(config.replicas(),
                         Secrets.fromEnvironment(), config.source().maxLag())))
                 .build(now, days, rows, backups.newest(instance, BackupStatus.VERIFIED).orElse(null),

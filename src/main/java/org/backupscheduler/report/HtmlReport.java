@@ -68,6 +68,7 @@ public final class HtmlReport {
         section(h, "lock-actions", "Lock-policy actions", r.lockActions());
         section(h, "restore-drills", "Restore drills (deep verify)", r.restoreDrills());
         section(h, "replica-health", "Replica health", r.replicaHealth());
+        section(h, "binlog-archive", "Binlog archive", r.binlogArchive());
         h.append("</body></html>\n");
         return h.toString();
     }

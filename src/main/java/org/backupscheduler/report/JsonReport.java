@@ -71,6 +71,7 @@ public final class JsonReport {
         m.put("lock_actions", section(r.lockActions()));
         m.put("restore_drills", section(r.restoreDrills()));
         m.put("replica_health", section(r.replicaHealth()));
+        m.put("binlog_archive", section(r.binlogArchive()));
         return m;
     }
 

@@ -15,7 +15,7 @@ import org.backupscheduler.config.Schedule;
 public record Report(String instance, Instant generatedAt, int days, Schedule schedule, Duration allowedAge,
                      BackupRecord newestVerified, List<DayRow> grid, List<Point> points, List<BackupRecord> problems,
                      Map<BackupStatus, Long> retention, SectionData lockActions, SectionData restoreDrills,
-                     SectionData replicaHealth, List<String> findings) {
+                     SectionData replicaHealth, SectionData binlogArchive, List<String> findings) {
 
     /** One UTC day of the coverage grid: 24 cells, hour 0 first. */
     public record DayRow(LocalDate day, List<Cell> cells) {

@@ -31,6 +31,7 @@ public final class ReportBuilder {
     private SectionSource lockActions = SectionSource.NOT_RECORDED;
     private SectionSource restoreDrills = SectionSource.NOT_RECORDED;
     private SectionSource replicaHealth = SectionSource.NOT_RECORDED;
+    private SectionSource binlogArchive = SectionSource.NOT_RECORDED;
 
     public ReportBuilder(String instance, Schedule schedule, Duration runTimeout) {
         this.instance = instance;
@@ -45,6 +46,11 @@ public final class ReportBuilder {
 
     public ReportBuilder restoreDrills(SectionSource s) {
         restoreDrills = s;
+        return this;
+    }
+
+    public ReportBuilder binlogArchive(SectionSource s) {
+        binlogArchive = s;
         return this;
     }
 
@@ -125,9 +131,11 @@ public final class ReportBuilder {
         }
         Map<BackupStatus, Long> counts = new EnumMap<>(BackupStatus.class);
         counts.putAll(retention);
+        SectionData archive = binlogArchive.read(instance, from, now);
+        findings.addAll(archive.findings());
         return new Report(instance, now, days, schedule, allowed, newestVerified, grid, points,
                 problems, counts, lockActions.read(instance, from, now), restoreDrills.read(instance, from, now),
-                replicaHealth.read(instance, from, now), findings);
+                replicaHealth.read(instance, from, now), archive, findings);
     }
 
     private List<Report.DayRow> grid(Instant now, int days, Instant from, List<BackupRecord> backups) {

@@ -68,6 +68,7 @@ public final class TextReport {
         section(sb, "Lock-policy actions", r.lockActions());
         section(sb, "Restore drills (deep verify)", r.restoreDrills());
         section(sb, "Replica health", r.replicaHealth());
+        section(sb, "Binlog archive", r.binlogArchive());
         return sb.toString();
     }
 

@@ -86,7 +86,6 @@ class EncryptedStoreIT {
 
     private Path baseConfig() throws IOException {
         boolean withSecretKey = false;
-        Path[] s3keys = s3.keyFiles(dir, S3ProxyServer.SECRET_KEY);
         Path replPw = TestSetup.passwordFile(dir, "repl.pw", ReplicationPair.REPL_PASSWORD);
         Path config = TestSetup.config(dir, pair.primary(),
                 TestSetup.passwordFile(dir, "pw", TestSetup.BACKUP_PASSWORD),
@@ -97,9 +96,7 @@ class EncryptedStoreIT {
         String yaml = Files.readString(config)
                 .replace("repository: " + dir.resolve("repo"), "state-dir: " + dir.resolve("state") + "\n"
                         + "repository:\n"
-                        + "  url: s3://" + BUCKET + "/fleet\n"
-                        + "  s3: {endpoint: '" + s3.endpoint() + "', path-style: true,"
-                        + " access-key-file: " + s3keys[0] + ", secret-key-file: " + s3keys[1] + "}\n"
+                        + s3.repositoryYaml("  ", "s3://" + BUCKET + "/fleet", dir)
                         + "  chunk-size: 4MiB")
                 .replace("  parallel: 2\n", "  parallel: 2\n  compress: none\n") + encryption;
         Files.writeString(config, yaml);

@@ -64,7 +64,6 @@ class StoreStreamIT {
      * uncompressed stream is tens of MiB: many chunks); replica r1 restorable.
      */
     private Path config(boolean compress) throws IOException {
-        Path[] keys = s3.keyFiles(dir, S3ProxyServer.SECRET_KEY);
         Path replPw = TestSetup.passwordFile(dir, "repl.pw", ReplicationPair.REPL_PASSWORD);
         Path config = TestSetup.config(dir, pair.primary(),
                 TestSetup.passwordFile(dir, "pw", TestSetup.BACKUP_PASSWORD),
@@ -72,9 +71,7 @@ class StoreStreamIT {
         String yaml = Files.readString(config)
                 .replace("repository: " + dir.resolve("repo"), "state-dir: " + dir.resolve("state") + "\n"
                         + "repository:\n"
-                        + "  url: s3://" + BUCKET + "/site-a\n"
-                        + "  s3: {endpoint: '" + s3.endpoint() + "', region: us-east-1, path-style: true,"
-                        + " access-key-file: " + keys[0] + ", secret-key-file: " + keys[1] + "}\n"
+                        + s3.repositoryYaml("  ", "s3://" + BUCKET + "/site-a", dir)
                         + "  chunk-size: 1MiB\n"
                         + "  upload-parallel: 3")
                 .replace("  parallel: 2\n", "  parallel: 2\n  compress: " + (compress ? "zstd" : "none") + "\n");

@@ -100,14 +100,11 @@ class EncryptedDisasterIT {
     }
 
     private Path config(S3ProxyServer s3, SandboxServer primary, TestKeys keys) throws IOException {
-        Path[] s3keys = s3.keyFiles(dir, S3ProxyServer.SECRET_KEY);
         Path config = TestSetup.config(dir, primary, TestSetup.passwordFile(dir, "pw", TestSetup.BACKUP_PASSWORD), "");
         String yaml = Files.readString(config)
                 .replace("repository: " + dir.resolve("repo"), "state-dir: " + dir.resolve("state") + "\n"
                         + "repository:\n"
-                        + "  url: s3://" + BUCKET + "/fleet\n"
-                        + "  s3: {endpoint: '" + s3.endpoint() + "', path-style: true,"
-                        + " access-key-file: " + s3keys[0] + ", secret-key-file: " + s3keys[1] + "}\n"
+                        + s3.repositoryYaml("  ", "s3://" + BUCKET + "/fleet", dir)
                         + "  chunk-size: 1MiB")
                 .replace("  parallel: 2\n", "  parallel: 2\n  compress: zstd\n")
                 + "encryption:\n  recipients: [" + keys.alice.publicKey() + "]\n";

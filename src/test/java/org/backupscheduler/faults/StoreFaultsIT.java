@@ -57,15 +57,12 @@ class StoreFaultsIT {
 
     /** The primary backed up into s3://backups/site-a in 1 MiB chunks, two uploads at a time. */
     private Path config(String secret) throws IOException {
-        Path[] keys = s3.keyFiles(dir, secret);
         Path config = TestSetup.config(dir, PRIMARY.server(),
                 TestSetup.passwordFile(dir, "pw", TestSetup.BACKUP_PASSWORD), null);
         Files.writeString(config, Files.readString(config).replace("repository: " + dir.resolve("repo"),
                 "state-dir: " + dir.resolve("state") + "\n"
                         + "repository:\n"
-                        + "  url: s3://" + BUCKET + "/site-a\n"
-                        + "  s3: {endpoint: '" + s3.endpoint() + "', region: us-east-1, path-style: true,"
-                        + " access-key-file: " + keys[0] + ", secret-key-file: " + keys[1] + "}\n"
+                        + s3.repositoryYaml("  ", "s3://" + BUCKET + "/site-a", dir, secret)
                         + "  chunk-size: 1MiB\n"
                         + "  upload-parallel: 2"));
         return config;

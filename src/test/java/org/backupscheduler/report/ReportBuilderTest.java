@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.backupscheduler.catalog.BackupRecord;
 import org.backupscheduler.catalog.BackupStatus;
 import org.backupscheduler.catalog.BackupType;
+import org.backupscheduler.catalog.BinlogFileRecord;
 import org.backupscheduler.catalog.Catalog;
 import org.backupscheduler.catalog.LockActions;
 import org.backupscheduler.catalog.VerificationRecord;
@@ -251,6 +252,40 @@ class ReportBuilderTest {
                     ? b.withStatus(BackupStatus.VERIFIED, null) : b).toList();
             assertFormats(fullReport(healthy, catalog), new String[] {DAY1_CELLS.replace('I', 'V'), DAY2_CELLS,
                 DAY3_CELLS.replace('I', 'V')}, 0);
+        }
+    }
+
+    @Test
+    void aGapInTheBinlogArchiveIsAFindingAndTheSectionShowsTheRecoveryPointAndWindow(@TempDir Path dir)
+            throws Exception {
+        List<BackupRecord> healthy = knownCatalog().stream().map(b -> b.status() == BackupStatus.INVALID
+                ? b.withStatus(BackupStatus.VERIFIED, null) : b).toList();
+        try (Catalog catalog = Catalog.open("jdbc:h2:file:" + dir.resolve("catalog"), null, null)) {
+            Instant t = NOW.minus(Duration.ofMinutes(10));
+            for (String file : List.of("mysql-bin.000001", "mysql-bin.000002", "mysql-bin.000004")) {
+                catalog.binlogFiles().record(new BinlogFileRecord("db1", file, 1L, "", "0-1-1", "0-1-2", t,
+                        t.plusSeconds(60), 4096, "00000000", t, t));
+            }
+            Report r = new ReportBuilder("db1", Schedule.parse("schedule.full", "@hourly", ZoneOffset.UTC),
+                    Duration.ofMinutes(50)).binlogArchive(new BinlogArchiveSource(catalog, true))
+                    .build(NOW, 3, healthy, null, Map.of(BackupStatus.VERIFIED, 50L));
+            assertEquals(3, r.exitCode(), "a gap fails the report even with every backup VERIFIED");
+            assertTrue(r.findings().stream().anyMatch(f -> f.startsWith("binlog archive gap: between mysql-bin.000002 "
+                    + "and mysql-bin.000004: mysql-bin.000003 never archived")), r.findings().toString());
+            String text = TextReport.render(r);
+            assertTrue(text.contains("== Binlog archive: on, recovery point 9m00s, 1 gap(s)\n"
+                    + "  archived mysql-bin.000001 .. mysql-bin.000004 (3 file(s), 3 sealed, 12.0 KiB)\n"), text);
+            JsonNode json = new ObjectMapper().readTree(JsonReport.render(r));
+            assertEquals(true, json.get("binlog_archive").get("recorded").asBoolean());
+            assertTrue(HtmlReport.render(r).contains("<section id=\"binlog-archive\"><h2>Binlog archive</h2>"));
+        }
+        try (Catalog empty = Catalog.open("jdbc:h2:file:" + dir.resolve("empty"), null, null)) {
+            Report off = new ReportBuilder("db1", Schedule.parse("schedule.full", "@hourly", ZoneOffset.UTC),
+                    Duration.ofMinutes(50)).binlogArchive(new BinlogArchiveSource(empty, false))
+                    .build(NOW, 3, healthy, null, Map.of(BackupStatus.VERIFIED, 50L));
+            assertEquals(0, off.exitCode(), off.findings().toString());
+            assertTrue(TextReport.render(off).contains("== Binlog archive: off (binlogs.archive: on keeps every"),
+                    TextReport.render(off));
         }
     }
 

@@ -64,6 +64,22 @@ public final class S3ProxyServer implements AutoCloseable {
         return new S3Proxy.Keys(ACCESS_KEY, secret).writeFiles(where).toArray(Path[]::new);
     }
 
+    /**
+     * A repository in this store as config lines, each after {@code indent}: {@code url:} and the
+     * {@code s3:} section (path-style, its 0600 key files written into {@code keysDir}).
+     */
+    public String repositoryYaml(String indent, String url, Path keysDir) throws IOException {
+        return repositoryYaml(indent, url, keysDir, SECRET_KEY);
+    }
+
+    /** As above with {@code secret} in the secret key file (a wrong one, on purpose). */
+    public String repositoryYaml(String indent, String url, Path keysDir, String secret) throws IOException {
+        Path[] keys = keyFiles(keysDir, secret);
+        return indent + "url: " + url + "\n"
+                + indent + "s3: {endpoint: '" + endpoint() + "', region: us-east-1, path-style: true,"
+                + " access-key-file: " + keys[0] + ", secret-key-file: " + keys[1] + "}\n";
+    }
+
     /** Stops the server (by its pid), keeping the objects; {@link #close} also removes them. */
     public void stop() {
         server.stop();
