@@ -62,7 +62,6 @@ class RepositoriesIT {
     }
 
     private Path config() throws IOException {
-        Path[] keys = s3.keyFiles(dir, S3ProxyServer.SECRET_KEY);
         Path replPw = TestSetup.passwordFile(dir, "repl.pw", ReplicationPair.REPL_PASSWORD);
         Path config = TestSetup.config(dir, pair.primary(),
                 TestSetup.passwordFile(dir, "pw", TestSetup.BACKUP_PASSWORD),
@@ -75,9 +74,7 @@ class RepositoriesIT {
                         + "    chunk-size: 4MiB\n"
                         + "    retention: {hourly: 0, daily: 0, weekly: 0, min-verified: 1}\n"
                         + "  - name: remote\n"
-                        + "    url: s3://" + BUCKET + "/db\n"
-                        + "    s3: {endpoint: '" + s3.endpoint() + "', path-style: true,"
-                        + " access-key-file: " + keys[0] + ", secret-key-file: " + keys[1] + "}\n"
+                        + s3.repositoryYaml("    ", "s3://" + BUCKET + "/db", dir)
                         + "    chunk-size: 4MiB\n"
                         + "    retention: {hourly: 48, daily: 30, weekly: 12}");
         Files.writeString(config, yaml);

@@ -150,7 +150,6 @@ class StoreRebuildIT {
     }
 
     private Path config(S3ProxyServer s3, ReplicationPair pair) throws Exception {
-        Path[] keys = s3.keyFiles(dir, S3ProxyServer.SECRET_KEY);
         Path replPw = TestSetup.passwordFile(dir, "repl.pw", ReplicationPair.REPL_PASSWORD);
         Path config = TestSetup.config(dir, pair.primary(),
                 TestSetup.passwordFile(dir, "pw", TestSetup.BACKUP_PASSWORD),
@@ -158,9 +157,7 @@ class StoreRebuildIT {
         String yaml = Files.readString(config)
                 .replace("repository: " + dir.resolve("repo"), "state-dir: " + dir.resolve("state") + "\n"
                         + "repository:\n"
-                        + "  url: s3://" + BUCKET + "/site-a\n"
-                        + "  s3: {endpoint: '" + s3.endpoint() + "', region: us-east-1, path-style: true,"
-                        + " access-key-file: " + keys[0] + ", secret-key-file: " + keys[1] + "}\n"
+                        + s3.repositoryYaml("  ", "s3://" + BUCKET + "/site-a", dir)
                         + "  chunk-size: 1MiB");
         Files.writeString(config, yaml);
         return config;
