@@ -5,7 +5,9 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
+import org.backupscheduler.binlogs.BinlogStatus;
 import org.backupscheduler.catalog.BackupRecord;
 import org.backupscheduler.catalog.BackupStatus;
 import org.backupscheduler.catalog.Backups;
@@ -15,7 +17,9 @@ import org.backupscheduler.catalog.Backups;
  * the run timeout), and how did the last run end? "ok" or "failing", with the numbers.
  *
  * <p>Anyone who can reach the port reads it, so by default it says no more than ids, statuses
- * and ages: why a run failed (a server's error text, naming hosts and accounts) only with
+ * and ages. With the binlog archive on, its recovery point and gaps too: a gap is "failing" (a
+ * second inside it cannot be restored); an old recovery point alone is not (an idle server writes
+ * no events). Why a run failed (a server's error text, naming hosts and accounts) only with
  * {@code metrics.details: true}.
  */
 public final class Health {
@@ -24,8 +28,16 @@ public final class Health {
     private final Duration allowedAge;
     private final Clock clock;
     private final boolean details;
+    private final Supplier<BinlogStatus> archive;
 
     public Health(Backups backups, String instance, Duration allowedAge, Clock clock, boolean details) {
+        this(backups, instance, allowedAge, clock, details, null);
+    }
+
+    /** {@code archive}: the binlog archive's status, read at each check; null when the archive is off. */
+    public Health(Backups backups, String instance, Duration allowedAge, Clock clock, boolean details,
+                  Supplier<BinlogStatus> archive) {
+        this.archive = archive;
         this.backups = backups;
         this.instance = instance;
         this.allowedAge = allowedAge;
@@ -62,6 +74,14 @@ public final class Health {
         m.put("last_run_status", last.isEmpty() ? null : last.get(0).status().name());
         if (details) {
             m.put("last_run_reason", last.isEmpty() ? null : last.get(0).reason());
+        }
+        if (archive != null) {
+            BinlogStatus s = archive.get();
+            m.put("binlog_recovery_point_seconds", s.recoveryPoint() == null ? null : s.recoveryPoint().toSeconds());
+            m.put("binlog_gaps", s.gaps().size());
+            if (!s.gaps().isEmpty()) {
+                m.put("status", "failing");
+            }
         }
         return m;
     }

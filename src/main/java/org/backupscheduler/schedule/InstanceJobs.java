@@ -94,7 +94,8 @@ final class InstanceJobs {
     Health health() {
         // The same allowed age as the report's: the longest gap of the schedule, plus the timeout.
         Duration allowed = config.schedule().full().longestGap(clock.instant()).plus(config.schedule().runTimeout());
-        return new Health(catalog.backups(), config.instance(), allowed, clock, config.metrics().details());
+        return new Health(catalog.backups(), config.instance(), allowed, clock, config.metrics().details(),
+                config.binlogs().on() ? () -> BinlogStatus.read(catalog, config.instance(), clock.instant()) : null);
     }
 
     Map<JobDetail, Set<? extends Trigger>> jobs() {
