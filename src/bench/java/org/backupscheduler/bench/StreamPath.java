@@ -122,18 +122,7 @@ final class StreamPath {
             say("removed %s", home);
         }
         String section = render(started);
-        String doc = Files.exists(outFile) ? Files.readString(outFile) : "# Benchmarks\n\n";
-        int at = doc.indexOf(SECTION);
-        if (at >= 0) {
-            int end = doc.indexOf("\n## ", at + SECTION.length());
-            doc = doc.substring(0, at) + section + (end >= 0 ? doc.substring(end + 1) : "");
-        } else {
-            // Before the scale curve (which keeps itself last), else at the end.
-            int curve = doc.indexOf(ScaleCurve.SECTION);
-            doc = curve >= 0 ? doc.substring(0, curve) + section + "\n" + doc.substring(curve)
-                    : doc + (doc.endsWith("\n\n") ? "" : "\n") + section;
-        }
-        Files.writeString(outFile, doc);
+        BenchDoc.writeSection(outFile, SECTION, section);
         say("wrote %s", outFile);
         System.out.print(section);
     }
