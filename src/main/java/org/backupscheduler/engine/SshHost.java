@@ -19,6 +19,8 @@ import org.backupscheduler.server.Endpoint;
 import org.backupscheduler.ssh.SshAccessException;
 import org.backupscheduler.ssh.SshSession;
 import org.backupscheduler.ssh.SshTarget;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The database host, reached through SSH ({@code source.ssh}): the engine runs there through an
@@ -28,6 +30,7 @@ import org.backupscheduler.ssh.SshTarget;
  * folder made there, removed when the run ends.
  */
 public final class SshHost implements EngineHost {
+    private static final Logger log = LoggerFactory.getLogger(SshHost.class);
     private static final Duration SHORT = Duration.ofSeconds(30);
     /** The parent's files an incremental reads: 10.11's name and 11.1+'s. */
     private static final List<String> CHECKPOINTS = List.of("xtrabackup_checkpoints", "mariadb_backup_checkpoints");
@@ -118,8 +121,41 @@ public final class SshHost implements EngineHost {
         }
     }
 
+    /**
+     * Removes what runs that died (their node SIGKILLed mid-run) left on the host: our own folders
+     * only — named {@code bs-engine-} and ten mktemp characters, directly in the temporary folder,
+     * a real directory (not a link) owned by the SSH user — and only when untouched for a minute
+     * and no process there names it in {@code --defaults-extra-file} (a live engine; the
+     * {@code [-]} keeps grep from matching its own argv). A TMPDIR with characters a pattern would
+     * read is left alone. Prints each folder removed.
+     */
+    static final String REMOVE_LEFTOVERS = "t=\"${TMPDIR:-/tmp}\"; case \"$t\" in /*) ;; *) exit 0 ;; esac; "
+            + "case \"$t\" in *[!A-Za-z0-9/_-]*) exit 0 ;; esac; now=$(date +%s); "
+            + "find \"$t\" -mindepth 1 -maxdepth 1 -type d -name 'bs-engine-??????????' -user \"$(id -u)\" "
+            + "2>/dev/null | while IFS= read -r d; do "
+            + "case \"${d##*/}\" in bs-engine-*[!A-Za-z0-9]*) continue ;; esac; "
+            + "m=$(stat -c %Y \"$d\" 2>/dev/null) || continue; [ $((now - m)) -ge 60 ] || continue; "
+            + "grep -qs \"[-]-defaults-extra-file=$d/\" /proc/[0-9]*/cmdline && continue; "
+            + "rm -rf -- \"$d\" && echo \"$d\"; done; true";
+
+    /** {@link #REMOVE_LEFTOVERS}, each folder removed logged; a failure is logged, never the run's. */
+    private void removeLeftovers() {
+        try {
+            CommandOutput removed = exec(REMOVE_LEFTOVERS, null, SHORT);
+            for (String folder : removed.output().strip().split("\n")) {
+                if (folder.startsWith("/")) {
+                    log.info("removed {} on {}: the engine's folder of a run that died there (no process uses it)",
+                            folder, describe());
+                }
+            }
+        } catch (IOException e) {
+            log.warn("could not look for folders left by dead runs on {}: {}", describe(), e.getMessage());
+        }
+    }
+
     @Override
     public EngineWorkspace workspace(Endpoint source, Flavor flavor, Path localTemp) throws IOException {
+        removeLeftovers();
         // 0700 folder, 0600 file from the first byte (umask), the content on stdin, not in argv.
         CommandOutput made = exec("umask 077 && mktemp -d \"${TMPDIR:-/tmp}/bs-engine-XXXXXXXXXX\"", null, SHORT);
         String dir = made.output().strip();

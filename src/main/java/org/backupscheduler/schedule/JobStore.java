@@ -52,6 +52,11 @@ final class JobStore {
         p.setProperty("org.quartz.jobStore.dataSource", dataSource);
         p.setProperty("org.quartz.jobStore.tablePrefix", "QRTZ_");
         p.setProperty("org.quartz.jobStore.isClustered", "true");
+        // Take a trigger under the TRIGGER_ACCESS row lock, as the misfire scan and firing do:
+        // without it Quartz acquires by an optimistic state update that two nodes can both pass
+        // (quartz-scheduler/quartz#107), and one fire ran on both nodes (seen in FleetSshIT's
+        // two-node run: "db1 full at …53.898Z" started twice, a misfire's fire-now).
+        p.setProperty("org.quartz.jobStore.acquireTriggersWithinLock", "true");
         p.setProperty("org.quartz.jobStore.clusterCheckinInterval", String.valueOf(CHECKIN_INTERVAL.toMillis()));
         // Job data as text properties, not serialized Java objects, in the shared tables.
         p.setProperty("org.quartz.jobStore.useProperties", "true");

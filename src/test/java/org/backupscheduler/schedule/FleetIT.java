@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -134,12 +133,13 @@ class FleetIT {
             Path configsB = nodeConfigs("b", one, two, pw, catalogDb, catalogPw);
             // Node b also holds a file with a mistake: that instance is skipped, saying so; the others run.
             Files.writeString(configsB.resolve("zz-broken.yml"), "instance: broken\nschedule:\n  full: every now\n");
+            daemons = new DaemonNodes(dir, List.of("a", "b"));
             Map<String, Process> nodes = new LinkedHashMap<>();
             nodes.put("a", daemon(configsA, "a"));
             nodes.put("b", daemon(configsB, "b"));
             try {
-                awaitNodes(catalogDb, 2, () -> read(dir.resolve("daemon-a.out")) + read(dir.resolve("daemon-b.out")));
-                awaitFires(8);
+                DaemonNodes.awaitNodes(catalogDb, 2, () -> read(dir.resolve("daemon-a.out")) + read(dir.resolve("daemon-b.out")));
+                daemons.awaitFires(8);
                 Result status = TestSetup.cli("--config-dir", configsA.toString(), "cluster", "status", "--json");
                 assertEquals(0, status.exitCode(), status.toString());
                 JsonNode tree = JSON.readTree(status.out());
@@ -167,7 +167,7 @@ class FleetIT {
                 nodes.get(victim).destroyForcibly();
                 nodes.get(victim).waitFor(30, TimeUnit.SECONDS);
                 int before = fires(survivor).size();
-                awaitNodes(catalogDb, 1, () -> read(dir.resolve("daemon-" + survivor + ".out")));
+                DaemonNodes.awaitNodes(catalogDb, 1, () -> read(dir.resolve("daemon-" + survivor + ".out")));
                 for (int i = 0; i < 900 && !ranBoth(fires(survivor).subList(before, fires(survivor).size())); i++) {
                     Thread.sleep(200);
                 }
@@ -185,7 +185,7 @@ class FleetIT {
                     + "does not run: ") && logB.contains("schedule.full"), logB);
 
             List<Map<String, Object>> rows = list("--config-dir", configsA.toString());
-            assertEachFireRanOnce(rows);
+            daemons.assertEachFireRanOnce(rows);
             for (String instance : List.of("db1", "db2")) {
                 assertTrue(rows.stream().anyMatch(r -> instance.equals(r.get("instance"))
                         && List.of("VERIFIED", "EXPIRED", "COMPLETED").contains(r.get("status"))), instance + ": " + rows);
@@ -200,6 +200,20 @@ class FleetIT {
     }
 
     private final Map<String, Integer> metricsPorts = new LinkedHashMap<>();
+    private DaemonNodes daemons;
+
+    private Process daemon(Path configs, String name) throws IOException {
+        return daemons.start(configs, name);
+    }
+
+    private List<String[]> fires(String node) {
+        return daemons.fires(node);
+    }
+
+    private String read(Path p) {
+        return DaemonNodes.read(p);
+    }
+
 
     /** Waits until a node holds an engine slot (cluster status) and names it. */
     private String nodeHoldingASlot(Path configs, Map<String, Process> nodes) throws Exception {
@@ -234,7 +248,7 @@ class FleetIT {
                 "source:", "  host: 127.0.0.1", "  user: " + TestSetup.BACKUP_USER, "  password-file: " + pw,
                 "schedule:", "  full: '*/5 * * * * ?'",
                 "verify:", "  after-backup: []", "  deep: 'off'",
-                "metrics:", "  listen: 127.0.0.1:" + metricsPorts.computeIfAbsent(node, n -> freePort()), ""));
+                "metrics:", "  listen: 127.0.0.1:" + metricsPorts.computeIfAbsent(node, n -> DaemonNodes.freePort()), ""));
         instanceFile(configs, "db1", one);
         instanceFile(configs, "db2", two);
         return configs;
@@ -255,60 +269,6 @@ class FleetIT {
         return JSON.readValue(r.out(), new TypeReference<>() { });
     }
 
-    /** The daemon as systemd starts it, with --config-dir: its own JVM from the built jar. */
-    private Process daemon(Path configs, String name) throws IOException {
-        return new ProcessBuilder("java", "-jar", Path.of("target/backup-scheduler.jar").toAbsolutePath().toString(),
-                "--config-dir", configs.toString(), "daemon").redirectErrorStream(true)
-                .redirectOutput(dir.resolve("daemon-" + name + ".out").toFile()).start();
-    }
-
-    /** "[instance -] scheduled full run (full at T) starts on node N": instance and fire. */
-    private static final Pattern STARTED = Pattern.compile("\\[(\\S+) \\S+\\] scheduled \\w+ run \\((\\S+ at \\S+)\\) "
-            + "starts on node");
-    private static final Pattern FIRE = Pattern.compile("\\[(\\S+) \\S+\\] scheduled \\w+ run \\((\\S+ at \\S+)\\): "
-            + "backup (\\S+) ");
-
-    private List<String> started(String node) {
-        return STARTED.matcher(read(dir.resolve("daemon-" + node + ".out"))).results()
-                .map(m -> m.group(1) + " " + m.group(2)).toList();
-    }
-
-    /** The fires a node ran to the end: {instance and fire, backup id}. */
-    private List<String[]> fires(String node) {
-        List<String[]> out = new ArrayList<>();
-        Matcher m = FIRE.matcher(read(dir.resolve("daemon-" + node + ".out")));
-        while (m.find()) {
-            out.add(new String[] {m.group(1) + " " + m.group(2), m.group(3)});
-        }
-        return out;
-    }
-
-    private void awaitFires(int count) throws InterruptedException {
-        for (int i = 0; i < 900 && fires("a").size() + fires("b").size() < count; i++) {
-            Thread.sleep(200);
-        }
-        assertTrue(fires("a").size() + fires("b").size() >= count, "fewer than " + count + " fires: "
-                + read(dir.resolve("daemon-a.out")) + read(dir.resolve("daemon-b.out")));
-    }
-
-    /** Each fire of each instance was taken by one node only, and gave its own backup. */
-    private void assertEachFireRanOnce(List<Map<String, Object>> rows) {
-        List<String> started = new ArrayList<>(started("a"));
-        started.addAll(started("b"));
-        Map<String, Long> perFire = started.stream().collect(Collectors.groupingBy(f -> f, Collectors.counting()));
-        assertTrue(perFire.values().stream().allMatch(n -> n == 1), "a fire ran on both nodes: " + perFire);
-        List<String[]> fires = new ArrayList<>(fires("a"));
-        fires.addAll(fires("b"));
-        List<String> ids = rows.stream().map(r -> r.get("instance") + "/" + r.get("id")).toList();
-        for (String[] fire : fires) {
-            String instance = fire[0].substring(0, fire[0].indexOf(' '));
-            assertTrue(ids.contains(instance + "/" + fire[1]), "the fire " + fire[0] + " logged backup " + fire[1]
-                    + ": " + rows);
-        }
-        assertEquals(fires.size(), fires.stream().map(f -> f[0].substring(0, f[0].indexOf(' ')) + "/" + f[1])
-                .distinct().count(), "one backup per fire");
-    }
-
     /** No two engine runs overlap, across both instances: the RUNNING intervals in the catalog. */
     private static void assertNoOverlap(List<Map<String, Object>> rows) {
         List<Map<String, Object>> ran = rows.stream().filter(b -> !"SKIPPED".equals(b.get("status")))
@@ -321,43 +281,6 @@ class FleetIT {
             Instant start = Instant.parse((String) ran.get(i).get("started_at"));
             assertTrue(!start.isBefore(prevEnd), "engines overlap on one host: " + ran.get(i - 1) + " and "
                     + ran.get(i));
-        }
-    }
-
-    private static void awaitNodes(SandboxServer catalogDb, int count, java.util.function.Supplier<String> logs)
-            throws Exception {
-        long nodes = -1;
-        for (int i = 0; i < 300; i++) {
-            try (Connection c = catalogDb.connect(); PreparedStatement ps = c.prepareStatement(
-                    "SELECT COUNT(*) FROM backup_catalog.QRTZ_SCHEDULER_STATE WHERE SCHED_NAME='backup-fleet'");
-                 ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                nodes = rs.getLong(1);
-            } catch (SQLSyntaxErrorException e) {
-                nodes = -1; // not migrated yet
-            }
-            if (nodes == count) {
-                return;
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError(count + " nodes expected in the Quartz cluster, found " + nodes + "\n"
-                + logs.get());
-    }
-
-    private static String read(Path p) {
-        try {
-            return Files.readString(p);
-        } catch (IOException e) {
-            return "(" + e.getMessage() + ")";
-        }
-    }
-
-    private static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
         }
     }
 

@@ -11,15 +11,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.backupscheduler.config.ConfigTrust;
 import org.backupscheduler.sandbox.LongMyisamUpdate;
@@ -167,6 +170,158 @@ class FleetSshIT {
             assertTrue(reason.startsWith("timeout (schedule.run-timeout 3s): mariadb-backup timed out after")
                     || reason.startsWith("timeout (schedule.run-timeout 3s): mariabackup timed out after"), reason);
             assertEquals(before, engineFolders(), "the engine's credentials were left on the host");
+        }
+    }
+
+    /**
+     * Two daemon nodes on a MariaDB catalog run both SSH instances: every fire once across the
+     * nodes, each engine under its own instance's sshd, no password in any argv. The node running a
+     * backup is SIGKILLed: that run becomes FAILED, the survivor runs that instance's next fire, and
+     * the engine's folder (with the credentials file) the dead run left on the host is removed by a
+     * later run there. {@code report} covers both instances.
+     */
+    @Test
+    void twoDaemonNodesRunEachFireOnceOverSshAndAKilledNodesRunIsFailedAndItsFolderRemoved() throws Exception {
+        assumeTrue(OpenSshServer.installed(), "openssh-server is not installed (bin/install-deps)");
+        try (SandboxServer one = SandboxServer.start(SandboxOptions.primary("fsc1"));
+             SandboxServer two = SandboxServer.start(SandboxOptions.primary("fsc2"));
+             SandboxServer catalogDb = SandboxServer.start(SandboxOptions.primary("fscat"));
+             OpenSshServer sshOne = OpenSshServer.start(dir.resolve("ssh1"));
+             OpenSshServer sshTwo = OpenSshServer.start(dir.resolve("ssh2"))) {
+            for (SandboxServer s : List.of(one, two)) {
+                TestSetup.createBackupUser(s);
+                Workload.load(s, 2_000);
+            }
+            DaemonNodes.createCatalog(catalogDb);
+            Path pw = TestSetup.passwordFile(dir, "pw", TestSetup.BACKUP_PASSWORD);
+            Path catalogPw = TestSetup.passwordFile(dir, "catalog.pw", "cat-pw");
+            Map<String, Path> configs = new LinkedHashMap<>();
+            for (String node : List.of("a", "b")) {
+                Path c = Files.createDirectories(dir.resolve("node-" + node + "/instances"));
+                ConfigTrust.write(c.resolve("defaults.yml"), String.join("\n",
+                        "repository: " + dir.resolve("node-" + node + "/repo"),
+                        "catalog:", "  url: jdbc:mysql://127.0.0.1:" + catalogDb.port() + "/backup_catalog",
+                        "  user: catalog", "  password-file: " + catalogPw,
+                        "source:", "  host: 127.0.0.1", "  user: " + TestSetup.BACKUP_USER, "  password-file: " + pw,
+                        "schedule:", "  full: '*/5 * * * * ?'",
+                        "verify:", "  after-backup: []", "  deep: 'off'",
+                        "metrics:", "  listen: 127.0.0.1:" + DaemonNodes.freePort(), ""));
+                instanceFile(c, "db1", one, sshOne);
+                instanceFile(c, "db2", two, sshTwo);
+                configs.put(node, c);
+            }
+            String dirOption = configs.get("a").toString();
+            DaemonNodes daemons = new DaemonNodes(dir, List.of("a", "b"));
+            Set<String> foldersBefore = engineFolders();
+            Watch watch = Watch.start(List.of(one.datadir().toString(), two.datadir().toString()));
+            Map<String, Process> nodes = new LinkedHashMap<>();
+            nodes.put("a", daemons.start(configs.get("a"), "a"));
+            nodes.put("b", daemons.start(configs.get("b"), "b"));
+            String victim;
+            String survivor;
+            String killedInstance;
+            String killedId;
+            Set<String> leftover;
+            try {
+                DaemonNodes.awaitNodes(catalogDb, 2, daemons::allLogs);
+                daemons.awaitFires(4);
+
+                // The node running a backup: its RUNNING row (owner pid) once the engine's folder is on the host.
+                JsonNode running = null;
+                Set<String> seen = Set.of();
+                for (int i = 0; i < 600 && running == null; i++) {
+                    Set<String> now = engineFolders();
+                    now.removeAll(foldersBefore);
+                    JsonNode status = JSON.readTree(TestSetup.cli("--config-dir", dirOption, "cluster", "status",
+                            "--json").out());
+                    for (JsonNode w : status.get("running")) {
+                        // Still there after cluster status answered: the run is not ending.
+                        if (w.get("what").asText().startsWith("backup ") && !now.isEmpty()
+                                && now.stream().allMatch(f -> Files.exists(Path.of("/tmp", f)))) {
+                            running = w;
+                            seen = now;
+                        }
+                    }
+                    if (running == null) {
+                        Thread.sleep(50);
+                    }
+                }
+                assertTrue(running != null, "no backup was ever seen RUNNING: " + daemons.allLogs());
+                long pid = running.get("pid").asLong();
+                victim = nodes.entrySet().stream().filter(n -> n.getValue().pid() == pid).map(Map.Entry::getKey)
+                        .findFirst().orElseThrow(() -> new AssertionError("no node has pid " + pid));
+                survivor = victim.equals("a") ? "b" : "a";
+                killedInstance = running.get("instance").asText();
+                killedId = running.get("what").asText().substring("backup ".length());
+                leftover = seen;
+                nodes.get(victim).destroyForcibly(); // SIGKILL
+                assertTrue(nodes.get(victim).waitFor(30, TimeUnit.SECONDS));
+                long survivorFires = daemons.fires(survivor).stream()
+                        .filter(f -> f[0].startsWith(killedInstance + " ")).count();
+
+                // The survivor marks the dead node's run FAILED and runs that instance's next fire.
+                Map<String, Object> killed = null;
+                for (int i = 0; i < 900; i++) {
+                    killed = list(dirOption, killedInstance).stream().filter(b -> killedId.equals(b.get("id")))
+                            .findFirst().orElseThrow();
+                    if ("FAILED".equals(killed.get("status")) && daemons.fires(survivor).stream()
+                            .filter(f -> f[0].startsWith(killedInstance + " ")).count() > survivorFires) {
+                        break;
+                    }
+                    Thread.sleep(200);
+                }
+                assertEquals("FAILED", killed.get("status"), killed + "\n" + daemons.read(survivor));
+                assertTrue(((String) killed.get("reason")).startsWith("the process running it (pid " + pid), killed.toString());
+                assertTrue(daemons.fires(survivor).stream().filter(f -> f[0].startsWith(killedInstance + " ")).count()
+                        > survivorFires, "the next fire of " + killedInstance + " ran on the survivor: "
+                        + daemons.read(survivor));
+
+                // The dead run's folder on the host (its credentials file in it) is removed by a later run
+                // there, once no process uses it and it is a minute old.
+                assertFalse(leftover.isEmpty());
+                for (int i = 0; i < 900 && leftover.stream().anyMatch(f -> Files.exists(Path.of("/tmp", f))); i++) {
+                    Thread.sleep(200);
+                }
+                for (String f : leftover) {
+                    assertFalse(Files.exists(Path.of("/tmp", f)), "left on the host: /tmp/" + f);
+                }
+                assertTrue(leftover.stream().anyMatch(f -> daemons.read(survivor).contains("removed /tmp/" + f + " on ssh ")),
+                        daemons.read(survivor));
+            } finally {
+                nodes.values().forEach(Process::destroy);
+                for (Process p : nodes.values()) {
+                    assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+                }
+                watch.stop();
+            }
+
+            // Every fire of both instances ran once across the nodes, each its own backup.
+            List<Map<String, Object>> rows = new ArrayList<>(list(dirOption, "db1"));
+            rows.addAll(list(dirOption, "db2"));
+            daemons.assertEachFireRanOnce(rows);
+            for (String instance : List.of("db1", "db2")) {
+                assertTrue(rows.stream().anyMatch(r -> instance.equals(r.get("instance"))
+                        && List.of("VERIFIED", "COMPLETED", "EXPIRED").contains(r.get("status"))), instance + ": " + rows);
+            }
+            // Each engine ran under its own instance's sshd; no argv held the password.
+            assertFalse(watch.engines.isEmpty());
+            for (var engine : watch.engines.entrySet()) {
+                boolean first = watch.argvs.get(engine.getKey()).contains("--datadir=" + one.datadir());
+                OpenSshServer own = first ? sshOne : sshTwo;
+                OpenSshServer other = first ? sshTwo : sshOne;
+                assertTrue(engine.getValue().contains(own.pid()), "engine not under its sshd " + own.pid() + ": "
+                        + engine.getValue());
+                assertFalse(engine.getValue().contains(other.pid()), "engine under the other sshd: " + engine.getValue());
+                assertFalse(nodes.values().stream().anyMatch(n -> engine.getValue().contains(n.pid())),
+                        "engine started by a node, not by its sshd: " + engine.getValue());
+            }
+            assertEquals(List.of(), watch.passwordSeen, "a password in a process's argv");
+
+            // report over the folder covers both instances.
+            Result report = TestSetup.cli("--config-dir", dirOption, "report", "--format", "json");
+            JsonNode reports = JSON.readTree(report.out());
+            assertEquals(List.of("db1", "db2"), List.of(reports.get(0).get("instance").asText(),
+                    reports.get(1).get("instance").asText()), report.toString());
         }
     }
 
