@@ -25,7 +25,8 @@ import org.backupscheduler.engine.SshHost;
  * checked as it is read) into an exec channel's stdin, into {@code mbstream -x} there, then
  * prepared there by the engine found there. The folder {@code <datadir>.restore-work-<id>} is made
  * 0700 with the scratch marker; {@link #close} removes it only when it carries that marker and no
- * datadir's files (after move-back the prepared files are in the datadir).
+ * table or tablespace file is left in it (after move-back they are all in the datadir; the
+ * engine leaves its empty folders behind).
  */
 final class RemoteWorkCopy implements AutoCloseable {
     private static final Duration SHORT = Duration.ofSeconds(30);
@@ -99,7 +100,9 @@ final class RemoteWorkCopy implements AutoCloseable {
     public void close() throws IOException {
         // Ours (the marker) and no datadir in it: what a failed move-back left stays for a look.
         EngineHost.CommandOutput removed = host.run(List.of("sh", "-c", "test -f \"$1\"/\"$2\" || exit 3; "
-                + "for f in ibdata1 aria_log_control mysql; do test -e \"$1\"/data/$f && exit 4; done; "
+                + "test -z \"$(find \"$1\"/data -type f \\( -name ibdata1 -o -name aria_log_control -o -name '*.frm' "
+                + "-o -name '*.ibd' -o -name '*.MAD' -o -name '*.MAI' -o -name '*.MYD' \\) 2>/dev/null | head -n 1)\" "
+                + "|| exit 4; "
                 + "rm -rf -- \"$1\"", "sh", dir.toString(), OwnedFolders.SCRATCH_MARKER), SHORT);
         if (!removed.succeeded()) {
             throw new IOException("the working folder " + dir + " on " + host.describe() + " was left in place ("

@@ -145,7 +145,7 @@ final class SshReplicaFiles implements ReplicaFiles {
     @Override
     public long usableSpace(Path dir) throws IOException {
         String out = must("df " + dir, "d=\"$1\"; while [ ! -e \"$d\" ]; do d=$(dirname \"$d\"); done; "
-                + "df -P -B1 --output=avail \"$d\" | tail -n 1", dir.toString());
+                + "df -B1 --output=avail \"$d\" | tail -n 1", dir.toString());
         try {
             return Long.parseLong(out.strip());
         } catch (NumberFormatException e) {
