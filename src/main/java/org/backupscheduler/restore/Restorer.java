@@ -130,6 +130,16 @@ public final class Restorer {
         Instant untilInstant = until == null ? null : until.atZone(ZoneId.systemDefault()).toInstant();
         BackupChoice choice = BackupChoice.choose(config, backups, tool, backupId, untilInstant);
         BackupRecord backup = choice.backup();
+        if (!site.isLocal()) {
+            for (BackupRecord b : choice.chain()) {
+                if (org.backupscheduler.backup.StoredStream.of(Path.of(b.path())).isEmpty()) {
+                    throw new UserError("backup " + b.id() + " is stored as plain files: only a stored stream is sent "
+                            + "to replica " + name + " over SSH (replicas." + name + ".ssh); nothing was changed",
+                            "restore a compressed, encrypted or chunked backup (engine.compress: zstd), or one taken "
+                                    + "with source.ssh", UserError.USAGE);
+                }
+            }
+        }
         Coordinates from;
         try {
             from = RestoreCoordinates.of(backup, backups.sources().find(backup.instance(), backup.id()));
