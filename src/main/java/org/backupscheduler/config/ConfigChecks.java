@@ -37,6 +37,11 @@ final class ConfigChecks {
             }
             c.replicas().forEach((name, r) -> {
                 port("replicas." + name + ".port", r.port());
+                if (r.ssh() != null) {
+                    port("replicas." + name + ".ssh.port", r.ssh().port());
+                    absolute("replicas." + name + ".ssh.identity-file", r.ssh().identityFile());
+                    absolute("replicas." + name + ".ssh.known-hosts", r.ssh().knownHosts());
+                }
                 // A restore moves the datadir aside: never one resolved against whatever folder the command ran in.
                 absolute("replicas." + name + ".datadir", r.datadir());
                 absolute("replicas." + name + ".defaults-file", r.defaultsFile());

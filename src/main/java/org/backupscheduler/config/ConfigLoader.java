@@ -179,6 +179,13 @@ public final class ConfigLoader {
                         "set replicas." + name + ".host and port");
             }
             require(r.user(), "replicas." + name + ".user", file);
+            if (r.ssh() != null) {
+                String key = "replicas." + name + ".ssh";
+                require(r.ssh().host(), key + ".host", file);
+                require(r.ssh().user(), key + ".user", file);
+                require(r.ssh().identityFile(), key + ".identity-file", file);
+                require(r.ssh().knownHosts(), key + ".known-hosts", file);
+            }
         });
         tls(c, file);
         c.encryption().check(file);

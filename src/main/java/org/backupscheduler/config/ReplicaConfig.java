@@ -6,7 +6,8 @@ import java.util.List;
 /** {@code replicas.<name>:}: a replica this tool may rebuild, and how to reach its primary. */
 public record ReplicaConfig(String host, Integer port, String socket, String user, Path passwordFile,
                             String passwordEnv, Path datadir, Path defaultsFile, List<String> stopCommand,
-                            List<String> startCommand, String osUser, PrimaryConfig primary, TlsConfig tls) {
+                            List<String> startCommand, String osUser, PrimaryConfig primary, TlsConfig tls,
+                            SshConfig ssh) {
 
     public ReplicaConfig {
         port = port != null ? port : 3306;

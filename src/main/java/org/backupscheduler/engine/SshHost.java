@@ -2,6 +2,7 @@ package org.backupscheduler.engine;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -44,7 +45,12 @@ public final class SshHost implements EngineHost {
 
     /** Connects and logs in; a refused host key or login, or no server, is a one-line error with its fix. */
     public static SshHost open(SshConfig c) {
-        SshTarget t = new SshTarget(c.user(), c.host(), c.port(), c.identityFile(), c.knownHosts(), "source.ssh");
+        return open(c, "source.ssh");
+    }
+
+    /** As above, for the config key {@code key} (source.ssh, replicas.NAME.ssh), named in the fixes. */
+    public static SshHost open(SshConfig c, String key) {
+        SshTarget t = new SshTarget(c.user(), c.host(), c.port(), c.identityFile(), c.knownHosts(), key);
         try {
             return new SshHost(SshSession.open(t));
         } catch (SshAccessException e) {
@@ -52,9 +58,9 @@ public final class SshHost implements EngineHost {
                 case HOST_KEY -> new UserError(e.getMessage(), "if the host's key is right, add it: ssh-keyscan -p "
                         + t.port() + " " + t.host() + " >> " + t.knownHosts() + " (compare its fingerprint first)",
                         UserError.FAILED);
-                case LOGIN -> new UserError("SSH " + e.getMessage(), "add the public key of source.ssh.identity-file to ~"
-                        + t.user() + "/.ssh/authorized_keys on " + t.host() + ", or fix source.ssh.user", UserError.FAILED);
-                case UNREACHABLE -> new UserError("SSH " + e.getMessage(), "check source.ssh.host and port, and that "
+                case LOGIN -> new UserError("SSH " + e.getMessage(), "add the public key of " + key + ".identity-file to ~"
+                        + t.user() + "/.ssh/authorized_keys on " + t.host() + ", or fix " + key + ".user", UserError.FAILED);
+                case UNREACHABLE -> new UserError("SSH " + e.getMessage(), "check " + key + ".host and port, and that "
                         + "sshd runs there", UserError.FAILED);
             };
         }
@@ -92,6 +98,69 @@ public final class SshHost implements EngineHost {
             }
             Integer status = ch.getExitStatus();
             return new CommandOutput(status != null ? status : 255, out.toString(StandardCharsets.UTF_8));
+        }
+    }
+
+    /**
+     * Runs {@code argv} there with {@code stdin} copied into its standard input (a stored backup's
+     * stream into {@code mbstream -x}), its stdout and stderr appended to {@code log}; waits up to
+     * {@code deadline} after the input ended, then closes the channel. The command is started
+     * with its pid first and {@code exec}, as the engine is, and ended as a process group on a
+     * read error or the deadline.
+     */
+    public CommandOutput feed(List<String> argv, InputStream stdin, Path log, Duration deadline) throws IOException {
+        String marker = "backup-scheduler: remote pid ";
+        try (OutputStream logFile = Files.newOutputStream(log, java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.APPEND);
+             ChannelExec ch = ssh.session().createExecChannel("echo \"" + marker + "$$\" >&2 && exec " + quote(argv))) {
+            OutputStream shared = new OutputStream() {
+                @Override
+                public synchronized void write(int b) throws IOException {
+                    logFile.write(b);
+                }
+
+                @Override
+                public synchronized void write(byte[] b, int off, int len) throws IOException {
+                    logFile.write(b, off, len);
+                }
+            };
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            ch.setOut(shared);
+            ch.setErr(new OutputStream() {
+                @Override
+                public void write(int b) throws IOException {
+                    write(new byte[] {(byte) b}, 0, 1);
+                }
+
+                @Override
+                public synchronized void write(byte[] b, int off, int len) throws IOException {
+                    if (err.size() < 256) {
+                        err.write(b, off, len);
+                    }
+                    shared.write(b, off, len);
+                }
+            });
+            ch.open().verify(SshSession.TIMEOUT);
+            IOException readError = null;
+            try (OutputStream in = ch.getInvertedIn()) {
+                stdin.transferTo(in);
+            } catch (IOException e) {
+                readError = e;
+            }
+            Set<ClientChannelEvent> ended = readError != null ? Set.of()
+                    : ch.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), deadline.toMillis());
+            if (!ended.contains(ClientChannelEvent.CLOSED)) {
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile(marker + "(\\d+)")
+                        .matcher(err.toString(StandardCharsets.UTF_8));
+                if (m.find()) {
+                    exec("kill -KILL -- -" + m.group(1) + " 2>/dev/null || kill -KILL " + m.group(1), null, SHORT);
+                }
+                ch.close(false);
+                throw readError != null ? readError : new IOException("'" + argv.get(0) + "' on " + describe()
+                        + " did not end within " + deadline.toSeconds() + "s and was ended");
+            }
+            Integer status = ch.getExitStatus();
+            return new CommandOutput(status != null ? status : 255, "");
         }
     }
 

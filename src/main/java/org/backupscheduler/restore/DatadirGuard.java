@@ -35,14 +35,21 @@ import org.backupscheduler.server.ServerConnections;
  * inode, which sees every process on the host, not only this JVM's locks.</li>
  * </ul>
  */
-record DatadirGuard(String replicaName, Path datadir, List<Path> pidFiles) {
+record DatadirGuard(String replicaName, Path datadir, List<Path> pidFiles, ReplicaFiles files) {
+
+    /** A datadir on this host. */
+    DatadirGuard(String replicaName, Path datadir, List<Path> pidFiles) {
+        this(replicaName, datadir, pidFiles, ReplicaFiles.LOCAL);
+    }
 
     /**
-     * The guard of {@code datadir}: its pid files are the one the running server names
-     * ({@code @@pid_file}, when {@code answering} is not null), the one its defaults-file names,
-     * and any {@code *.pid} at the datadir's top (MariaDB's default, {@code <hostname>.pid}).
+     * The guard of {@code datadir} on the host {@code files} reach: its pid files are the one the
+     * running server names ({@code @@pid_file}, when {@code answering} is not null), the one its
+     * defaults-file names, and any {@code *.pid} at the datadir's top (MariaDB's default,
+     * {@code <hostname>.pid}).
      */
-    static DatadirGuard of(String replicaName, Path datadir, Path defaultsFile, Endpoint answering) {
+    static DatadirGuard of(String replicaName, Path datadir, Path defaultsFile, Endpoint answering,
+                           ReplicaFiles files) {
         Set<Path> pidFiles = new LinkedHashSet<>();
         if (answering != null) {
             try (Connection c = ServerConnections.open(answering); Statement st = c.createStatement();
@@ -57,7 +64,7 @@ record DatadirGuard(String replicaName, Path datadir, List<Path> pidFiles) {
         if (defaultsFile != null) {
             DatadirResolver.serverOption(defaultsFile, "pid-file").ifPresent(p -> pidFiles.add(datadir.resolve(p)));
         }
-        return new DatadirGuard(replicaName, datadir, List.copyOf(pidFiles));
+        return new DatadirGuard(replicaName, datadir, List.copyOf(pidFiles), files);
     }
 
     /** What uses the datadir now, in words ("pid 41 (mariadbd) holds a lock on ibdata1"); empty when nothing does. */
@@ -82,72 +89,52 @@ record DatadirGuard(String replicaName, Path datadir, List<Path> pidFiles) {
                     + "; it was not moved", "stop the server that uses it (replicas." + replicaName
                     + ".stop-command must stop it), then run the restore again", UserError.USAGE);
         }
-        Files.move(datadir, target, StandardCopyOption.ATOMIC_MOVE);
+        files.rename(datadir, target);
     }
 
     private List<Path> allPidFiles() throws IOException {
         List<Path> all = new ArrayList<>(pidFiles);
-        if (Files.isDirectory(datadir)) {
-            try (var files = Files.list(datadir)) {
-                files.filter(f -> f.getFileName().toString().endsWith(".pid") && !all.contains(f)).forEach(all::add);
+        for (Path f : files.list(datadir)) {
+            if (f.getFileName().toString().endsWith(".pid") && !all.contains(f)) {
+                all.add(f);
             }
         }
         return all;
     }
 
-    private static Optional<String> livePid(Path pidFile) throws IOException {
-        long pid;
-        Instant written;
-        try {
-            pid = Long.parseLong(Files.readString(pidFile).strip());
-            written = Files.getLastModifiedTime(pidFile).toInstant();
-        } catch (NoSuchFileException | NumberFormatException e) {
+    private Optional<String> livePid(Path pidFile) throws IOException {
+        Optional<ReplicaFiles.PidFile> named = files.pidFile(pidFile);
+        if (named.isEmpty()) {
             return Optional.empty();
         }
-        if (!ProcessIdentity.isRunning(pid)) {
+        long pid = named.get().pid();
+        Optional<ReplicaFiles.Proc> proc = files.process(pid);
+        if (proc.isEmpty()) {
             return Optional.empty();
         }
-        Optional<Instant> started = ProcessHandle.of(pid).flatMap(h -> h.info().startInstant());
-        if (started.isPresent() && started.get().isAfter(written.plusSeconds(1))) {
+        Optional<Instant> started = proc.get().started();
+        if (started.isPresent() && started.get().isAfter(named.get().written().plusSeconds(1))) {
             return Optional.empty();
         }
-        return Optional.of("pid " + pid + " (" + command(pid) + ") named in " + pidFile + " is running");
+        return Optional.of("pid " + pid + " (" + proc.get().command() + ") named in " + pidFile + " is running");
     }
 
     /** The first lock in /proc/locks on a file at the top of the datadir, as "pid N (cmd) holds a lock on FILE". */
     private Optional<String> lockHolder() throws IOException {
-        Map<String, Path> files = new HashMap<>();
-        if (!Files.isDirectory(datadir)) {
+        Map<String, Path> top = files.topFiles(datadir);
+        if (top.isEmpty()) {
             return Optional.empty();
         }
-        try (var list = Files.list(datadir)) {
-            for (Path f : (Iterable<Path>) list.filter(Files::isRegularFile)::iterator) {
-                try {
-                    files.put(deviceAndInode(f), f);
-                } catch (NoSuchFileException e) {
-                    // Removed while listed: it holds no lock.
-                }
-            }
-        }
-        for (String line : Files.readAllLines(Path.of("/proc/locks"))) {
+        for (String line : files.locks()) {
             Lock lock = Lock.parse(line);
-            Path file = lock == null ? null : files.get(lock.deviceAndInode());
+            Path file = lock == null ? null : top.get(lock.deviceAndInode());
             if (file != null) {
-                return Optional.of((lock.pid() > 0 ? "pid " + lock.pid() + " (" + command(lock.pid()) + ")"
-                        : "a process") + " holds a lock on " + file.getFileName());
+                return Optional.of((lock.pid() > 0 ? "pid " + lock.pid() + " (" + files.process(lock.pid())
+                        .map(ReplicaFiles.Proc::command).orElse("?") + ")" : "a process") + " holds a lock on "
+                        + file.getFileName());
             }
         }
         return Optional.empty();
-    }
-
-    /** "MAJOR:MINOR:INODE" as /proc/locks writes it (major and minor in hex). */
-    static String deviceAndInode(Path f) throws IOException {
-        long dev = (Long) Files.getAttribute(f, "unix:dev");
-        long ino = (Long) Files.getAttribute(f, "unix:ino");
-        // glibc's gnu_dev_major / gnu_dev_minor.
-        long major = ((dev >>> 8) & 0xfffL) | ((dev >>> 32) & ~0xfffL);
-        long minor = (dev & 0xffL) | ((dev >>> 12) & ~0xffL);
-        return Long.toHexString(major) + ":" + Long.toHexString(minor) + ":" + ino;
     }
 
     /** One line of /proc/locks: "1: POSIX  ADVISORY  WRITE 13122 fe:00:2146970 0 EOF" (waiters add "->"). */
@@ -169,14 +156,6 @@ record DatadirGuard(String replicaName, Path datadir, List<Path> pidFiles) {
             } catch (NumberFormatException e) {
                 return null;
             }
-        }
-    }
-
-    private static String command(long pid) {
-        try {
-            return Files.readString(Path.of("/proc", Long.toString(pid), "comm")).strip();
-        } catch (IOException e) {
-            return "?";
         }
     }
 }

@@ -2,10 +2,8 @@ package org.backupscheduler.restore;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.UserPrincipal;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -36,6 +34,7 @@ import org.backupscheduler.engine.EngineCommands;
 import org.backupscheduler.engine.EngineTool;
 import org.backupscheduler.engine.ProcessResult;
 import org.backupscheduler.engine.ProcessRunner;
+import org.backupscheduler.engine.SshHost;
 import org.backupscheduler.replication.PrimaryBinlogs;
 import org.backupscheduler.replication.ReplicationState;
 import org.backupscheduler.server.Endpoint;
@@ -71,6 +70,8 @@ public final class Restorer {
     private final ReplicaAttachment replication;
     /** Set by {@link #plan} when --until rolls forward from the binlog archive (the primary purged). */
     private Replay.Plan archived;
+    /** Set by {@link #plan}: this host, or the replica's host over SSH; closed when the restore ends. */
+    private ReplicaSite site = ReplicaSite.LOCAL;
 
     public Restorer(BackupConfig config, Backups backups, EngineTool tool, Secrets secrets, PrintWriter out) {
         this.replication = new ReplicaAttachment(tool, clock);
@@ -94,6 +95,10 @@ public final class Restorer {
         }
         Endpoint admin = Endpoints.replica(name, r, secrets);
         Endpoint primary = Endpoints.primary(name, r, secrets);
+        site.close();
+        site = ReplicaSite.LOCAL;
+        site = ReplicaSite.open(name, r);
+        ReplicaFiles files = site.files();
         // First: is it running? Only "nothing listens" means stopped; a server that refuses our
         // login (1045), is full (1040) or does not answer in time runs, and cannot be stopped safely.
         ServerProbe probe = ServerProbe.of(admin);
@@ -106,10 +111,11 @@ public final class Restorer {
         boolean answering = probe.is(ServerProbe.State.UP);
         DatadirResolver.Resolved datadir = DatadirResolver.resolve(name, r, admin);
         SelfRestoreGuard.check(name, admin, datadir.datadir(), primary, source(), config.source().role());
-        refuseLeftovers(name, datadir.datadir());
+        refuseLeftovers(name, datadir.datadir(), files);
         // Then its files: a server may use the datadir without answering on the configured
         // address (another port, skip-networking); it runs all the same.
-        DatadirGuard guard = DatadirGuard.of(name, datadir.datadir(), r.defaultsFile(), answering ? admin : null);
+        DatadirGuard guard = DatadirGuard.of(name, datadir.datadir(), r.defaultsFile(), answering ? admin : null,
+                files);
         Optional<String> user = answering ? Optional.empty() : guard.user();
         boolean running = answering || user.isPresent();
         String how = user.map(u -> " (nothing answers on " + admin.address() + ", but " + u + ")").orElse("");
@@ -125,6 +131,16 @@ public final class Restorer {
         Instant untilInstant = until == null ? null : until.atZone(ZoneId.systemDefault()).toInstant();
         BackupChoice choice = BackupChoice.choose(config, backups, tool, backupId, untilInstant);
         BackupRecord backup = choice.backup();
+        if (!site.isLocal()) {
+            for (BackupRecord b : choice.chain()) {
+                if (org.backupscheduler.backup.StoredStream.of(Path.of(b.path())).isEmpty()) {
+                    throw new UserError("backup " + b.id() + " is stored as plain files: only a stored stream is sent "
+                            + "to replica " + name + " over SSH (replicas." + name + ".ssh); nothing was changed",
+                            "restore a compressed, encrypted or chunked backup (engine.compress: zstd), or one taken "
+                                    + "with source.ssh", UserError.USAGE);
+                }
+            }
+        }
         Coordinates from;
         try {
             from = RestoreCoordinates.of(backup, backups.sources().find(backup.instance(), backup.id()));
@@ -156,16 +172,18 @@ public final class Restorer {
             needed += WorkingCopy.bytesNeeded(Path.of(b.path()), b.sizeBytes() == null ? 0 : b.sizeBytes());
         }
         Path parent = datadir.datadir().toAbsolutePath().getParent();
-        FileStore store = Files.getFileStore(existing(parent));
-        if (store.getUsableSpace() < needed + needed / 10) {
-            throw new UserError("not enough space for the working copy next to " + datadir.datadir() + ": "
-                    + store.getUsableSpace() + " bytes free, " + (needed + needed / 10) + " needed; nothing was changed",
-                    "free space on " + store.name(), UserError.USAGE);
+        long free = files.usableSpace(parent);
+        if (free < needed + needed / 10) {
+            throw new UserError("not enough space for the working copy next to " + datadir.datadir()
+                    + (site.isLocal() ? "" : " on " + site.host().describe()) + ": " + free + " bytes free, "
+                    + (needed + needed / 10) + " needed; nothing was changed",
+                    "free space in the file system of " + parent, UserError.USAGE);
         }
         List<String> steps = new ArrayList<>();
         steps.add("use backup " + backup.id() + (choice.chain().size() > 1 ? " (chain of " + choice.chain().size()
                 + ", full " + choice.chain().get(0).id() + ")" : "") + ", re-checked against its manifest just now");
-        steps.add("target datadir " + datadir.datadir() + " (" + datadir.how() + ")");
+        steps.add("target datadir " + datadir.datadir() + " (" + datadir.how() + ")"
+                + (site.isLocal() ? "" : " on " + site.host().describe()));
         steps.add(running ? "stop replica " + name + how + ": " + String.join(" ", r.stopCommand())
                 + ", then wait until nothing uses its datadir" : "replica " + name + " is not running");
         steps.add("move " + datadir.datadir() + " aside to " + datadir.datadir() + ".before-restore-<time> (rename)");
@@ -197,12 +215,13 @@ public final class Restorer {
      * restore moves anything. And the move aside is a rename: a datadir that is a mount point
      * cannot be renamed, which must be said now, not after the replica was stopped.
      */
-    private static void refuseLeftovers(String name, Path datadir) throws IOException {
+    private static void refuseLeftovers(String name, Path datadir, ReplicaFiles files) throws IOException {
         Path parent = datadir.toAbsolutePath().getParent();
-        if (parent != null && Files.isDirectory(parent)) {
+        if (parent != null && files.isDirectory(parent)) {
             String prefix = datadir.getFileName() + ".restore-work-";
-            try (var files = Files.list(parent)) {
-                Optional<Path> left = files.filter(f -> f.getFileName().toString().startsWith(prefix)).findFirst();
+            {
+                Optional<Path> left = files.list(parent).stream()
+                        .filter(f -> f.getFileName().toString().startsWith(prefix)).findFirst();
                 if (left.isPresent()) {
                     throw new UserError("the working copy " + left.get() + " of an earlier restore of replica " + name
                             + " is still there: that restore did not finish; nothing was changed",
@@ -211,7 +230,7 @@ public final class Restorer {
                             UserError.USAGE);
                 }
             }
-            if (Files.isDirectory(datadir) && MountPoint.is(datadir)) {
+            if (files.isDirectory(datadir) && files.isMountPoint(datadir)) {
                 throw new UserError("the datadir " + datadir + " of replica " + name + " is a mount point: it cannot "
                         + "be moved aside by rename; nothing was changed", "mount the volume one level up (the "
                         + "datadir a folder inside it), or restore by hand", UserError.USAGE);
@@ -239,14 +258,6 @@ public final class Restorer {
         return given;
     }
 
-    private static Path existing(Path p) {
-        Path q = p;
-        while (q != null && !Files.exists(q)) {
-            q = q.getParent();
-        }
-        return q == null ? Path.of("/") : q;
-    }
-
     void print(RestorePlan plan) {
         out.println("Restore plan for replica " + plan.replicaName() + ":");
         plan.choice().notes().forEach(n -> out.println("  note: " + n));
@@ -268,6 +279,9 @@ public final class Restorer {
             try (BackupPins.Pin pin = backups.pins().hold(config.instance(), plan.choice().chain(), "restore")) {
                 return restore(plan, until, dryRun);
             }
+        } finally {
+            site.close();
+            site = ReplicaSite.LOCAL;
         }
     }
 
@@ -285,7 +299,7 @@ public final class Restorer {
         Path asideTarget = datadir.resolveSibling(datadir.getFileName() + ".before-restore-" + id);
         Path work = datadir.resolveSibling(datadir.getFileName() + ".restore-work-" + id);
         for (Path taken : List.of(asideTarget, work)) {
-            if (Files.exists(taken)) {
+            if (site.files().exists(taken)) {
                 // Two restores started within one second: never rename onto (or into) a kept folder.
                 throw new UserError(taken + " already exists; nothing was changed",
                         "wait a second and run the restore again", UserError.USAGE);
@@ -298,6 +312,8 @@ public final class Restorer {
         RepositoryLayout.createPrivateDir(config.instanceDir());
         RepositoryLayout.createPrivateFile(workLog);
         Undo done = new Undo();
+        done.files = site.files();
+        ReplicaFiles files = site.files();
         try {
             if (plan.running()) {
                 steps.run("stop", () -> {
@@ -315,7 +331,7 @@ public final class Restorer {
                 });
                 done.stopped = true;
             }
-            if (Files.exists(datadir)) {
+            if (files.exists(datadir)) {
                 steps.run("move-aside", () -> {
                     // Proven again right before the rename, whatever the plan found.
                     plan.guard().moveAside(asideTarget);
@@ -325,28 +341,14 @@ public final class Restorer {
                 backups.restores().movedAside(instance, id, asideTarget.toString());
                 out.println("  the old datadir is kept at " + asideTarget);
             }
-            try (Scratch scratch = Scratch.at(work)) {
-                steps.run("prepare", () -> {
-                    String problem = PrepareCheck.prepare(tool, plan.choice().chain(), scratch,
-                            config.schedule().runTimeout());
-                    if (problem != null) {
-                        throw new IOException(problem);
-                    }
-                    return "prepared " + plan.choice().chain().size() + " backup(s) in " + work;
-                });
-                steps.run("move-back", () -> {
-                    RepositoryLayout.createPrivateDir(datadir);
-                    List<String> argv = new EngineCommands(tool).moveBack(scratch.dir().resolve("data"), datadir);
-                    ProcessResult res = new ProcessRunner(argv, workLog, config.schedule().runTimeout()).run();
-                    if (!res.succeeded()) {
-                        throw new IOException(res.describe());
-                    }
-                    return "files in " + datadir;
-                });
+            if (site.isLocal()) {
+                prepareHere(plan, steps, work, datadir, workLog);
+            } else {
+                prepareThere(plan, steps, work, datadir, workLog);
             }
             if (r.osUser() != null) {
                 steps.run("ownership", () -> {
-                    chown(datadir, r.osUser());
+                    files.chown(datadir, r.osUser());
                     return "owned by " + r.osUser();
                 });
             }
@@ -413,19 +415,66 @@ public final class Restorer {
         }
     }
 
-    private void command(List<String> argv, Path logFile) throws IOException {
-        ProcessResult r = new ProcessRunner(argv, logFile, serverWait).run();
-        if (!r.succeeded()) {
-            throw new IOException(r.describe());
+    /** The working copy prepared next to the datadir on this host, then moved into it. */
+    private void prepareHere(RestorePlan plan, RestoreSteps steps, Path work, Path datadir, Path workLog)
+            throws IOException, SQLException, InterruptedException {
+        try (Scratch scratch = Scratch.at(work)) {
+            steps.run("prepare", () -> {
+                String problem = PrepareCheck.prepare(tool, plan.choice().chain(), scratch,
+                        config.schedule().runTimeout());
+                if (problem != null) {
+                    throw new IOException(problem);
+                }
+                return "prepared " + plan.choice().chain().size() + " backup(s) in " + work;
+            });
+            steps.run("move-back", () -> {
+                RepositoryLayout.createPrivateDir(datadir);
+                List<String> argv = new EngineCommands(tool).moveBack(scratch.dir().resolve("data"), datadir);
+                ProcessResult res = new ProcessRunner(argv, workLog, config.schedule().runTimeout()).run();
+                if (!res.succeeded()) {
+                    throw new IOException(res.describe());
+                }
+                return "files in " + datadir;
+            });
         }
     }
 
-    private static void chown(Path root, String user) throws IOException {
-        UserPrincipal owner = root.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(user);
-        try (var walk = Files.walk(root)) {
-            for (Path p : (Iterable<Path>) walk::iterator) {
-                Files.setOwner(p, owner);
-            }
+    /**
+     * The same on the replica's host: the stored streams sent there into {@code mbstream -x},
+     * prepared and moved back by the engine found there.
+     */
+    private void prepareThere(RestorePlan plan, RestoreSteps steps, Path work, Path datadir, Path workLog)
+            throws IOException, SQLException, InterruptedException {
+        SshHost host = (SshHost) site.host();
+        EngineTool there = host.locate(config.engine().tool());
+        try (RemoteWorkCopy copy = RemoteWorkCopy.make(host, work)) {
+            steps.run("prepare", () -> {
+                String problem = copy.prepare(there, plan.choice().chain(), workLog, config.schedule().runTimeout());
+                if (problem != null) {
+                    throw new IOException(problem);
+                }
+                return "sent and prepared " + plan.choice().chain().size() + " backup(s) in " + work + " on "
+                        + host.describe() + " (" + there + ")";
+            });
+            steps.run("move-back", () -> {
+                var made = host.run(List.of("mkdir", "-m", "700", datadir.toString()), Duration.ofSeconds(30));
+                if (!made.succeeded()) {
+                    throw new IOException("mkdir " + datadir + " on " + host.describe() + ": " + made.output().strip());
+                }
+                List<String> argv = new EngineCommands(there).moveBack(copy.data(), datadir);
+                ProcessResult res = new ProcessRunner(host, argv, workLog, config.schedule().runTimeout()).run();
+                if (!res.succeeded()) {
+                    throw new IOException(res.describe());
+                }
+                return "files in " + datadir + " on " + host.describe();
+            });
+        }
+    }
+
+    private void command(List<String> argv, Path logFile) throws IOException {
+        ProcessResult r = new ProcessRunner(site.host(), argv, logFile, serverWait).run();
+        if (!r.succeeded()) {
+            throw new IOException(r.describe());
         }
     }
 

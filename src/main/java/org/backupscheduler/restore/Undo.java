@@ -1,6 +1,5 @@
 package org.backupscheduler.restore;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +15,8 @@ final class Undo {
     boolean stopped;
     Path aside;
     boolean startBegun;
+    /** Where the datadir is: the commands are run there (wrapped in ssh for a remote replica). */
+    ReplicaFiles files = ReplicaFiles.LOCAL;
 
     String asideText() {
         return aside == null ? null : aside.toString();
@@ -26,19 +27,28 @@ final class Undo {
         String log = "; the log is in the repository (.restore-" + id + ".log)";
         if (aside == null) {
             return "nothing was moved" + (stopped ? "; the replica was stopped: start it again: "
-                    + shell(r.startCommand()) : "") + log;
+                    + files.commandLine(shell(r.startCommand())) : "") + log;
         }
         Path datadir = plan.datadir();
         List<String> commands = new ArrayList<>();
         if (startBegun) {
             commands.add(shell(r.stopCommand()));
         }
-        if (Files.exists(datadir)) {
+        if (exists(datadir)) {
             commands.add(shell(List.of("mv", datadir.toString(), datadir + ".failed-restore-" + id)));
         }
         commands.add(shell(List.of("mv", aside.toString(), datadir.toString())));
         commands.add(shell(r.startCommand()));
-        return "the old datadir is intact at " + aside + "; to put it back: " + String.join("; ", commands) + log;
+        List<String> there = commands.stream().map(files::commandLine).toList();
+        return "the old datadir is intact at " + aside + "; to put it back: " + String.join("; ", there) + log;
+    }
+
+    private boolean exists(Path p) {
+        try {
+            return files.exists(p);
+        } catch (java.io.IOException e) {
+            return true; // unknown: the hint moves it aside too, which does no harm when it is not there
+        }
     }
 
     /** {@code argv} as one shell line: arguments with anything but safe characters single-quoted. */

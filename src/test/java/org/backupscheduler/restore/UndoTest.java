@@ -18,7 +18,7 @@ class UndoTest {
     private RestorePlan plan() {
         ReplicaConfig r = new ReplicaConfig("10.0.0.2", 3306, null, "admin", null, null, null, null,
                 List.of("systemctl", "stop", "mariadb"), List.of("sh", "-c", "systemctl start mariadb && echo it's up"),
-                null, null, null);
+                null, null, null, null);
         return new RestorePlan("r1", r, null, null, null, new DatadirGuard("r1", dir.resolve("mysql"), List.of()), "config", null, null, true, List.of());
     }
 
