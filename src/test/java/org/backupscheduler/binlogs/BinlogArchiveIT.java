@@ -264,7 +264,11 @@ class BinlogArchiveIT {
         String keptFrom = logs.get(logs.size() - 1); // the second backup's binlog file: no write comes between
         Result second = TestSetup.cli("--config", config.toString(), "run");
         assertEquals(0, second.exitCode(), second.toString());
-        write(2); // events after the kept backup: the window runs from it to them
+        // Events after the kept backup: the window runs from it to them. Binlog event times are whole
+        // seconds, so the events are written from the second after the backup's end on.
+        Instant next = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).plusSeconds(1);
+        Thread.sleep(Math.max(0, Duration.between(Instant.now(), next).toMillis() + 50));
+        write(2);
         Result pull = TestSetup.cli("--config", config.toString(), "binlogs", "pull", "--once");
         assertEquals(0, pull.exitCode(), pull.toString());
         List<String> older = logs.subList(0, logs.size() - 1);
