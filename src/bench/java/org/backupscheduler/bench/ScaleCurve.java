@@ -31,10 +31,11 @@ import org.backupscheduler.sandbox.SandboxServer;
 import org.backupscheduler.sandbox.Workload;
 
 /**
- * The scale curve of [2.6] ({@code bench/run --sizes 1,4,16}): one sandbox grown size by size
- * with the same writers as {@link Benchmark}, every copy step timed once per size (page cache
- * dropped before each when root), the 1-minute load average recorded beside each step (the
- * machine may be shared), and a least-squares line (fixed seconds + seconds per GB) per step.
+ * The scale curve of [2.6] ({@code bench/run --sizes 1,4,16 --runs 3}): one sandbox grown size by
+ * size with the same writers as {@link Benchmark} ({@link Writers}), every copy step timed
+ * {@code runs} times per size (page cache dropped before each when root; medians shown), the
+ * 1-minute load average recorded beside each step (the machine may be shared), and a
+ * least-squares line (fixed seconds + seconds per GB) per step over the medians.
  * Writes its own section at the end of docs/benchmarks.md, keeping the 1 GB table above it.
  */
 final class ScaleCurve {
@@ -43,18 +44,21 @@ final class ScaleCurve {
     private final List<Double> sizesGb;
     private final Path outFile;
     private final boolean s3;
+    private final int runs;
     private boolean dropCaches;
-    /** step name -> one row per size. */
+    /** step name -> one row per size and run. */
     private final Map<String, List<Row>> steps = new LinkedHashMap<>();
 
-    record Row(double sizeGb, long bytes, long copied, double seconds, double stall, double writerRate, double loadBefore,
-            double loadAfter, String note) {
+    /** {@code stall}, {@code writerRate}: the InnoDB writer's; {@code myisam…}: the MyISAM writer's. */
+    record Row(double sizeGb, long bytes, long copied, double seconds, double stall, double writerRate,
+            double myisamStall, double myisamRate, double loadBefore, double loadAfter, String note) {
     }
 
-    ScaleCurve(List<Double> sizesGb, Path outFile, boolean s3) {
+    ScaleCurve(List<Double> sizesGb, Path outFile, boolean s3, int runs) {
         this.sizesGb = sizesGb;
         this.outFile = outFile;
         this.s3 = s3;
+        this.runs = Math.max(1, runs);
     }
 
     void run() throws Exception {
@@ -72,7 +76,9 @@ final class ScaleCurve {
             Files.createDirectories(repo);
             Path config = home.resolve("backup.yml");
             String base = server.sourceConfigYaml("scale", repo, "backup", pw) + "verify:\n  after-backup: []\n";
-            ConfigTrust.write(config, base);
+            // A state-dir, as an installed host has (/var/lib/backup-scheduler): the engine's version is kept there.
+            Files.createDirectories(home.resolve("state"));
+            ConfigTrust.write(config, base + "state-dir: " + home.resolve("state") + "\n");
             BackupConfig c = ConfigLoader.load(config);
             Catalog.open(c.catalogUrl(), c.catalog().user(), null).close();
             Path s3Config = null;
@@ -90,16 +96,12 @@ final class ScaleCurve {
             }
             EngineTool tool = EngineLocator.fromEnvironment().locate("auto");
             EngineCommands commands = new EngineCommands(tool);
-            Benchmark.Step idle = new Benchmark.Step("idle");
-            timedWithWriter(idle, server, () -> {
-                Thread.sleep(5000);
-                return null;
-            });
-            record("writer alone (5 s, no copy)", 0, 0, idle, loadavg(), "");
             for (double gb : sizesGb) {
                 long size = Benchmark.fillTo(server, (long) (gb * 1024 * 1024 * 1024));
-                say("size %.0f GB: datadir %.0f MB", gb, size / 1048576.0);
-                measure(home, server, commands, config, s3Config, gb, size);
+                for (int r = 1; r <= runs; r++) {
+                    say("size %.0f GB: datadir %.0f MB, run %d of %d", gb, size / 1048576.0, r, runs);
+                    measure(home, server, commands, config, s3Config, gb, size);
+                }
             }
         } finally {
             if (s3proxy != null) {
@@ -120,6 +122,14 @@ final class ScaleCurve {
     private void measure(Path home, SandboxServer server, EngineCommands commands, Path config, Path s3Config,
             double gb, long size) throws Exception {
         Path datadir = server.datadir();
+        // The writers alone first, at this size and minute: what "of idle" means for the steps below.
+        Benchmark.Step idle = new Benchmark.Step(IDLE);
+        double idleBefore = loadavg();
+        timedWithWriter(idle, server, () -> {
+            Thread.sleep(5000);
+            return null;
+        });
+        record(IDLE, gb, 0, idle, idleBefore, "");
         step(gb, size, "raw read of the datadir (cat > /dev/null)", "", null, () -> Benchmark.run(null, "find",
                 datadir.toString(), "-type", "f", "-exec", "cat", "{}", "+"));
         Path cpDir = home.resolve("cp");
@@ -236,8 +246,12 @@ final class ScaleCurve {
     private void record(String name, double gb, long bytes, long copied, Benchmark.Step s, double before,
             String note) throws IOException {
         steps.computeIfAbsent(name, k -> new ArrayList<>()).add(new Row(gb, bytes, copied, s.seconds.get(0),
-                s.stalls.isEmpty() ? Double.NaN : s.stalls.get(0),
-                s.writerRates.isEmpty() ? Double.NaN : s.writerRates.get(0), before, loadavg(), note));
+                first(s.stalls), first(s.writerRates), first(s.myisamStalls), first(s.myisamRates), before, loadavg(),
+                note));
+    }
+
+    private static double first(List<Double> v) {
+        return v.isEmpty() ? Double.NaN : v.get(0);
     }
 
     private void timed(Benchmark.Step s, Callable<?> work) throws Exception {
@@ -249,16 +263,10 @@ final class ScaleCurve {
     }
 
     private void timedWithWriter(Benchmark.Step s, SandboxServer server, Callable<?> work) throws Exception {
-        try (Workload writer = new Workload(server).startWriter()) {
-            Thread.sleep(300);
-            long w0 = writer.written();
-            long t0 = System.nanoTime();
+        Writers.around(s, server, () -> {
             timed(s, work);
-            double secs = (System.nanoTime() - t0) / 1e9;
-            s.stalls.add(writer.longestStallMillis() / 1000.0);
-            s.writerRates.add((writer.written() - w0) / secs);
-            say("  %-62s stall %.2f s, writer %.0f rounds/s", "", s.stalls.get(0), s.writerRates.get(0));
-        }
+            return null;
+        });
     }
 
     private void dropCaches() throws IOException, InterruptedException {
@@ -297,15 +305,19 @@ final class ScaleCurve {
     private String render(Instant started) throws IOException {
         StringBuilder b = new StringBuilder();
         b.append(SECTION).append("\n\n");
-        b.append("Written by `bench/run --sizes ").append(sizesGb.stream().map(d -> String.format("%.0f", d))
-                .reduce((x, y) -> x + "," + y).orElse("")).append("` (org.backupscheduler.bench.ScaleCurve), ")
+        b.append("Written by `bench/run --sizes ").append(sizesGb.stream().map(d -> d == Math.rint(d)
+                        ? String.format("%.0f", d) : String.valueOf(d))
+                .reduce((x, y) -> x + "," + y).orElse("")).append(" --runs ").append(runs)
+                .append("` (org.backupscheduler.bench.ScaleCurve), ")
                 .append(DateTimeFormatter.ISO_INSTANT.format(started.truncatedTo(ChronoUnit.SECONDS)))
-                .append(". One sandbox grown size by size with the writers above; one run per size; page cache ")
+                .append(". One sandbox grown size by size; ").append(runs)
+                .append(runs == 1 ? " run" : " runs, medians shown,").append(" per size; page cache ")
                 .append(dropCaches ? "dropped before every step" : "**not dropped** (not root)")
-                .append(". Datadir GB includes the primary's binary logs (written by the load, over 40 % of "
-                        + "it): raw read and cp -a copy them, the engine does not; Copied GB is the bare engine's "
-                        + "backup folder, and the engine rows' MB/s are of that. The fit is over the datadir size, "
-                        + "in seconds per datadir GB.\n\n");
+                .append(". Two writers beside the engine steps (and alone for 5 s before each run: the \"alone\" of "
+                        + "the ratios), measured apart: InnoDB (shop.orders) and MyISAM (shop.audit, locked while any engine copies it: its stall is that lock). Datadir GB includes "
+                        + "the primary's binary logs (written by the load): raw read and cp -a copy them, the engine does "
+                        + "not; Copied GB is the bare engine's backup folder, and the engine rows' MB/s are of that. The "
+                        + "fit is over the datadir size, in seconds per datadir GB.\n\n");
         double minLoad = Double.MAX_VALUE, maxLoad = 0;
         for (List<Row> rows : steps.values()) {
             for (Row r : rows) {
@@ -313,48 +325,74 @@ final class ScaleCurve {
                 maxLoad = Math.max(maxLoad, Math.max(r.loadBefore(), r.loadAfter()));
             }
         }
-        b.append(String.format("**Taken under load**: the machine (%d cores) was shared with other builds; the 1-minute "
-                + "load average ranged %.2f to %.2f across the steps (column below). Absolute times and MB/s are "
-                + "therefore pessimistic and noisy; ratios taken in the same minute are the better signal.%n%n",
-                Runtime.getRuntime().availableProcessors(), minLoad, maxLoad));
-        b.append("| Step | Datadir GB | Copied GB | Time (s) | MB/s (of copied) | Writer stall (s) | Writer rounds/s | Load before / after | Notes |\n");
-        b.append("|---|---:|---:|---:|---:|---:|---:|---|---|\n");
+        int cores = Runtime.getRuntime().availableProcessors();
+        b.append(String.format("The 1-minute load average ranged %.2f to %.2f across the steps (column below; it counts "
+                + "this benchmark's own server, writers and engine on the %d cores).%s%n%n", minLoad, maxLoad, cores,
+                maxLoad > 2 * cores ? " **Taken under load**: other work shared the machine; absolute times are "
+                        + "pessimistic and ratios taken in the same minute are the better signal." : ""));
+        b.append("| Step | Datadir GB | Copied GB | Time (s) | MB/s (of copied) | InnoDB writer stall (s) | InnoDB rounds/s "
+                + "| MyISAM writer stall (s) | MyISAM rounds/s | Load before / after | Notes |\n");
+        b.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|\n");
         for (var e : steps.entrySet()) {
-            for (Row r : e.getValue()) {
+            for (Row r : medians(e.getValue())) {
                 b.append("| ").append(e.getKey()).append(" | ")
-                        .append(r.bytes() > 0 ? String.format("%.2f", r.bytes() / (1024.0 * 1024 * 1024)) : "").append(" | ")
+                        .append(r.bytes() > 0 ? String.format("%.2f", gib(r)) : "").append(" | ")
                         .append(r.copied() > 0 ? String.format("%.2f", r.copied() / (1024.0 * 1024 * 1024)) : "").append(" | ")
                         .append(String.format("%.2f", r.seconds())).append(" | ")
                         .append(r.bytes() > 0 ? String.format("%.0f", (r.copied() > 0 ? r.copied() : r.bytes())
                                 / 1048576.0 / r.seconds()) : "").append(" | ")
-                        .append(Double.isNaN(r.stall()) ? "" : String.format("%.2f", r.stall())).append(" | ")
-                        .append(Double.isNaN(r.writerRate()) ? "" : String.format("%.0f", r.writerRate())).append(" | ")
+                        .append(fmt("%.2f", r.stall())).append(" | ").append(fmt("%.0f", r.writerRate())).append(" | ")
+                        .append(fmt("%.2f", r.myisamStall())).append(" | ").append(fmt("%.0f", r.myisamRate())).append(" | ")
                         .append(String.format("%.2f / %.2f", r.loadBefore(), r.loadAfter())).append(" | ")
                         .append(r.note()).append(" |\n");
             }
         }
-        b.append("\n### Fitted line (least squares over the sizes): time = fixed + per-GB × size\n\n");
+        b.append("\n### Fitted line (least squares over the sizes' medians): time = fixed + per-GB × size\n\n");
         b.append("| Step | Fixed (s) | Per GB (s) | Sizes |\n|---|---:|---:|---:|\n");
+        Map<String, double[]> fits = new LinkedHashMap<>();
         for (var e : steps.entrySet()) {
-            if (e.getValue().get(0).bytes() == 0) {
+            List<Row> m = medians(e.getValue());
+            if (m.get(0).bytes() == 0 || m.size() < 2) {
                 continue;
             }
-            double[] f = fit(e.getValue());
+            double[] f = fit(m);
+            fits.put(e.getKey(), f);
             b.append("| ").append(e.getKey()).append(" | ").append(String.format("%.2f", f[0])).append(" | ")
-                    .append(String.format("%.2f", f[1])).append(" | ").append(e.getValue().size()).append(" |\n");
+                    .append(String.format("%.2f", f[1])).append(" | ").append(m.size()).append(" |\n");
         }
         b.append("\n### Ratios per size\n\n| Ratio | GB | Value | Target | Verdict |\n|---|---:|---:|---|---|\n");
         ratios(b, "backup run / bare mariabackup", OURS, BARE, 1.05);
+        double[] ours = fits.get(OURS);
+        double[] bare = fits.get(BARE);
+        if (ours != null && bare != null && !Double.isNaN(ours[1]) && !Double.isNaN(bare[1])) {
+            // [2.6] "fixed costs apart, reported separately": what grows with the data is the slope.
+            double v = ours[1] / bare[1];
+            b.append(String.format("| cost per GB (the fit's slope): backup run / bare mariabackup | all | %.2f | ≤ 1.05 | %s |%n",
+                    v, verdictAtMost(v, 1.05)));
+            b.append(String.format("| fixed cost (the fit's intercept): backup run − bare mariabackup (s) | all | %.2f | "
+                    + "(reported apart) |  |%n", ours[0] - bare[0]));
+            List<Row> n = medians(steps.get(OURS));
+            List<Row> d = medians(steps.get(BARE));
+            for (int i = 0; i < Math.min(n.size(), d.size()); i++) {
+                double apart = (n.get(i).seconds() - (ours[0] - bare[0])) / d.get(i).seconds();
+                b.append(String.format("| backup run without its extra fixed cost / bare mariabackup | %.2f | %.2f | ≤ 1.05 | %s |%n",
+                        gib(n.get(i)), apart, verdictAtMost(apart, 1.05)));
+            }
+        }
         ratios(b, "backup run into s3 / bare mariabackup --stream > /dev/null", OURS_S3, BARE_STREAM, 1.05);
-        List<Row> idle = steps.get("writer alone (5 s, no copy)");
+        Map<Double, Row> idleAt = new LinkedHashMap<>();
+        medians(steps.get(IDLE)).forEach(r -> idleAt.put(r.sizeGb(), r));
         for (String name : List.of(OURS, OURS_S3, BARE)) {
-            for (Row r : steps.getOrDefault(name, List.of())) {
-                double v = r.writerRate() / idle.get(0).writerRate();
-                b.append(String.format("| writer throughput during %s / alone | %.2f | %.2f | ≥ 0.8 | %s |%n", name,
+            for (Row r : medians(steps.getOrDefault(name, List.of()))) {
+                Row idle = idleAt.get(r.sizeGb());
+                double v = r.writerRate() / idle.writerRate();
+                b.append(String.format("| InnoDB writer throughput during %s / alone | %.2f | %.2f | ≥ 0.8 | %s |%n", name,
                         gib(r), v, v >= 0.8 ? "met" : String.format("missed by %.0f %%", (1 - v / 0.8) * 100)));
-                b.append(String.format("| longest writer stall during %s (s) | %.2f | %.2f | ≤ 0.1 | %s |%n", name,
-                        gib(r), r.stall(), r.stall() <= 0.1 ? "met"
-                                : String.format("missed by %.0f %%", (r.stall() / 0.1 - 1) * 100)));
+                b.append(String.format("| longest InnoDB writer stall during %s (s) | %.2f | %.2f | ≤ 0.1 | %s |%n", name,
+                        gib(r), r.stall(), verdictAtMost(r.stall(), 0.1)));
+                b.append(String.format("| MyISAM writer: longest stall (s), throughput / alone, during %s | %.2f | %.2f, %.2f "
+                        + "| (information: the MyISAM lock) |  |%n", name, gib(r), r.myisamStall(),
+                        r.myisamRate() / idle.myisamRate()));
             }
         }
         if (!steps.containsKey(OURS_S3)) {
@@ -363,9 +401,49 @@ final class ScaleCurve {
         return b.toString();
     }
 
+    static final String IDLE = "writer alone (5 s, no copy)";
+
+    private static String fmt(String format, double v) {
+        return Double.isNaN(v) ? "" : String.format(format, v);
+    }
+
+    private static String verdictAtMost(double v, double limit) {
+        return v <= limit ? "met" : String.format("missed by %.0f %%", (v / limit - 1) * 100);
+    }
+
     private static Row withCopied(Row r, long copied) {
-        return new Row(r.sizeGb(), r.bytes(), copied, r.seconds(), r.stall(), r.writerRate(), r.loadBefore(),
-                r.loadAfter(), r.note());
+        return new Row(r.sizeGb(), r.bytes(), copied, r.seconds(), r.stall(), r.writerRate(), r.myisamStall(),
+                r.myisamRate(), r.loadBefore(), r.loadAfter(), r.note());
+    }
+
+    /**
+     * One row per size: the median of each figure over that size's runs, the load range of all of
+     * them, and the runs' times in the note when there were several.
+     */
+    static List<Row> medians(List<Row> rows) {
+        Map<Double, List<Row>> bySize = new LinkedHashMap<>();
+        for (Row r : rows) {
+            bySize.computeIfAbsent(r.sizeGb(), k -> new ArrayList<>()).add(r);
+        }
+        List<Row> out = new ArrayList<>();
+        for (List<Row> runs : bySize.values()) {
+            Row f = runs.get(0);
+            String note = f.note();
+            if (runs.size() > 1) {
+                note = (note.isEmpty() ? "" : note + "; ") + "median of " + runs.size() + " runs: "
+                        + String.join(", ", runs.stream().map(r -> String.format("%.2f", r.seconds())).toList()) + " s";
+            }
+            out.add(new Row(f.sizeGb(), (long) med(runs, r -> (double) r.bytes()), (long) med(runs, r -> (double) r.copied()),
+                    med(runs, Row::seconds), med(runs, Row::stall), med(runs, Row::writerRate), med(runs, Row::myisamStall),
+                    med(runs, Row::myisamRate), runs.stream().mapToDouble(Row::loadBefore).min().orElse(Double.NaN),
+                    runs.stream().mapToDouble(Row::loadAfter).max().orElse(Double.NaN), note));
+        }
+        return out;
+    }
+
+    private static double med(List<Row> rows, java.util.function.ToDoubleFunction<Row> f) {
+        List<Double> v = rows.stream().map(r -> f.applyAsDouble(r)).filter(d -> !Double.isNaN(d)).toList();
+        return v.isEmpty() ? Double.NaN : Benchmark.median(v);
     }
 
     private static double gib(Row r) {
@@ -373,12 +451,12 @@ final class ScaleCurve {
     }
 
     private void ratios(StringBuilder b, String what, String num, String den, double limit) {
-        List<Row> n = steps.getOrDefault(num, List.of());
-        List<Row> d = steps.getOrDefault(den, List.of());
+        List<Row> n = medians(steps.getOrDefault(num, List.of()));
+        List<Row> d = medians(steps.getOrDefault(den, List.of()));
         for (int i = 0; i < Math.min(n.size(), d.size()); i++) {
             double v = n.get(i).seconds() / d.get(i).seconds();
             b.append(String.format("| %s | %.2f | %.2f | ≤ %.2f | %s |%n", what, gib(n.get(i)), v, limit,
-                    v <= limit ? "met" : String.format("missed by %.0f %%", (v / limit - 1) * 100)));
+                    verdictAtMost(v, limit)));
         }
     }
 

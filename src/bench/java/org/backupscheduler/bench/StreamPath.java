@@ -494,16 +494,7 @@ final class StreamPath {
     }
 
     private static void withWriter(Benchmark.Step s, SandboxServer server, Callable<?> work) throws Exception {
-        try (Workload writer = new Workload(server).startWriter()) {
-            Thread.sleep(300);
-            long w0 = writer.written();
-            long t0 = System.nanoTime();
-            work.call();
-            double secs = (System.nanoTime() - t0) / 1e9;
-            s.seconds.add(secs);
-            s.stalls.add(writer.longestStallMillis() / 1000.0);
-            s.writerRates.add((writer.written() - w0) / secs);
-        }
+        s.seconds.add(Writers.around(s, server, work));
     }
 
     private static Row withBytes(Row r, long bytes) {
@@ -555,7 +546,7 @@ final class StreamPath {
                 + "is from that run: absolute times are pessimistic and noisy; ratios of neighbouring rows are the "
                 + "better signal, and none of them is a measurement on a quiet machine.%n%n",
                 Runtime.getRuntime().availableProcessors(), minLoad, maxLoad));
-        b.append("| Step | Time (s) | MB | MB/s | Writer stall (s) | Writer rounds/s | Load before / after | Notes |\n");
+        b.append("| Step | Time (s) | MB | MB/s | InnoDB writer stall (s) | InnoDB writer rounds/s | Load before / after | Notes |\n");
         b.append("|---|---:|---:|---:|---:|---:|---|---|\n");
         for (var e : rows.entrySet()) {
             Row r = e.getValue();

@@ -53,15 +53,34 @@ public class Workload implements AutoCloseable {
         }
     }
 
+    /** Which tables one round of the writer inserts into. */
+    public enum Writes {
+        /** shop.orders (InnoDB) then shop.audit (MyISAM): one round touches both engines. */
+        BOTH,
+        /** shop.orders only: what a lock-free backup must not stop. */
+        INNODB,
+        /** shop.audit only: MyISAM tables are locked while any engine copies them. */
+        MYISAM
+    }
+
     /** Starts inserting into both tables until closed. */
     public Workload startWriter() {
+        return startWriter(Writes.BOTH);
+    }
+
+    /** Starts inserting, one round at a time, into the tables {@code writes} names until closed. */
+    public Workload startWriter(Writes writes) {
         running.set(true);
         writer = new Thread(() -> {
             try (Connection c = server.connect(); Statement st = c.createStatement()) {
                 while (running.get()) {
                     long start = System.nanoTime();
-                    st.executeUpdate("INSERT INTO shop.orders (customer, amount) VALUES ('writer', 1.00)");
-                    st.executeUpdate("INSERT INTO shop.audit (event) VALUES ('writer')");
+                    if (writes != Writes.MYISAM) {
+                        st.executeUpdate("INSERT INTO shop.orders (customer, amount) VALUES ('writer', 1.00)");
+                    }
+                    if (writes != Writes.INNODB) {
+                        st.executeUpdate("INSERT INTO shop.audit (event) VALUES ('writer')");
+                    }
                     long took = System.nanoTime() - start;
                     longestStallNanos.accumulateAndGet(took, Math::max);
                     written.incrementAndGet();
@@ -71,7 +90,7 @@ public class Workload implements AutoCloseable {
                     throw new IllegalStateException("writer failed", e);
                 }
             }
-        }, "workload-writer");
+        }, "workload-writer-" + writes.name().toLowerCase(java.util.Locale.ROOT));
         writer.setDaemon(true);
         writer.start();
         return this;
@@ -81,7 +100,7 @@ public class Workload implements AutoCloseable {
         return written.get();
     }
 
-    /** The longest time one round of writes (one InnoDB and one MyISAM insert) took. */
+    /** The longest time one round of writes (an insert into each table of its {@link Writes}) took. */
     public long longestStallMillis() {
         return longestStallNanos.get() / 1_000_000;
     }
