@@ -281,7 +281,7 @@ public final class Benchmark {
                 return null;
             });
         }
-        bare.note = "same options as `backup run`: --parallel=2 --log-copy-interval=100";
+        bare.note = "same options as `backup run`: --parallel=2 --log-copy-interval=10";
 
         Step ours = step("backup run (writer running)");
         ours.bytes = size;
@@ -589,8 +589,8 @@ public final class Benchmark {
                 sizeGb, runs));
         b.append("- Page cache: ").append(dropCaches ? "dropped (`sync; echo 3 > /proc/sys/vm/drop_caches`) before every read or copy"
                 : "**not dropped** (not run as root): reads may come from memory").append('\n');
-        b.append("- Writers: one connection looping INSERT into shop.orders (InnoDB), another into shop.audit (MyISAM), "
-                + "measured apart; stall = longest round, throughput = rounds/s during the step. MyISAM tables are "
+        b.append("- Writers: one connection looping INSERT into shop.orders (InnoDB), another into shop.audit (MyISAM, "
+                + "resting 5 ms between rounds), measured apart; stall = longest round, throughput = rounds/s during the step. MyISAM tables are "
                 + "locked while any engine copies them: the MyISAM stall is that lock\n");
         if (quick) {
             b.append("- **Quick mode** (~200 MB, 1 run): a smoke test of the harness, not a measurement; "

@@ -138,7 +138,7 @@ final class ScaleCurve {
         PathUtils.deleteDirectory(cpDir);
         Path bareDir = home.resolve("bare");
         try (CredentialsFile creds = CredentialsFile.write(server.rootEndpoint())) {
-            step(gb, size, BARE, "--parallel=2 --log-copy-interval=100, as `backup run`", server, () -> {
+            step(gb, size, BARE, "--parallel=2 --log-copy-interval=10, as `backup run`", server, () -> {
                 Process p = new ProcessBuilder(commands.backup(BackupRequest.full(bareDir, datadir, 2), creds))
                         .redirectErrorStream(true).redirectOutput(home.resolve("bare.log").toFile()).start();
                 Benchmark.check(p.waitFor() == 0, "mariabackup --backup failed: see " + home.resolve("bare.log"));
@@ -314,7 +314,7 @@ final class ScaleCurve {
                 .append(runs == 1 ? " run" : " runs, medians shown,").append(" per size; page cache ")
                 .append(dropCaches ? "dropped before every step" : "**not dropped** (not root)")
                 .append(". Two writers beside the engine steps (and alone for 5 s before each run: the \"alone\" of "
-                        + "the ratios), measured apart: InnoDB (shop.orders) and MyISAM (shop.audit, locked while any engine copies it: its stall is that lock). Datadir GB includes "
+                        + "the ratios), measured apart: InnoDB (shop.orders) and MyISAM (shop.audit, resting 5 ms between rounds; locked while any engine copies it: its stall is that lock). Datadir GB includes "
                         + "the primary's binary logs (written by the load): raw read and cp -a copy them, the engine does "
                         + "not; Copied GB is the bare engine's backup folder, and the engine rows' MB/s are of that. The "
                         + "fit is over the datadir size, in seconds per datadir GB.\n\n");

@@ -207,7 +207,7 @@ final class StreamPath {
             List<String> argv = commands.streamedBackup(BackupRequest.full(home.resolve("bare-target"),
                     server.datadir(), 2), creds, lsn);
             AtomicLong uploaded = new AtomicLong();
-            step(BARE_UPLOAD, server, 0, "engine --stream (--parallel=2 --log-copy-interval=100) cut into 64 MiB "
+            step(BARE_UPLOAD, server, 0, "engine --stream (--parallel=2 --log-copy-interval=10) cut into 64 MiB "
                     + "objects, 4 PUTs at a time by the SDK (no checksum, no manifest)", () -> {
                         uploaded.set(bareUpload(client, argv, home.resolve("bare-upload.log")));
                         return null;

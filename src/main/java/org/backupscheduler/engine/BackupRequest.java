@@ -5,6 +5,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
+import org.backupscheduler.config.EngineConfig;
+
 /**
  * What to back up and how: the engine builds its command line from this, never from strings
  * patched together. {@code incrementalBase} is null for a full backup.
@@ -28,6 +30,7 @@ public record BackupRequest(Path targetDir, Path datadir, int parallel, Duration
     }
 
     public static BackupRequest full(Path targetDir, Path datadir, int parallel) {
-        return new BackupRequest(targetDir, datadir, parallel, Duration.ofMillis(100), null, false, false, List.of());
+        return new BackupRequest(targetDir, datadir, parallel, EngineConfig.DEFAULT_LOG_COPY_INTERVAL, null, false, false,
+                List.of());
     }
 }

@@ -70,6 +70,14 @@ public class Workload implements AutoCloseable {
 
     /** Starts inserting, one round at a time, into the tables {@code writes} names until closed. */
     public Workload startWriter(Writes writes) {
+        return startWriter(writes, 0);
+    }
+
+    /**
+     * As {@link #startWriter(Writes)}, resting {@code pauseMillis} between rounds: a MyISAM insert
+     * needs no fsync, so an unpaced MyISAM writer takes a whole core (and floods the binary log).
+     */
+    public Workload startWriter(Writes writes, long pauseMillis) {
         running.set(true);
         writer = new Thread(() -> {
             try (Connection c = server.connect(); Statement st = c.createStatement()) {
@@ -84,11 +92,16 @@ public class Workload implements AutoCloseable {
                     long took = System.nanoTime() - start;
                     longestStallNanos.accumulateAndGet(took, Math::max);
                     written.incrementAndGet();
+                    if (pauseMillis > 0) {
+                        Thread.sleep(pauseMillis);
+                    }
                 }
             } catch (SQLException e) {
                 if (running.get()) {
                     throw new IllegalStateException("writer failed", e);
                 }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }, "workload-writer-" + writes.name().toLowerCase(java.util.Locale.ROOT));
         writer.setDaemon(true);

@@ -200,4 +200,10 @@ class ConfigErrorsTest {
         assertTrue(c.engine().logCopyInterval().compareTo(Duration.ofSeconds(1)) < 0);
         assertEquals(3, c.locks().maxKills());
     }
+
+    @Test
+    void theEngineCopiesItsRedoLogEvery10msUnlessTold() {
+        // BACKUP STAGE BLOCK_COMMIT holds every commit until the log copy thread's next pass.
+        assertEquals(Duration.ofMillis(10), new EngineConfig(null, null, null, null, null, null).logCopyInterval());
+    }
 }
