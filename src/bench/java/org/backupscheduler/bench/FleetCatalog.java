@@ -48,7 +48,10 @@ final class FleetCatalog {
     private final boolean mariadb;
     private final Path reuse;
 
-    /** {@code reuse}: a folder left by an earlier run (its h2/ subfolder), so the rows need not be inserted again. */
+    /**
+     * {@code reuse}: a folder left by an earlier run (its h2/ subfolder), so the rows need not be inserted again;
+     * a folder without an h2/ subfolder yet gets the rows inserted there and is kept for the next run.
+     */
     FleetCatalog(Path outFile, int runs, boolean mariadb, Path reuse) {
         this.outFile = outFile;
         this.runs = runs;
@@ -99,7 +102,9 @@ final class FleetCatalog {
 
     /** One catalog: {@code url} null is the embedded H2 file in the repository. */
     private void measure(Path home, String label, String url, String password) throws Exception {
+        boolean kept = false;
         if (reuse != null && url == null) {
+            kept = Files.exists(reuse.resolve("repo"));
             home = reuse; // a kept H2 catalog of the 1 M rows (--reuse DIR): its configs are rewritten
             if (Files.exists(home.resolve("instances"))) {
                 PathUtils.deleteDirectory(home.resolve("instances"));
@@ -122,7 +127,7 @@ final class FleetCatalog {
         Path one = home.resolve("one.yml");
         ConfigTrust.write(one, "instance: " + name(0) + "\n" + common);
         long t0 = System.nanoTime();
-        if (reuse == null || url != null) {
+        if (!kept) {
             insert(ConfigLoader.load(one).catalogUrl(), url == null ? null : "catalog", password, repo);
         }
         insertSeconds.put(label, (System.nanoTime() - t0) / 1e9);

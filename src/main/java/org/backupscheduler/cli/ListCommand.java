@@ -57,26 +57,9 @@ final class ListCommand implements Callable<Integer> {
         Fleet fleet = Context.fleet(spec);
         List<BackupConfig> instances = Context.selected(spec, fleet);
         List<Map<String, Object>> rows = new ArrayList<>();
-        for (BackupConfig config : instances) {
-            try (Context ctx = Context.of(spec, config)) {
-                Backups catalog = ctx.catalog().backups();
-                List<BackupRecord> backups = catalog.list(config.instance(), limit, offset);
-                BackupSources sources = catalog.sources();
-                if (json) {
-                    backups.forEach(b -> {
-                        Map<String, Object> row = BackupJson.of(b, sources.find(b.instance(), b.id()));
-                        if (config.hasCopies()) {
-                            Map<String, Object> copies = new java.util.LinkedHashMap<>();
-                            catalog.copies().of(b.instance(), b.id()).forEach(c -> copies.put(c.repository(),
-                                    c.state().name()));
-                            row.put("copies", copies);
-                        }
-                        rows.add(row);
-                    });
-                } else {
-                    table(ctx.out(), instances.size() > 1 ? config.instance() : null, backups, sources,
-                            config.hasCopies() ? catalog.copies() : null);
-                }
+        try (SharedCatalogs catalogs = new SharedCatalogs()) {
+            for (BackupConfig config : instances) {
+                list(config, instances.size() > 1, catalogs, rows);
             }
         }
         if (json) {
@@ -84,6 +67,30 @@ final class ListCommand implements Callable<Integer> {
         }
         spec.commandLine().getOut().flush();
         return Context.refusals(spec, fleet, UserError.OK);
+    }
+
+    /** One instance's page: into {@code rows} (--json), else printed as its table. */
+    private void list(BackupConfig config, boolean headed, SharedCatalogs catalogs, List<Map<String, Object>> rows) {
+        try (Context ctx = Context.of(spec, config, catalogs)) {
+            Backups catalog = ctx.catalog().backups();
+            List<BackupRecord> backups = catalog.list(config.instance(), limit, offset);
+            BackupSources sources = catalog.sources();
+            if (json) {
+                backups.forEach(b -> {
+                    Map<String, Object> row = BackupJson.of(b, sources.find(b.instance(), b.id()));
+                    if (config.hasCopies()) {
+                        Map<String, Object> copies = new java.util.LinkedHashMap<>();
+                        catalog.copies().of(b.instance(), b.id()).forEach(c -> copies.put(c.repository(),
+                                c.state().name()));
+                        row.put("copies", copies);
+                    }
+                    rows.add(row);
+                });
+            } else {
+                table(ctx.out(), headed ? config.instance() : null, backups, sources,
+                        config.hasCopies() ? catalog.copies() : null);
+            }
+        }
     }
 
     /** One instance's backups; under a heading with its name when the listing covers several. */
