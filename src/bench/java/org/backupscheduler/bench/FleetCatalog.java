@@ -129,9 +129,11 @@ final class FleetCatalog {
         long t0 = System.nanoTime();
         if (!kept) {
             insert(ConfigLoader.load(one).catalogUrl(), url == null ? null : "catalog", password, repo);
+            insertSeconds.put(label, (System.nanoTime() - t0) / 1e9);
+            say("%s: inserted %d rows in %.1f s", label, INSTANCES * PER_INSTANCE, insertSeconds.get(label));
+        } else {
+            say("%s: the %d rows kept in %s", label, INSTANCES * PER_INSTANCE, home);
         }
-        insertSeconds.put(label, (System.nanoTime() - t0) / 1e9);
-        say("%s: inserted %d rows in %.1f s", label, INSTANCES * PER_INSTANCE, insertSeconds.get(label));
         String c = " (" + label + ")";
         for (int r = 0; r < runs; r++) {
             time("list --limit 50, one instance" + c, List.of(0), "--config", one.toString(), "list", "--limit", "50");
@@ -215,10 +217,11 @@ final class FleetCatalog {
                 .append(String.format(". A catalog holding %,d backup rows: %,d hourly VERIFIED fulls of each of %d "
                         + "instances, in the embedded H2 file and in a MariaDB catalog (a sandbox server on loopback); "
                         + "inserted in %s. Each command runs in-process (no JVM start-up), opening the catalog as a "
-                        + "user's command does (the --config-dir rows open it once per instance); " + runs + " run(s), median "
+                        + "user's command does (a --config-dir command opens each distinct catalog once for all its instances); " + runs + " run(s), median "
                         + "shown.%n%n", INSTANCES * PER_INSTANCE, PER_INSTANCE, INSTANCES,
                         insertSeconds.entrySet().stream().map(e -> String.format("%.0f s (%s)", e.getValue(), e.getKey()))
-                                .reduce((x, y) -> x + ", " + y).orElse("-")));
+                                .reduce((x, y) -> x + ", " + y).orElse("-")
+                                + (reuse != null ? " (H2: kept from an earlier run, --reuse, not inserted again)" : "")));
         if (mariadbSkipped != null) {
             b.append("The MariaDB catalog was not measured in this run: ").append(mariadbSkipped).append(".\n\n");
         }
