@@ -7,7 +7,9 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import org.backupscheduler.engine.Coordinates;
@@ -56,6 +58,35 @@ public final class BackupSources {
         } catch (SQLException e) {
             throw new CatalogException("read the source of backup " + backupId, e);
         }
+    }
+
+    /**
+     * The sources of these backups of one instance, by backup id (a backup without a row is
+     * absent): one query per 500 ids instead of one per backup (a page of {@code list}).
+     */
+    public Map<String, SourceState> of(String instance, List<String> backupIds) {
+        Map<String, SourceState> found = new HashMap<>();
+        for (int from = 0; from < backupIds.size(); from += 500) {
+            List<String> ids = backupIds.subList(from, Math.min(backupIds.size(), from + 500));
+            String sql = "SELECT backup_id, role, lag_seconds, replication, primary_address, primary_binlog_file, "
+                    + "primary_binlog_position, primary_gtid FROM backup_sources WHERE instance=? AND backup_id IN ("
+                    + String.join(",", java.util.Collections.nCopies(ids.size(), "?")) + ")";
+            try (Connection c = catalog.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setString(1, instance);
+                for (int i = 0; i < ids.size(); i++) {
+                    ps.setString(i + 2, ids.get(i));
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        found.put(rs.getString(1), new SourceState(rs.getString(2), getLong(rs, 3), rs.getString(4),
+                                rs.getString(5), new Coordinates(rs.getString(6), getLong(rs, 7), rs.getString(8))));
+                    }
+                }
+            } catch (SQLException e) {
+                throw new CatalogException("read the sources of " + ids.size() + " backups of " + instance, e);
+            }
+        }
+        return found;
     }
 
     /** A backup of a replica with what its source was at the time. */

@@ -9,7 +9,9 @@ import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 import org.backupscheduler.engine.Coordinates;
 
@@ -106,19 +108,88 @@ public final class Backups {
     public boolean insertIfNew(BackupRecord b, ProcessIdentity owner) {
         String sql = "INSERT INTO backups (" + COLUMNS + ", owner_host, owner_pid, owner_started_at) "
                 + "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
-        try (Connection c = catalog.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            int i = bind(ps, b);
-            ps.setString(++i, owner.host());
-            ps.setLong(++i, owner.pid());
-            ps.setLong(++i, owner.startedAtMillis());
-            ps.executeUpdate();
-            return true;
+        try {
+            return inTransaction(c -> {
+                try (PreparedStatement ps = c.prepareStatement(sql)) {
+                    int i = bind(ps, b);
+                    ps.setString(++i, owner.host());
+                    ps.setLong(++i, owner.pid());
+                    ps.setLong(++i, owner.startedAtMillis());
+                    ps.executeUpdate();
+                } catch (SQLException e) {
+                    if (isKeyTaken(e)) {
+                        return false;
+                    }
+                    throw e;
+                }
+                count(c, b.instance(), Map.of(b.status().name(), 1L));
+                return true;
+            });
         } catch (SQLException e) {
-            // SQLSTATE class 23: integrity constraint violation, here the (instance, id) key.
-            if (e.getSQLState() != null && e.getSQLState().startsWith("23")) {
-                return false;
-            }
             throw new CatalogException("insert backup " + b.id(), e);
+        }
+    }
+
+    /** SQLSTATE class 23: integrity constraint violation, here a primary key. */
+    private static boolean isKeyTaken(SQLException e) {
+        return e.getSQLState() != null && e.getSQLState().startsWith("23");
+    }
+
+    /** One unit of work in one transaction on its own connection: committed, or rolled back on any failure. */
+    private <T> T inTransaction(Work<T> work) throws SQLException {
+        try (Connection c = catalog.connection()) {
+            c.setAutoCommit(false);
+            try {
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                try {
+                    c.rollback();
+                } catch (SQLException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+                throw e;
+            }
+        }
+    }
+
+    private interface Work<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    /**
+     * Adds each status's delta to the instance's row in {@code backup_counts} (V22), in the
+     * caller's transaction: the counts change with the rows they count. Statuses in name order,
+     * so that two transactions lock the count rows in the same order.
+     */
+    private static void count(Connection c, String instance, Map<String, Long> deltas) throws SQLException {
+        for (Map.Entry<String, Long> d : new TreeMap<>(deltas).entrySet()) {
+            if (d.getValue() == 0 || addCount(c, instance, d.getKey(), d.getValue())) {
+                continue;
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO backup_counts (instance, status, n) VALUES (?, ?, ?)")) {
+                ps.setString(1, instance);
+                ps.setString(2, d.getKey());
+                ps.setLong(3, d.getValue());
+                ps.executeUpdate();
+            } catch (SQLException e) {
+                // Another transaction made the row first (its first backup in this status): add to it.
+                if (!isKeyTaken(e) || !addCount(c, instance, d.getKey(), d.getValue())) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static boolean addCount(Connection c, String instance, String status, long delta) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "UPDATE backup_counts SET n = n + ? WHERE instance=? AND status=?")) {
+            ps.setLong(1, delta);
+            ps.setString(2, instance);
+            ps.setString(3, status);
+            return ps.executeUpdate() == 1;
         }
     }
 
@@ -137,6 +208,12 @@ public final class Backups {
                 ps.addBatch();
             }
             ps.executeBatch();
+            Map<String, Map<String, Long>> deltas = new TreeMap<>();
+            rows.forEach(b -> deltas.computeIfAbsent(b.instance(), k -> new TreeMap<>())
+                    .merge(b.status().name(), 1L, Long::sum));
+            for (Map.Entry<String, Map<String, Long>> d : deltas.entrySet()) {
+                count(c, d.getKey(), d.getValue());
+            }
             c.commit();
             c.setAutoCommit(auto);
         } catch (SQLException e) {
@@ -148,13 +225,30 @@ public final class Backups {
     public void update(BackupRecord b) {
         String assignments = String.join("=?, ", COLUMNS.split(", ")) + "=?";
         String sql = "UPDATE backups SET " + assignments + " WHERE instance=? AND id=?";
-        try (Connection c = catalog.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            int i = bind(ps, b);
-            ps.setString(++i, b.instance());
-            ps.setString(++i, b.id());
-            if (ps.executeUpdate() != 1) {
-                throw new CatalogException("update backup " + b.id() + ": no such backup", null);
-            }
+        try {
+            inTransaction(c -> {
+                String was = null;
+                try (PreparedStatement ps = c.prepareStatement(
+                        "SELECT status FROM backups WHERE instance=? AND id=? FOR UPDATE")) {
+                    ps.setString(1, b.instance());
+                    ps.setString(2, b.id());
+                    try (ResultSet rs = ps.executeQuery()) {
+                        was = rs.next() ? rs.getString(1) : null;
+                    }
+                }
+                try (PreparedStatement ps = c.prepareStatement(sql)) {
+                    int i = bind(ps, b);
+                    ps.setString(++i, b.instance());
+                    ps.setString(++i, b.id());
+                    if (was == null || ps.executeUpdate() != 1) {
+                        throw new CatalogException("update backup " + b.id() + ": no such backup", null);
+                    }
+                }
+                if (!was.equals(b.status().name())) {
+                    count(c, b.instance(), Map.of(was, -1L, b.status().name(), 1L));
+                }
+                return null;
+            });
         } catch (SQLException e) {
             throw new CatalogException("update backup " + b.id(), e);
         }
@@ -166,40 +260,60 @@ public final class Backups {
         return found.stream().findFirst();
     }
 
+    /**
+     * Newest first within one instance. The instance (bound by {@code instance=?}) leads the order
+     * as it leads the index {@code backups_newest}: H2 reads a sorted index only when the order
+     * names its columns from the first, and otherwise fetched and sorted every row of the
+     * instance for a page of 50 (docs/benchmarks.md, "Catalog at fleet scale").
+     */
+    static final String NEWEST_FIRST = " ORDER BY instance, started_at DESC, id DESC";
+
+    /** As {@link #NEWEST_FIRST}, within one instance and status: the index {@code backups_newest_by_status}. */
+    static final String NEWEST_FIRST_BY_STATUS = " ORDER BY instance, status, started_at DESC, id DESC";
+
+    /** The page {@link #list} reads. */
+    static final String LIST = "SELECT " + COLUMNS + " FROM backups WHERE instance=?" + NEWEST_FIRST
+            + " LIMIT ? OFFSET ?";
+
+    /** The row {@link #newest} reads. */
+    static final String NEWEST = "SELECT " + COLUMNS + " FROM backups WHERE instance=? AND status=?"
+            + NEWEST_FIRST_BY_STATUS + " LIMIT 1";
+
     /** Newest first, one page. */
     public List<BackupRecord> list(String instance, int limit, int offset) {
-        return query("SELECT " + COLUMNS + " FROM backups WHERE instance=? ORDER BY started_at DESC, id DESC "
-                + "LIMIT " + Math.max(0, limit) + " OFFSET " + Math.max(0, offset), instance);
+        return query(LIST, instance, Math.max(0, limit), Math.max(0, offset));
     }
 
     /** Newest first, every row of the instance: what retention decides over. */
     public List<BackupRecord> all(String instance) {
-        return query("SELECT " + COLUMNS + " FROM backups WHERE instance=? ORDER BY started_at DESC, id DESC", instance);
+        return query("SELECT " + COLUMNS + " FROM backups WHERE instance=?" + NEWEST_FIRST, instance);
     }
 
     /** Newest first, only backups in one of the given statuses. */
     public List<BackupRecord> listByStatus(String instance, BackupStatus status) {
-        return query("SELECT " + COLUMNS + " FROM backups WHERE instance=? AND status=? "
-                + "ORDER BY started_at DESC, id DESC", instance, status.name());
+        return query("SELECT " + COLUMNS + " FROM backups WHERE instance=? AND status=?" + NEWEST_FIRST_BY_STATUS,
+                instance, status.name());
     }
 
     /** Oldest first, every backup that started in [from, to): the report's window. */
     public List<BackupRecord> startedBetween(String instance, Instant from, Instant to) {
-        return query("SELECT " + COLUMNS + " FROM backups WHERE instance=? AND started_at>=" + from.toEpochMilli()
-                + " AND started_at<" + to.toEpochMilli() + " ORDER BY started_at, id", instance);
+        return query("SELECT " + COLUMNS + " FROM backups WHERE instance=? AND started_at>=? AND started_at<? "
+                + "ORDER BY started_at, id", instance, from.toEpochMilli(), to.toEpochMilli());
     }
 
     /** The newest backup in this status, if any (one indexed row, whatever the catalog's size). */
     public Optional<BackupRecord> newest(String instance, BackupStatus status) {
-        return query("SELECT " + COLUMNS + " FROM backups WHERE instance=? AND status=? "
-                + "ORDER BY started_at DESC, id DESC LIMIT 1", instance, status.name()).stream().findFirst();
+        return query(NEWEST, instance, status.name()).stream().findFirst();
     }
 
-    /** How many backups of this instance are in each status (retention state). */
+    /**
+     * How many backups of this instance are in each status (retention state): one row per status
+     * of {@code backup_counts}, which every write here keeps, instead of counting the rows.
+     */
     public java.util.Map<BackupStatus, Long> countByStatus(String instance) {
         java.util.Map<BackupStatus, Long> counts = new java.util.EnumMap<>(BackupStatus.class);
         try (Connection c = catalog.connection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT status, COUNT(*) FROM backups WHERE instance=? GROUP BY status")) {
+                "SELECT status, n FROM backup_counts WHERE instance=? AND n > 0")) {
             ps.setString(1, instance);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -220,17 +334,21 @@ public final class Backups {
         List<String> marked = new ArrayList<>();
         String sql = "SELECT id, owner_host, owner_pid, owner_started_at FROM backups "
                 + "WHERE instance=? AND status='RUNNING'";
+        Map<String, ProcessIdentity> running = new java.util.LinkedHashMap<>();
         try (Connection c = catalog.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, instance);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    ProcessIdentity owner = new ProcessIdentity(String.valueOf(rs.getString(2)), rs.getLong(3),
-                            rs.getLong(4));
-                    if (owner.isGoneFromThisHost()) {
-                        marked.add(rs.getString(1));
-                        markFailed(c, instance, rs.getString(1), "the process running it (pid " + owner.pid()
-                                + " on " + owner.host() + ") died before it finished; found at the next start");
-                    }
+                    running.put(rs.getString(1), new ProcessIdentity(String.valueOf(rs.getString(2)), rs.getLong(3),
+                            rs.getLong(4)));
+                }
+            }
+            for (Map.Entry<String, ProcessIdentity> r : running.entrySet()) {
+                ProcessIdentity owner = r.getValue();
+                if (owner.isGoneFromThisHost()) {
+                    marked.add(r.getKey());
+                    markFailed(instance, r.getKey(), "the process running it (pid " + owner.pid()
+                            + " on " + owner.host() + ") died before it finished; found at the next start");
                 }
             }
         } catch (SQLException e) {
@@ -257,7 +375,7 @@ public final class Backups {
                 }
             }
             for (String id : marked) {
-                markFailed(c, instance, id, "the process running it (pid " + pid + " on " + host
+                markFailed(instance, id, "the process running it (pid " + pid + " on " + host
                         + ") stopped renewing its lease, which expired at " + expiredAt
                         + "; its partial folder is on that host");
             }
@@ -268,21 +386,30 @@ public final class Backups {
     }
 
     /** RUNNING → FAILED with {@code reason}; a row another process finished meanwhile is left as it is. */
-    private static void markFailed(Connection c, String instance, String id, String reason) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE backups SET status='FAILED', reason=?, "
-                + "finished_at=COALESCE(finished_at, ?) WHERE instance=? AND id=? AND status='RUNNING'")) {
-            ps.setString(1, reason);
-            ps.setLong(2, System.currentTimeMillis());
-            ps.setString(3, instance);
-            ps.setString(4, id);
-            ps.executeUpdate();
-        }
+    private void markFailed(String instance, String id, String reason) throws SQLException {
+        inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE backups SET status='FAILED', reason=?, "
+                    + "finished_at=COALESCE(finished_at, ?) WHERE instance=? AND id=? AND status='RUNNING'")) {
+                ps.setString(1, reason);
+                ps.setLong(2, System.currentTimeMillis());
+                ps.setString(3, instance);
+                ps.setString(4, id);
+                if (ps.executeUpdate() == 1) {
+                    count(c, instance, Map.of(BackupStatus.RUNNING.name(), -1L, BackupStatus.FAILED.name(), 1L));
+                }
+            }
+            return null;
+        });
     }
 
-    private List<BackupRecord> query(String sql, String... params) {
+    private List<BackupRecord> query(String sql, Object... params) {
         try (Connection c = catalog.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < params.length; i++) {
-                ps.setString(i + 1, params[i]);
+                if (params[i] instanceof String s) {
+                    ps.setString(i + 1, s);
+                } else {
+                    ps.setLong(i + 1, ((Number) params[i]).longValue());
+                }
             }
             List<BackupRecord> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {

@@ -19,7 +19,6 @@ import org.backupscheduler.engine.EngineVersions;
 import org.backupscheduler.engine.EngineTool;
 import org.backupscheduler.server.Endpoint;
 import org.backupscheduler.server.Endpoints;
-import org.backupscheduler.server.ServerConnections;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -36,25 +35,36 @@ final class Context implements AutoCloseable {
     private final BackupCommand root;
     private BackupConfig config;
     private Catalog catalog;
+    /** The fleet-wide command's catalogs, which it closes; null: this context opens and closes its own. */
+    private final SharedCatalogs shared;
 
-    private Context(CommandSpec spec, BackupConfig config) {
+    private Context(CommandSpec spec, BackupConfig config, SharedCatalogs shared) {
         this.spec = spec;
         this.root = (BackupCommand) spec.root().userObject();
         this.config = config;
+        this.shared = shared;
     }
 
     /** A command on one instance: the --config file, or the --instance of --config-dir (see {@link #config()}). */
     static Context of(CommandSpec spec) {
-        return new Context(spec, null);
+        return new Context(spec, null, null);
     }
 
     /** A command on {@code config}, one instance of the {@link #fleet(CommandSpec)}. */
     static Context of(CommandSpec spec, BackupConfig config) {
+        return of(spec, config, null);
+    }
+
+    /**
+     * As {@link #of(CommandSpec, BackupConfig)}, taking the catalog from {@code shared}: the
+     * instances of one fleet-wide command open each catalog once (the command closes them).
+     */
+    static Context of(CommandSpec spec, BackupConfig config, SharedCatalogs shared) {
         // One configured repository per process (RepositoryStores): the instance's, while it is worked on.
         RepositoryStores.configure(config);
         MDC.put("instance", config.instance());
         sweepCopies(config);
-        return new Context(spec, config);
+        return new Context(spec, config, shared);
     }
 
     /**
@@ -138,9 +148,7 @@ final class Context implements AutoCloseable {
     Catalog catalog() {
         if (catalog == null) {
             BackupConfig c = config();
-            String password = Secrets.fromEnvironment().password("catalog", c.catalog().passwordFile(), null);
-            catalog = Catalog.open(c.catalogUrl(), c.catalog().user(), password,
-                    ServerConnections.tlsProperties(c.catalog().tls()));
+            catalog = shared != null ? shared.of(c) : SharedCatalogs.open(c);
             OrphanRuns.recover(catalog.backups(), c.instance());
         }
         return catalog;
@@ -166,7 +174,7 @@ final class Context implements AutoCloseable {
 
     @Override
     public void close() {
-        if (catalog != null) {
+        if (catalog != null && shared == null) {
             catalog.close();
         }
         MDC.remove("instance");

@@ -14,7 +14,6 @@ import org.backupscheduler.Bytes;
 import org.backupscheduler.UserError;
 import org.backupscheduler.catalog.BackupCopies;
 import org.backupscheduler.catalog.BackupRecord;
-import org.backupscheduler.catalog.BackupSources;
 import org.backupscheduler.catalog.Backups;
 import org.backupscheduler.catalog.SourceState;
 import org.backupscheduler.config.BackupConfig;
@@ -57,26 +56,9 @@ final class ListCommand implements Callable<Integer> {
         Fleet fleet = Context.fleet(spec);
         List<BackupConfig> instances = Context.selected(spec, fleet);
         List<Map<String, Object>> rows = new ArrayList<>();
-        for (BackupConfig config : instances) {
-            try (Context ctx = Context.of(spec, config)) {
-                Backups catalog = ctx.catalog().backups();
-                List<BackupRecord> backups = catalog.list(config.instance(), limit, offset);
-                BackupSources sources = catalog.sources();
-                if (json) {
-                    backups.forEach(b -> {
-                        Map<String, Object> row = BackupJson.of(b, sources.find(b.instance(), b.id()));
-                        if (config.hasCopies()) {
-                            Map<String, Object> copies = new java.util.LinkedHashMap<>();
-                            catalog.copies().of(b.instance(), b.id()).forEach(c -> copies.put(c.repository(),
-                                    c.state().name()));
-                            row.put("copies", copies);
-                        }
-                        rows.add(row);
-                    });
-                } else {
-                    table(ctx.out(), instances.size() > 1 ? config.instance() : null, backups, sources,
-                            config.hasCopies() ? catalog.copies() : null);
-                }
+        try (SharedCatalogs catalogs = new SharedCatalogs()) {
+            for (BackupConfig config : instances) {
+                list(config, instances.size() > 1, catalogs, rows);
             }
         }
         if (json) {
@@ -86,16 +68,42 @@ final class ListCommand implements Callable<Integer> {
         return Context.refusals(spec, fleet, UserError.OK);
     }
 
+    /** One instance's page: into {@code rows} (--json), else printed as its table. */
+    private void list(BackupConfig config, boolean headed, SharedCatalogs catalogs, List<Map<String, Object>> rows) {
+        try (Context ctx = Context.of(spec, config, catalogs)) {
+            Backups catalog = ctx.catalog().backups();
+            List<BackupRecord> backups = catalog.list(config.instance(), limit, offset);
+            // The page's sources in one query, not one per row (a fleet's list is 100 pages).
+            Map<String, SourceState> sources = catalog.sources().of(config.instance(),
+                    backups.stream().map(BackupRecord::id).toList());
+            if (json) {
+                backups.forEach(b -> {
+                    Map<String, Object> row = BackupJson.of(b, Optional.ofNullable(sources.get(b.id())));
+                    if (config.hasCopies()) {
+                        Map<String, Object> copies = new java.util.LinkedHashMap<>();
+                        catalog.copies().of(b.instance(), b.id()).forEach(c -> copies.put(c.repository(),
+                                c.state().name()));
+                        row.put("copies", copies);
+                    }
+                    rows.add(row);
+                });
+            } else {
+                table(ctx.out(), headed ? config.instance() : null, backups, sources,
+                        config.hasCopies() ? catalog.copies() : null);
+            }
+        }
+    }
+
     /** One instance's backups; under a heading with its name when the listing covers several. */
-    private static void table(PrintWriter out, String heading, List<BackupRecord> backups, BackupSources sources,
-                              BackupCopies copies) {
+    private static void table(PrintWriter out, String heading, List<BackupRecord> backups,
+                              Map<String, SourceState> sources, BackupCopies copies) {
         if (heading != null) {
             out.println("== " + heading);
         }
         out.println(String.format("%-18s %-5s %-9s %-19s %6s %9s  %s", "ID", "TYPE", "STATUS", "STARTED",
                 "TOOK", "SIZE", "BINLOG / REASON"));
         for (BackupRecord b : backups) {
-            String line = row(b, sources.find(b.instance(), b.id()));
+            String line = row(b, Optional.ofNullable(sources.get(b.id())));
             if (copies != null) {
                 // repositories: where each backup lies now (STORED copies; 'backup show ID' says the rest).
                 List<String> stored = copies.of(b.instance(), b.id()).stream()

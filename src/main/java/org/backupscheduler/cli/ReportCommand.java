@@ -59,9 +59,11 @@ final class ReportCommand implements Callable<Integer> {
                     + "), or --format text or json for all", UserError.USAGE);
         }
         List<Report> reports = new ArrayList<>();
-        for (BackupConfig config : instances) {
-            try (Context ctx = Context.of(spec, config)) {
-                reports.add(CatalogReportSource.report(ctx.catalog(), config, Instant.now(), days));
+        try (SharedCatalogs catalogs = new SharedCatalogs()) {
+            for (BackupConfig config : instances) {
+                try (Context ctx = Context.of(spec, config, catalogs)) {
+                    reports.add(CatalogReportSource.report(ctx.catalog(), config, Instant.now(), days));
+                }
             }
         }
         String body = render(reports);

@@ -48,8 +48,12 @@ public final class Expirer {
         Map<String, String> pinned = pins.active(config.instance());
         RetentionPolicy policy = new RetentionPolicy(config.retention(), ZoneId.systemDefault());
         Map<BackupRecord, String> doomed = policy.toExpire(all, pinned.keySet());
-        policy.toExpire(all).keySet().stream().filter(b -> pinned.containsKey(b.id()))
-                .forEach(b -> log.info("keeping backup {} past retention: pinned by {}", b.id(), pinned.get(b.id())));
+        if (!pinned.isEmpty()) {
+            // Which backups only a pin keeps: the policy once more without the pins (none: nothing to say).
+            policy.toExpire(all).keySet().stream().filter(b -> pinned.containsKey(b.id()))
+                    .forEach(b -> log.info("keeping backup {} past retention: pinned by {}", b.id(),
+                            pinned.get(b.id())));
+        }
         List<String> lines = new ArrayList<>();
         for (Map.Entry<BackupRecord, String> e : doomed.entrySet()) {
             BackupRecord b = e.getKey();

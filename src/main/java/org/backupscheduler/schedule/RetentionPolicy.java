@@ -71,6 +71,10 @@ public final class RetentionPolicy {
         }
         Map<BackupRecord, String> expire = new LinkedHashMap<>();
         BackupRecord newestVerified = verified.isEmpty() ? null : verified.get(0);
+        // One text per status, not one per row (a fleet's instance has 10,000 rows).
+        String outside = "outside retention (hourly " + config.hourly() + ", daily " + config.daily() + ", weekly "
+                + config.weekly() + ", min-verified " + config.minVerified() + ")";
+        Map<BackupStatus, String> older = new java.util.EnumMap<>(BackupStatus.class);
         for (BackupRecord b : all) {
             if (keep.contains(b.id()) || NOTHING_TO_REMOVE.contains(b.status())) {
                 continue;
@@ -78,10 +82,8 @@ public final class RetentionPolicy {
             if (newestVerified == null || !b.startedAt().isBefore(newestVerified.startedAt())) {
                 continue;
             }
-            expire.put(b, b.status() == BackupStatus.VERIFIED
-                    ? "outside retention (hourly " + config.hourly() + ", daily " + config.daily() + ", weekly "
-                    + config.weekly() + ", min-verified " + config.minVerified() + ")"
-                    : b.status() + " and older than the newest VERIFIED backup " + newestVerified.id());
+            expire.put(b, b.status() == BackupStatus.VERIFIED ? outside : older.computeIfAbsent(b.status(),
+                    s -> s + " and older than the newest VERIFIED backup " + newestVerified.id()));
         }
         return expire;
     }

@@ -62,8 +62,68 @@ final class CatalogContract {
         assertEquals(List.of(running.id()), backups.list("db1", 10, 1).stream().map(BackupRecord::id).toList());
         assertEquals(List.of(), backups.list("other", 10, 0));
 
+        assertCountsKept(catalog, "db1");
+
         checkPins(catalog, completed, failed);
+        assertCountsKept(catalog, "db1");
         checkRestoreOrphans(catalog);
+        checkCounts(catalog);
+    }
+
+    /**
+     * backup_counts (V22) says what counting the rows says after every kind of write: an insert,
+     * a key already taken, a batch, an update that changes the status and one that does not, an
+     * orphan marked FAILED, the runs of an expired lease holder, and an update of a missing row.
+     */
+    private static void checkCounts(Catalog catalog) {
+        Backups backups = catalog.backups();
+        Instant t0 = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        List<BackupRecord> batch = new java.util.ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            BackupRecord b = BackupRecord.running("db3", "20261125-00000" + i + "F", BackupType.FULL, null,
+                    t0.plusSeconds(i), ENGINE, SOURCE, "/repo/db3/" + i);
+            batch.add(i < 3 ? b : b.completed(BackupStatus.VERIFIED, t0.plusSeconds(i + 1), null, null, null, 1L,
+                    null));
+        }
+        backups.insertBatch(batch, ProcessIdentity.current());
+        assertEquals(Map.of(BackupStatus.RUNNING, 3L, BackupStatus.VERIFIED, 2L), backups.countByStatus("db3"));
+        assertFalse(backups.insertIfNew(batch.get(0), ProcessIdentity.current()));
+        backups.update(batch.get(3).withStatus(BackupStatus.EXPIRED, "by the test"));
+        backups.update(batch.get(3).withStatus(BackupStatus.EXPIRED, "again, the same status"));
+        backups.update(batch.get(4).withFinishedAt(t0.plusSeconds(99)));
+        assertThrows(CatalogException.class, () -> backups.update(BackupRecord.running("db3", "no-such-id",
+                BackupType.FULL, null, t0, ENGINE, SOURCE, "/x").withStatus(BackupStatus.FAILED, null)));
+        assertCountsKept(catalog, "db3");
+        backups.insert(BackupRecord.running("db3", "20261125-000009F", BackupType.FULL, null, t0.plusSeconds(9),
+                ENGINE, SOURCE, "/repo/db3/9"), new ProcessIdentity(ProcessIdentity.hostName(), Integer.MAX_VALUE - 1,
+                1L));
+        assertEquals(List.of("20261125-000009F"), backups.failOrphans("db3"));
+        assertCountsKept(catalog, "db3");
+        ProcessIdentity elsewhere = new ProcessIdentity("other-host", 42, 1L);
+        backups.insert(BackupRecord.running("db3", "20261125-000010F", BackupType.FULL, null, t0.plusSeconds(10),
+                ENGINE, SOURCE, "/repo/db3/10"), elsewhere);
+        assertEquals(List.of("20261125-000010F"), backups.failRunsOfExpiredHolder("db3", "other-host", 42, t0));
+        assertCountsKept(catalog, "db3");
+        assertEquals(Map.of(BackupStatus.RUNNING, 3L, BackupStatus.VERIFIED, 1L, BackupStatus.EXPIRED, 1L,
+                BackupStatus.FAILED, 2L), backups.countByStatus("db3"));
+        assertEquals(Map.of(), backups.countByStatus("no-such-instance"));
+    }
+
+    /** The kept counts of {@code instance} equal counting its rows. */
+    static void assertCountsKept(Catalog catalog, String instance) {
+        Map<BackupStatus, Long> counted = new java.util.EnumMap<>(BackupStatus.class);
+        try (Connection c = catalog.connection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT status, COUNT(*) FROM backups WHERE instance=? GROUP BY status")) {
+            ps.setString(1, instance);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    counted.put(BackupStatus.valueOf(rs.getString(1)), rs.getLong(2));
+                }
+            }
+        } catch (SQLException e) {
+            throw new AssertionError(e);
+        }
+        assertEquals(counted, catalog.backups().countByStatus(instance));
     }
 
     /**
