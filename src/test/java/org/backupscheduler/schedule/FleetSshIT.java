@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,9 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -29,6 +26,7 @@ import org.backupscheduler.sandbox.LongMyisamUpdate;
 import org.backupscheduler.sandbox.SandboxOptions;
 import org.backupscheduler.sandbox.SandboxServer;
 import org.backupscheduler.sandbox.SqlValues;
+import org.backupscheduler.testing.ArgvWatcher;
 import org.backupscheduler.testing.OpenSshServer;
 import org.backupscheduler.testing.TestSetup;
 import org.backupscheduler.testing.TestSetup.Result;
@@ -74,13 +72,13 @@ class FleetSshIT {
                 OpenSshServer other = own == sshOne ? sshTwo : sshOne;
                 Set<String> before = engineFolders();
                 // Other tests may run engines on this machine too: ours are those on our two datadirs.
-                Watch watch = Watch.start(List.of(one.datadir().toString(), two.datadir().toString()));
+                ArgvWatcher watch = watchEngines(List.of(one.datadir().toString(), two.datadir().toString()));
                 Result r = TestSetup.cli("--config-dir", dirOption, "--instance", run.getKey(), "run");
-                watch.stop();
+                watch.close();
                 assertEquals(0, r.exitCode(), r.toString());
 
-                assertFalse(watch.engines.isEmpty(), "no engine process was seen during the run of " + run.getKey());
-                for (var engine : watch.engines.entrySet()) {
+                assertFalse(watch.parents().isEmpty(), "no engine process was seen during the run of " + run.getKey());
+                for (var engine : watch.parents().entrySet()) {
                     List<Long> chain = engine.getValue();
                     assertTrue(chain.contains(own.pid()), "engine " + engine.getKey() + " of " + run.getKey()
                             + " is not under its sshd " + own.pid() + ": parents " + chain);
@@ -89,7 +87,7 @@ class FleetSshIT {
                     assertTrue(chain.indexOf(own.pid()) < chain.indexOf(ProcessHandle.current().pid()),
                             "engine started by this process, not by its sshd: " + chain);
                 }
-                assertEquals(List.of(), watch.passwordSeen, "a password in a process's argv");
+                assertEquals(Set.of(), watch.seen(), "a password in a process's argv");
                 // The credentials file and the engine's folder on the "database host" are gone.
                 assertEquals(before, engineFolders(), "the engine's private folder was left on the host");
 
@@ -101,15 +99,15 @@ class FleetSshIT {
             }
 
             // An incremental there: the parent's checkpoints are copied into the engine's folder on the host.
-            Watch watch = Watch.start(List.of(one.datadir().toString()));
+            ArgvWatcher watch = watchEngines(List.of(one.datadir().toString()));
             Result inc = TestSetup.cli("--config-dir", dirOption, "--instance", "db1", "run", "--type", "incremental");
-            watch.stop();
+            watch.close();
             assertEquals(0, inc.exitCode(), inc.toString());
             Map<String, Object> incremental = list(dirOption, "db1").get(0);
             assertEquals(List.of("incremental", "VERIFIED"), List.of(incremental.get("type"), incremental.get("status")),
                     incremental.toString());
-            assertTrue(watch.argvs.values().stream().allMatch(a -> a.matches(
-                    "(?s).* --incremental-basedir=/tmp/bs-engine-\\w+/base .*")), watch.argvs.toString());
+            assertTrue(watch.matched().values().stream().allMatch(a -> a.matches(
+                    "(?s).* --incremental-basedir=/tmp/bs-engine-\\w+/base .*")), watch.matched().toString());
 
             // check: the login, the engine and its version, the datadir and the free space on db1's host.
             Result check = TestSetup.cli("--config-dir", dirOption, "--instance", "db1", "check");
@@ -213,7 +211,7 @@ class FleetSshIT {
             String dirOption = configs.get("a").toString();
             DaemonNodes daemons = new DaemonNodes(dir, List.of("a", "b"));
             Set<String> foldersBefore = engineFolders();
-            Watch watch = Watch.start(List.of(one.datadir().toString(), two.datadir().toString()));
+            ArgvWatcher watch = watchEngines(List.of(one.datadir().toString(), two.datadir().toString()));
             Map<String, Process> nodes = new LinkedHashMap<>();
             nodes.put("a", daemons.start(configs.get("a"), "a"));
             nodes.put("b", daemons.start(configs.get("b"), "b"));
@@ -292,7 +290,7 @@ class FleetSshIT {
                 for (Process p : nodes.values()) {
                     assertTrue(p.waitFor(120, TimeUnit.SECONDS));
                 }
-                watch.stop();
+                watch.close();
             }
 
             // Every fire of both instances ran once across the nodes, each its own backup.
@@ -304,9 +302,9 @@ class FleetSshIT {
                         && List.of("VERIFIED", "COMPLETED", "EXPIRED").contains(r.get("status"))), instance + ": " + rows);
             }
             // Each engine ran under its own instance's sshd; no argv held the password.
-            assertFalse(watch.engines.isEmpty());
-            for (var engine : watch.engines.entrySet()) {
-                boolean first = watch.argvs.get(engine.getKey()).contains("--datadir=" + one.datadir());
+            assertFalse(watch.parents().isEmpty());
+            for (var engine : watch.parents().entrySet()) {
+                boolean first = watch.matched().get(engine.getKey()).contains("--datadir=" + one.datadir());
                 OpenSshServer own = first ? sshOne : sshTwo;
                 OpenSshServer other = first ? sshTwo : sshOne;
                 assertTrue(engine.getValue().contains(own.pid()), "engine not under its sshd " + own.pid() + ": "
@@ -315,7 +313,7 @@ class FleetSshIT {
                 assertFalse(nodes.values().stream().anyMatch(n -> engine.getValue().contains(n.pid())),
                         "engine started by a node, not by its sshd: " + engine.getValue());
             }
-            assertEquals(List.of(), watch.passwordSeen, "a password in a process's argv");
+            assertEquals(Set.of(), watch.seen(), "a password in a process's argv");
 
             // report over the folder covers both instances.
             Result report = TestSetup.cli("--config-dir", dirOption, "report", "--format", "json");
@@ -364,79 +362,14 @@ class FleetSshIT {
     }
 
     /**
-     * Reads /proc every few milliseconds while a run goes: each engine process ({@code --backup} in
-     * its argv) with its chain of parents, and any process whose argv holds the password.
+     * Watches /proc while a run goes: each engine process ({@code --backup} in its argv, on one of
+     * {@code datadirs}) with its chain of parents, and any process whose argv holds the password.
      */
-    private static final class Watch implements Runnable {
-        private final Map<Long, List<Long>> engines = new ConcurrentHashMap<>();
-        private final Map<Long, String> argvs = new ConcurrentHashMap<>();
-        private final List<String> passwordSeen = new ArrayList<>();
-        private final AtomicBoolean stop = new AtomicBoolean();
-        private final Thread thread = new Thread(this, "proc-watch");
-        private final List<String> datadirs;
-
-        private Watch(List<String> datadirs) {
-            this.datadirs = datadirs;
-        }
-
-        static Watch start(List<String> datadirs) {
-            Watch w = new Watch(datadirs);
-            w.thread.setDaemon(true);
-            w.thread.start();
-            return w;
-        }
-
-        void stop() throws InterruptedException {
-            stop.set(true);
-            thread.join();
-        }
-
-        @Override
-        public void run() {
-            while (!stop.get()) {
-                try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
-                    for (Path p : procs.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
-                        scan(p);
-                    }
-                } catch (IOException e) {
-                    // /proc always lists; a vanished entry is skipped in scan
-                }
-                try {
-                    Thread.sleep(10);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }
-
-        private void scan(Path proc) {
-            String argv;
-            try {
-                argv = new String(Files.readAllBytes(proc.resolve("cmdline")), StandardCharsets.UTF_8).replace('\0', ' ');
-            } catch (IOException e) {
-                return; // ended meanwhile
-            }
-            if (argv.contains(TestSetup.BACKUP_PASSWORD)) {
-                synchronized (passwordSeen) {
-                    passwordSeen.add(proc.getFileName() + ": " + argv);
-                }
-            }
+    private static ArgvWatcher watchEngines(List<String> datadirs) {
+        return ArgvWatcher.tracking(List.of(TestSetup.BACKUP_PASSWORD), argv -> {
             String first = argv.split(" ", 2)[0];
-            if ((first.endsWith("mariadb-backup") || first.endsWith("mariabackup")) && argv.contains(" --backup")
-                    && datadirs.stream().anyMatch(d -> argv.contains("--datadir=" + d))) {
-                long pid = Long.parseLong(proc.getFileName().toString());
-                engines.computeIfAbsent(pid, FleetSshIT::parents);
-                argvs.putIfAbsent(pid, argv);
-            }
-        }
-    }
-
-    private static List<Long> parents(long pid) {
-        List<Long> chain = new ArrayList<>();
-        var h = ProcessHandle.of(pid);
-        while (h.isPresent() && (h = h.get().parent()).isPresent()) {
-            chain.add(h.get().pid());
-        }
-        return chain;
+            return (first.endsWith("mariadb-backup") || first.endsWith("mariabackup")) && argv.contains(" --backup")
+                    && datadirs.stream().anyMatch(d -> argv.contains("--datadir=" + d));
+        });
     }
 }
