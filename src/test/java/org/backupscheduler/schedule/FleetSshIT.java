@@ -21,7 +21,6 @@ import java.util.stream.Stream;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.backupscheduler.config.ConfigTrust;
 import org.backupscheduler.sandbox.LongMyisamUpdate;
 import org.backupscheduler.sandbox.SandboxOptions;
 import org.backupscheduler.sandbox.SandboxServer;
@@ -58,11 +57,8 @@ class FleetSshIT {
                 TestSetup.createBackupUser(s);
                 Workload.load(s, 2_000);
             }
-            Path configs = Files.createDirectory(dir.resolve("instances"));
-            Path pw = TestSetup.passwordFile(dir, "pw", TestSetup.BACKUP_PASSWORD);
-            ConfigTrust.write(configs.resolve("defaults.yml"), String.join("\n", "repository: " + dir.resolve("repo"),
-                    "source:", "  host: 127.0.0.1", "  user: " + TestSetup.BACKUP_USER, "  password-file: " + pw,
-                    "verify:", "  after-backup: [structure, checksum, prepare]", "  deep: 'off'", ""));
+            Path configs = FleetConfigs.folder(dir, TestSetup.passwordFile(dir, "pw", TestSetup.BACKUP_PASSWORD),
+                    "verify:", "  after-backup: [structure, checksum, prepare]", "  deep: 'off'");
             instanceFile(configs, "db1", one, sshOne);
             instanceFile(configs, "db2", two, sshTwo);
             String dirOption = configs.toString();
@@ -145,11 +141,8 @@ class FleetSshIT {
              OpenSshServer ssh = OpenSshServer.start(dir.resolve("ssh3"))) {
             TestSetup.createBackupUser(server);
             Workload.load(server, 20_000); // a minute of MyISAM UPDATE holds the engine in its lock phase
-            Path configs = Files.createDirectory(dir.resolve("instances"));
-            Path pw = TestSetup.passwordFile(dir, "pw", TestSetup.BACKUP_PASSWORD);
-            ConfigTrust.write(configs.resolve("defaults.yml"), String.join("\n", "repository: " + dir.resolve("repo"),
-                    "source:", "  host: 127.0.0.1", "  user: " + TestSetup.BACKUP_USER, "  password-file: " + pw,
-                    "schedule: {run-timeout: 3s}", "locks: {action: print}", ""));
+            Path configs = FleetConfigs.folder(dir, TestSetup.passwordFile(dir, "pw", TestSetup.BACKUP_PASSWORD),
+                    "schedule: {run-timeout: 3s}", "locks: {action: print}");
             instanceFile(configs, "db3", server, ssh);
             Set<String> before = engineFolders();
             Result run;
@@ -195,15 +188,7 @@ class FleetSshIT {
             Path catalogPw = TestSetup.passwordFile(dir, "catalog.pw", "cat-pw");
             Map<String, Path> configs = new LinkedHashMap<>();
             for (String node : List.of("a", "b")) {
-                Path c = Files.createDirectories(dir.resolve("node-" + node + "/instances"));
-                ConfigTrust.write(c.resolve("defaults.yml"), String.join("\n",
-                        "repository: " + dir.resolve("node-" + node + "/repo"),
-                        "catalog:", "  url: jdbc:mysql://127.0.0.1:" + catalogDb.port() + "/backup_catalog",
-                        "  user: catalog", "  password-file: " + catalogPw,
-                        "source:", "  host: 127.0.0.1", "  user: " + TestSetup.BACKUP_USER, "  password-file: " + pw,
-                        "schedule:", "  full: '*/5 * * * * ?'",
-                        "verify:", "  after-backup: []", "  deep: 'off'",
-                        "metrics:", "  listen: 127.0.0.1:" + DaemonNodes.freePort(), ""));
+                Path c = FleetConfigs.node(dir, node, pw, catalogDb, catalogPw, DaemonNodes.freePort());
                 instanceFile(c, "db1", one, sshOne);
                 instanceFile(c, "db2", two, sshTwo);
                 configs.put(node, c);
@@ -342,10 +327,8 @@ class FleetSshIT {
 
     private static void instanceFile(Path configs, String instance, SandboxServer server, OpenSshServer ssh)
             throws IOException {
-        ConfigTrust.write(configs.resolve(instance + ".yml"), String.join("\n", "instance: " + instance, "source:",
-                "  port: " + server.port(),
-                "  ssh: {host: 127.0.0.1, port: " + ssh.port() + ", user: " + ssh.user() + ", identity-file: "
-                        + ssh.identityFile() + ", known-hosts: " + ssh.knownHosts() + "}", ""));
+        FleetConfigs.instance(configs, instance, server, "  ssh: {host: 127.0.0.1, port: " + ssh.port() + ", user: "
+                + ssh.user() + ", identity-file: " + ssh.identityFile() + ", known-hosts: " + ssh.knownHosts() + "}");
     }
 
     private static List<Map<String, Object>> list(String dirOption, String instance) throws IOException {
