@@ -14,11 +14,12 @@ import java.util.Map;
 
 import org.backupscheduler.sandbox.ReplicationPair;
 import org.backupscheduler.sandbox.SqlValues;
+import org.backupscheduler.testing.S3Pair;
 import org.backupscheduler.testing.S3ProxyServer;
 import org.backupscheduler.testing.TestKeys;
 import org.backupscheduler.testing.TestSetup;
 import org.backupscheduler.testing.TestSetup.Result;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,6 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
 class EncryptedStoreIT {
     private static final String BUCKET = "sealed";
     private static final String SECRET_ROW = "SECRET-ROW-7f3a9c";
+    @AutoClose
+    private static S3Pair store;
     private static ReplicationPair pair;
     private static S3ProxyServer s3;
     private static TestKeys keys;
@@ -45,23 +48,11 @@ class EncryptedStoreIT {
     @BeforeAll
     static void start() throws Exception {
         keys = TestKeys.shared();
-        s3 = S3ProxyServer.start(shared.resolve("s3"), BUCKET);
-        pair = ReplicationPair.start("enc");
-        TestSetup.createBackupUser(pair.primary());
-        pair.primary().execute("CREATE DATABASE shop",
+        store = S3Pair.start(shared, BUCKET, "enc", primary -> primary.execute("CREATE DATABASE shop",
                 "CREATE TABLE shop.secrets (v VARCHAR(64) PRIMARY KEY) ENGINE=InnoDB",
-                "INSERT INTO shop.secrets VALUES ('" + SECRET_ROW + "')");
-        pair.awaitCaughtUp(Duration.ofSeconds(30));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (pair != null) {
-            pair.close();
-        }
-        if (s3 != null) {
-            s3.close();
-        }
+                "INSERT INTO shop.secrets VALUES ('" + SECRET_ROW + "')"));
+        pair = store.pair();
+        s3 = store.s3();
     }
 
     private Path base;
@@ -86,21 +77,13 @@ class EncryptedStoreIT {
 
     private Path baseConfig() throws IOException {
         boolean withSecretKey = false;
-        Path replPw = TestSetup.passwordFile(dir, "repl.pw", ReplicationPair.REPL_PASSWORD);
-        Path config = TestSetup.config(dir, pair.primary(),
-                TestSetup.passwordFile(dir, "pw", TestSetup.BACKUP_PASSWORD),
-                pair.replicaConfigYaml("r1", replPw, "datadir: " + pair.replica().datadir()));
         String encryption = "encryption:\n  recipients: [" + keys.alice.publicKey() + "]\n"
                 + (withSecretKey ? "  secret-key-file: " + keys.alice.secretKey() + "\n  passphrase-file: "
                 + keys.alice.passphraseFile() + "\n" : "");
-        String yaml = Files.readString(config)
-                .replace("repository: " + dir.resolve("repo"), "state-dir: " + dir.resolve("state") + "\n"
-                        + "repository:\n"
-                        + s3.repositoryYaml("  ", "s3://" + BUCKET + "/fleet", dir)
-                        + "  chunk-size: 4MiB")
-                .replace("  parallel: 2\n", "  parallel: 2\n  compress: none\n") + encryption;
-        Files.writeString(config, yaml);
-        return config;
+        return store.config(dir, "repository:\n"
+                + s3.repositoryYaml("  ", "s3://" + BUCKET + "/fleet", dir)
+                + "  chunk-size: 4MiB",
+                yaml -> yaml.replace("  parallel: 2\n", "  parallel: 2\n  compress: none\n") + encryption);
     }
 
     private Path objects(Map<String, Object> b) {

@@ -15,10 +15,11 @@ import java.util.stream.Stream;
 import org.backupscheduler.catalog.ProcessIdentity;
 import org.backupscheduler.sandbox.ReplicationPair;
 import org.backupscheduler.sandbox.SqlValues;
+import org.backupscheduler.testing.S3Pair;
 import org.backupscheduler.testing.S3ProxyServer;
 import org.backupscheduler.testing.TestSetup;
 import org.backupscheduler.testing.TestSetup.Result;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,6 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RepositoriesIT {
     private static final String BUCKET = "durable";
+    @AutoClose
+    private static S3Pair store;
     private static ReplicationPair pair;
     private static S3ProxyServer s3;
     @TempDir
@@ -42,43 +45,23 @@ class RepositoriesIT {
 
     @BeforeAll
     static void start() throws Exception {
-        s3 = S3ProxyServer.start(shared.resolve("s3"), BUCKET);
-        pair = ReplicationPair.start("copies");
-        TestSetup.createBackupUser(pair.primary());
-        pair.primary().execute("CREATE DATABASE shop",
+        store = S3Pair.start(shared, BUCKET, "copies", primary -> primary.execute("CREATE DATABASE shop",
                 "CREATE TABLE shop.orders (id INT PRIMARY KEY, note VARCHAR(64)) ENGINE=InnoDB",
-                "INSERT INTO shop.orders VALUES (1, 'first'), (2, 'second')");
-        pair.awaitCaughtUp(Duration.ofSeconds(30));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (pair != null) {
-            pair.close();
-        }
-        if (s3 != null) {
-            s3.close();
-        }
+                "INSERT INTO shop.orders VALUES (1, 'first'), (2, 'second')"));
+        pair = store.pair();
+        s3 = store.s3();
     }
 
     private Path config() throws IOException {
-        Path replPw = TestSetup.passwordFile(dir, "repl.pw", ReplicationPair.REPL_PASSWORD);
-        Path config = TestSetup.config(dir, pair.primary(),
-                TestSetup.passwordFile(dir, "pw", TestSetup.BACKUP_PASSWORD),
-                pair.replicaConfigYaml("r1", replPw, "datadir: " + pair.replica().datadir()));
-        String yaml = Files.readString(config)
-                .replace("repository: " + dir.resolve("repo"), "state-dir: " + dir.resolve("state") + "\n"
-                        + "repositories:\n"
-                        + "  - name: local\n"
-                        + "    url: " + dir.resolve("repo") + "\n"
-                        + "    chunk-size: 4MiB\n"
-                        + "    retention: {hourly: 0, daily: 0, weekly: 0, min-verified: 1}\n"
-                        + "  - name: remote\n"
-                        + s3.repositoryYaml("    ", "s3://" + BUCKET + "/db", dir)
-                        + "    chunk-size: 4MiB\n"
-                        + "    retention: {hourly: 48, daily: 30, weekly: 12}");
-        Files.writeString(config, yaml);
-        return config;
+        return store.config(dir, "repositories:\n"
+                + "  - name: local\n"
+                + "    url: " + dir.resolve("repo") + "\n"
+                + "    chunk-size: 4MiB\n"
+                + "    retention: {hourly: 0, daily: 0, weekly: 0, min-verified: 1}\n"
+                + "  - name: remote\n"
+                + s3.repositoryYaml("    ", "s3://" + BUCKET + "/db", dir)
+                + "    chunk-size: 4MiB\n"
+                + "    retention: {hourly: 48, daily: 30, weekly: 12}", yaml -> yaml);
     }
 
     @Test

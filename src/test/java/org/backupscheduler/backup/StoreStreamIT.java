@@ -14,11 +14,12 @@ import java.util.concurrent.TimeUnit;
 
 import org.backupscheduler.sandbox.ReplicationPair;
 import org.backupscheduler.sandbox.SqlValues;
+import org.backupscheduler.testing.S3Pair;
 import org.backupscheduler.testing.S3ProxyServer;
 import org.backupscheduler.testing.TestSetup;
 import org.backupscheduler.testing.TestSetup.Result;
 import org.backupscheduler.testing.Workload;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,6 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class StoreStreamIT {
     private static final String BUCKET = "backups";
+    @AutoClose
+    private static S3Pair store;
     private static ReplicationPair pair;
     private static S3ProxyServer s3;
     @TempDir
@@ -41,22 +44,12 @@ class StoreStreamIT {
 
     @BeforeAll
     static void start() throws Exception {
-        s3 = S3ProxyServer.start(shared.resolve("s3"), BUCKET);
-        pair = ReplicationPair.start("s3s");
-        TestSetup.createBackupUser(pair.primary());
-        Workload.load(pair.primary(), 5_000);
-        pair.primary().execute("CREATE TABLE shop.marks (name VARCHAR(32) PRIMARY KEY) ENGINE=InnoDB");
-        pair.awaitCaughtUp(Duration.ofSeconds(30));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (pair != null) {
-            pair.close();
-        }
-        if (s3 != null) {
-            s3.close();
-        }
+        store = S3Pair.start(shared, BUCKET, "s3s", primary -> {
+            Workload.load(primary, 5_000);
+            primary.execute("CREATE TABLE shop.marks (name VARCHAR(32) PRIMARY KEY) ENGINE=InnoDB");
+        });
+        pair = store.pair();
+        s3 = store.s3();
     }
 
     /**
@@ -64,19 +57,11 @@ class StoreStreamIT {
      * uncompressed stream is tens of MiB: many chunks); replica r1 restorable.
      */
     private Path config(boolean compress) throws IOException {
-        Path replPw = TestSetup.passwordFile(dir, "repl.pw", ReplicationPair.REPL_PASSWORD);
-        Path config = TestSetup.config(dir, pair.primary(),
-                TestSetup.passwordFile(dir, "pw", TestSetup.BACKUP_PASSWORD),
-                pair.replicaConfigYaml("r1", replPw, "datadir: " + pair.replica().datadir()));
-        String yaml = Files.readString(config)
-                .replace("repository: " + dir.resolve("repo"), "state-dir: " + dir.resolve("state") + "\n"
-                        + "repository:\n"
-                        + s3.repositoryYaml("  ", "s3://" + BUCKET + "/site-a", dir)
-                        + "  chunk-size: 1MiB\n"
-                        + "  upload-parallel: 3")
-                .replace("  parallel: 2\n", "  parallel: 2\n  compress: " + (compress ? "zstd" : "none") + "\n");
-        Files.writeString(config, yaml);
-        return config;
+        return store.config(dir, "repository:\n"
+                + s3.repositoryYaml("  ", "s3://" + BUCKET + "/site-a", dir)
+                + "  chunk-size: 1MiB\n"
+                + "  upload-parallel: 3",
+                yaml -> yaml.replace("  parallel: 2\n", "  parallel: 2\n  compress: " + (compress ? "zstd" : "none") + "\n"));
     }
 
     private Map<String, Object> backup(Path config) throws IOException {

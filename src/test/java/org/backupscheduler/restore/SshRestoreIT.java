@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -18,12 +16,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 
 import org.backupscheduler.sandbox.ReplicationPair;
 import org.backupscheduler.sandbox.SandboxServer;
+import org.backupscheduler.testing.ArgvWatcher;
 import org.backupscheduler.testing.OpenSshServer;
 import org.backupscheduler.testing.TestSetup;
 import org.backupscheduler.testing.TestSetup.Result;
@@ -69,20 +66,29 @@ class SshRestoreIT {
             pair.replica().execute("DROP DATABASE shop");
 
             String work = pair.replica().datadir().getFileName() + ".restore-work-";
-            Watch watch = Watch.start(work, pair.replica().cnf().toString());
+            // The processes of this machine that work on the replica, with their parents.
+            String replicaCnf = pair.replica().cnf().toString();
+            ArgvWatcher watch = ArgvWatcher.tracking(List.of(), argv -> {
+                String first = argv.split(" ", 2)[0];
+                boolean tool = (first.endsWith("mbstream") || first.endsWith("mariadb-backup")
+                        || first.endsWith("mariabackup")) && argv.contains(work);
+                boolean stopCommand = first.endsWith("mariadb-admin") && argv.contains(replicaCnf);
+                return tool || stopCommand;
+            });
             Result restore = TestSetup.cli("--config", config.toString(), "restore", "--latest", "--replica", "r1");
-            watch.stop();
+            watch.close();
             assertEquals(0, restore.exitCode(), restore.toString());
 
             // mbstream -x, the prepare and the move-back, and the stop command: all under the replica's sshd.
-            List<String> seen = new ArrayList<>(watch.argvs.values());
+            Map<Long, String> argvs = watch.matched();
+            List<String> seen = argvs.values().stream().map(String::strip).toList();
             assertTrue(seen.stream().anyMatch(a -> a.matches("\\S*mbstream -x -C \\S*" + work + ".*")), seen.toString());
             assertTrue(seen.stream().anyMatch(a -> a.contains(" --prepare ")), seen.toString());
             assertTrue(seen.stream().anyMatch(a -> a.contains(" --move-back ")), seen.toString());
             assertTrue(seen.stream().anyMatch(a -> a.contains(" shutdown")), seen.toString());
-            for (var p : watch.parents.entrySet()) {
+            for (var p : watch.parents().entrySet()) {
                 List<Long> chain = p.getValue();
-                assertTrue(chain.contains(ssh.pid()), watch.argvs.get(p.getKey()) + " is not under the replica's sshd "
+                assertTrue(chain.contains(ssh.pid()), argvs.get(p.getKey()).strip() + " is not under the replica's sshd "
                         + ssh.pid() + ": parents " + chain);
                 assertTrue(chain.indexOf(ssh.pid()) < chain.indexOf(ProcessHandle.current().pid()),
                         "started by this process, not by its sshd: " + chain);
@@ -125,78 +131,5 @@ class SshRestoreIT {
             }
         }
         return rows;
-    }
-
-    /** Every 10 ms, the processes of this machine that work on the replica, with their parents. */
-    private static final class Watch implements Runnable {
-        private final Map<Long, String> argvs = new ConcurrentHashMap<>();
-        private final Map<Long, List<Long>> parents = new ConcurrentHashMap<>();
-        private final AtomicBoolean stop = new AtomicBoolean();
-        private final Thread thread = new Thread(this, "proc-watch");
-        private final String work;
-        private final String replicaCnf;
-
-        private Watch(String work, String replicaCnf) {
-            this.work = work;
-            this.replicaCnf = replicaCnf;
-        }
-
-        static Watch start(String work, String replicaCnf) {
-            Watch w = new Watch(work, replicaCnf);
-            w.thread.setDaemon(true);
-            w.thread.start();
-            return w;
-        }
-
-        void stop() throws InterruptedException {
-            stop.set(true);
-            thread.join();
-        }
-
-        @Override
-        public void run() {
-            while (!stop.get()) {
-                try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
-                    for (Path p : procs.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
-                        scan(p);
-                    }
-                } catch (IOException e) {
-                    // a vanished entry is skipped in scan
-                }
-                try {
-                    Thread.sleep(10);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }
-
-        private void scan(Path proc) {
-            String argv;
-            try {
-                argv = new String(Files.readAllBytes(proc.resolve("cmdline")), StandardCharsets.UTF_8)
-                        .replace('\0', ' ').strip();
-            } catch (IOException e) {
-                return;
-            }
-            String first = argv.split(" ", 2)[0];
-            boolean tool = (first.endsWith("mbstream") || first.endsWith("mariadb-backup")
-                    || first.endsWith("mariabackup")) && argv.contains(work);
-            boolean stopCommand = first.endsWith("mariadb-admin") && argv.contains(replicaCnf);
-            if (tool || stopCommand) {
-                long pid = Long.parseLong(proc.getFileName().toString());
-                argvs.putIfAbsent(pid, argv);
-                parents.computeIfAbsent(pid, SshRestoreIT::parents);
-            }
-        }
-    }
-
-    private static List<Long> parents(long pid) {
-        List<Long> chain = new ArrayList<>();
-        var h = ProcessHandle.of(pid);
-        while (h.isPresent() && (h = h.get().parent()).isPresent()) {
-            chain.add(h.get().pid());
-        }
-        return chain;
     }
 }

@@ -28,7 +28,6 @@ import java.util.stream.Collectors;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.backupscheduler.config.ConfigTrust;
 import org.backupscheduler.sandbox.SandboxOptions;
 import org.backupscheduler.sandbox.SandboxServer;
 import org.backupscheduler.testing.TestSetup;
@@ -56,13 +55,10 @@ class FleetIT {
                 TestSetup.createBackupUser(s);
                 Workload.load(s, 1_000);
             }
-            Path configs = Files.createDirectory(dir.resolve("instances"));
-            Path pw = TestSetup.passwordFile(dir, "pw", TestSetup.BACKUP_PASSWORD);
-            ConfigTrust.write(configs.resolve("defaults.yml"), String.join("\n", "repository: " + dir.resolve("repo"),
-                    "source:", "  host: 127.0.0.1", "  user: " + TestSetup.BACKUP_USER, "  password-file: " + pw,
-                    "verify:", "  after-backup: [structure]", "  deep: 'off'", ""));
-            instanceFile(configs, "db1", one);
-            instanceFile(configs, "db2", two);
+            Path configs = FleetConfigs.folder(dir, TestSetup.passwordFile(dir, "pw", TestSetup.BACKUP_PASSWORD),
+                    "verify:", "  after-backup: [structure]", "  deep: 'off'");
+            FleetConfigs.instance(configs, "db1", one);
+            FleetConfigs.instance(configs, "db2", two);
             String dirOption = configs.toString();
 
             Result ambiguous = TestSetup.cli("--config-dir", dirOption, "run");
@@ -122,9 +118,7 @@ class FleetIT {
                 TestSetup.createBackupUser(s);
                 Workload.load(s, 1_000);
             }
-            catalogDb.execute("CREATE DATABASE backup_catalog",
-                    "CREATE USER 'catalog'@'127.0.0.1' IDENTIFIED BY 'cat-pw'",
-                    "GRANT ALL ON backup_catalog.* TO 'catalog'@'127.0.0.1'");
+            DaemonNodes.createCatalog(catalogDb);
             Path pw = TestSetup.passwordFile(dir, "pw", TestSetup.BACKUP_PASSWORD);
             Path catalogPw = TestSetup.passwordFile(dir, "catalog.pw", "cat-pw");
             // Two nodes, each its own repository and config folder, one catalog; both instances on
@@ -240,23 +234,11 @@ class FleetIT {
 
     private Path nodeConfigs(String node, SandboxServer one, SandboxServer two, Path pw, SandboxServer catalogDb,
                              Path catalogPw) throws IOException {
-        Path configs = Files.createDirectories(dir.resolve("node-" + node + "/instances"));
-        ConfigTrust.write(configs.resolve("defaults.yml"), String.join("\n",
-                "repository: " + dir.resolve("node-" + node + "/repo"),
-                "catalog:", "  url: jdbc:mysql://127.0.0.1:" + catalogDb.port() + "/backup_catalog",
-                "  user: catalog", "  password-file: " + catalogPw,
-                "source:", "  host: 127.0.0.1", "  user: " + TestSetup.BACKUP_USER, "  password-file: " + pw,
-                "schedule:", "  full: '*/5 * * * * ?'",
-                "verify:", "  after-backup: []", "  deep: 'off'",
-                "metrics:", "  listen: 127.0.0.1:" + metricsPorts.computeIfAbsent(node, n -> DaemonNodes.freePort()), ""));
-        instanceFile(configs, "db1", one);
-        instanceFile(configs, "db2", two);
+        Path configs = FleetConfigs.node(dir, node, pw, catalogDb, catalogPw,
+                metricsPorts.computeIfAbsent(node, n -> DaemonNodes.freePort()));
+        FleetConfigs.instance(configs, "db1", one);
+        FleetConfigs.instance(configs, "db2", two);
         return configs;
-    }
-
-    private static void instanceFile(Path configs, String instance, SandboxServer server) throws IOException {
-        ConfigTrust.write(configs.resolve(instance + ".yml"), String.join("\n", "instance: " + instance, "source:",
-                "  port: " + server.port(), ""));
     }
 
     private static List<Map<String, Object>> list(String... options) throws IOException {

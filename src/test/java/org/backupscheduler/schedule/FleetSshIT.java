@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,20 +14,18 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.backupscheduler.config.ConfigTrust;
 import org.backupscheduler.sandbox.LongMyisamUpdate;
 import org.backupscheduler.sandbox.SandboxOptions;
 import org.backupscheduler.sandbox.SandboxServer;
 import org.backupscheduler.sandbox.SqlValues;
+import org.backupscheduler.testing.ArgvWatcher;
 import org.backupscheduler.testing.OpenSshServer;
 import org.backupscheduler.testing.TestSetup;
 import org.backupscheduler.testing.TestSetup.Result;
@@ -60,11 +57,8 @@ class FleetSshIT {
                 TestSetup.createBackupUser(s);
                 Workload.load(s, 2_000);
             }
-            Path configs = Files.createDirectory(dir.resolve("instances"));
-            Path pw = TestSetup.passwordFile(dir, "pw", TestSetup.BACKUP_PASSWORD);
-            ConfigTrust.write(configs.resolve("defaults.yml"), String.join("\n", "repository: " + dir.resolve("repo"),
-                    "source:", "  host: 127.0.0.1", "  user: " + TestSetup.BACKUP_USER, "  password-file: " + pw,
-                    "verify:", "  after-backup: [structure, checksum, prepare]", "  deep: 'off'", ""));
+            Path configs = FleetConfigs.folder(dir, TestSetup.passwordFile(dir, "pw", TestSetup.BACKUP_PASSWORD),
+                    "verify:", "  after-backup: [structure, checksum, prepare]", "  deep: 'off'");
             instanceFile(configs, "db1", one, sshOne);
             instanceFile(configs, "db2", two, sshTwo);
             String dirOption = configs.toString();
@@ -74,13 +68,13 @@ class FleetSshIT {
                 OpenSshServer other = own == sshOne ? sshTwo : sshOne;
                 Set<String> before = engineFolders();
                 // Other tests may run engines on this machine too: ours are those on our two datadirs.
-                Watch watch = Watch.start(List.of(one.datadir().toString(), two.datadir().toString()));
+                ArgvWatcher watch = watchEngines(List.of(one.datadir().toString(), two.datadir().toString()));
                 Result r = TestSetup.cli("--config-dir", dirOption, "--instance", run.getKey(), "run");
-                watch.stop();
+                watch.close();
                 assertEquals(0, r.exitCode(), r.toString());
 
-                assertFalse(watch.engines.isEmpty(), "no engine process was seen during the run of " + run.getKey());
-                for (var engine : watch.engines.entrySet()) {
+                assertFalse(watch.parents().isEmpty(), "no engine process was seen during the run of " + run.getKey());
+                for (var engine : watch.parents().entrySet()) {
                     List<Long> chain = engine.getValue();
                     assertTrue(chain.contains(own.pid()), "engine " + engine.getKey() + " of " + run.getKey()
                             + " is not under its sshd " + own.pid() + ": parents " + chain);
@@ -89,7 +83,7 @@ class FleetSshIT {
                     assertTrue(chain.indexOf(own.pid()) < chain.indexOf(ProcessHandle.current().pid()),
                             "engine started by this process, not by its sshd: " + chain);
                 }
-                assertEquals(List.of(), watch.passwordSeen, "a password in a process's argv");
+                assertEquals(Set.of(), watch.seen(), "a password in a process's argv");
                 // The credentials file and the engine's folder on the "database host" are gone.
                 assertEquals(before, engineFolders(), "the engine's private folder was left on the host");
 
@@ -101,15 +95,15 @@ class FleetSshIT {
             }
 
             // An incremental there: the parent's checkpoints are copied into the engine's folder on the host.
-            Watch watch = Watch.start(List.of(one.datadir().toString()));
+            ArgvWatcher watch = watchEngines(List.of(one.datadir().toString()));
             Result inc = TestSetup.cli("--config-dir", dirOption, "--instance", "db1", "run", "--type", "incremental");
-            watch.stop();
+            watch.close();
             assertEquals(0, inc.exitCode(), inc.toString());
             Map<String, Object> incremental = list(dirOption, "db1").get(0);
             assertEquals(List.of("incremental", "VERIFIED"), List.of(incremental.get("type"), incremental.get("status")),
                     incremental.toString());
-            assertTrue(watch.argvs.values().stream().allMatch(a -> a.matches(
-                    "(?s).* --incremental-basedir=/tmp/bs-engine-\\w+/base .*")), watch.argvs.toString());
+            assertTrue(watch.matched().values().stream().allMatch(a -> a.matches(
+                    "(?s).* --incremental-basedir=/tmp/bs-engine-\\w+/base .*")), watch.matched().toString());
 
             // check: the login, the engine and its version, the datadir and the free space on db1's host.
             Result check = TestSetup.cli("--config-dir", dirOption, "--instance", "db1", "check");
@@ -147,11 +141,8 @@ class FleetSshIT {
              OpenSshServer ssh = OpenSshServer.start(dir.resolve("ssh3"))) {
             TestSetup.createBackupUser(server);
             Workload.load(server, 20_000); // a minute of MyISAM UPDATE holds the engine in its lock phase
-            Path configs = Files.createDirectory(dir.resolve("instances"));
-            Path pw = TestSetup.passwordFile(dir, "pw", TestSetup.BACKUP_PASSWORD);
-            ConfigTrust.write(configs.resolve("defaults.yml"), String.join("\n", "repository: " + dir.resolve("repo"),
-                    "source:", "  host: 127.0.0.1", "  user: " + TestSetup.BACKUP_USER, "  password-file: " + pw,
-                    "schedule: {run-timeout: 3s}", "locks: {action: print}", ""));
+            Path configs = FleetConfigs.folder(dir, TestSetup.passwordFile(dir, "pw", TestSetup.BACKUP_PASSWORD),
+                    "schedule: {run-timeout: 3s}", "locks: {action: print}");
             instanceFile(configs, "db3", server, ssh);
             Set<String> before = engineFolders();
             Result run;
@@ -197,15 +188,7 @@ class FleetSshIT {
             Path catalogPw = TestSetup.passwordFile(dir, "catalog.pw", "cat-pw");
             Map<String, Path> configs = new LinkedHashMap<>();
             for (String node : List.of("a", "b")) {
-                Path c = Files.createDirectories(dir.resolve("node-" + node + "/instances"));
-                ConfigTrust.write(c.resolve("defaults.yml"), String.join("\n",
-                        "repository: " + dir.resolve("node-" + node + "/repo"),
-                        "catalog:", "  url: jdbc:mysql://127.0.0.1:" + catalogDb.port() + "/backup_catalog",
-                        "  user: catalog", "  password-file: " + catalogPw,
-                        "source:", "  host: 127.0.0.1", "  user: " + TestSetup.BACKUP_USER, "  password-file: " + pw,
-                        "schedule:", "  full: '*/5 * * * * ?'",
-                        "verify:", "  after-backup: []", "  deep: 'off'",
-                        "metrics:", "  listen: 127.0.0.1:" + DaemonNodes.freePort(), ""));
+                Path c = FleetConfigs.node(dir, node, pw, catalogDb, catalogPw, DaemonNodes.freePort());
                 instanceFile(c, "db1", one, sshOne);
                 instanceFile(c, "db2", two, sshTwo);
                 configs.put(node, c);
@@ -213,7 +196,7 @@ class FleetSshIT {
             String dirOption = configs.get("a").toString();
             DaemonNodes daemons = new DaemonNodes(dir, List.of("a", "b"));
             Set<String> foldersBefore = engineFolders();
-            Watch watch = Watch.start(List.of(one.datadir().toString(), two.datadir().toString()));
+            ArgvWatcher watch = watchEngines(List.of(one.datadir().toString(), two.datadir().toString()));
             Map<String, Process> nodes = new LinkedHashMap<>();
             nodes.put("a", daemons.start(configs.get("a"), "a"));
             nodes.put("b", daemons.start(configs.get("b"), "b"));
@@ -292,7 +275,7 @@ class FleetSshIT {
                 for (Process p : nodes.values()) {
                     assertTrue(p.waitFor(120, TimeUnit.SECONDS));
                 }
-                watch.stop();
+                watch.close();
             }
 
             // Every fire of both instances ran once across the nodes, each its own backup.
@@ -304,9 +287,9 @@ class FleetSshIT {
                         && List.of("VERIFIED", "COMPLETED", "EXPIRED").contains(r.get("status"))), instance + ": " + rows);
             }
             // Each engine ran under its own instance's sshd; no argv held the password.
-            assertFalse(watch.engines.isEmpty());
-            for (var engine : watch.engines.entrySet()) {
-                boolean first = watch.argvs.get(engine.getKey()).contains("--datadir=" + one.datadir());
+            assertFalse(watch.parents().isEmpty());
+            for (var engine : watch.parents().entrySet()) {
+                boolean first = watch.matched().get(engine.getKey()).contains("--datadir=" + one.datadir());
                 OpenSshServer own = first ? sshOne : sshTwo;
                 OpenSshServer other = first ? sshTwo : sshOne;
                 assertTrue(engine.getValue().contains(own.pid()), "engine not under its sshd " + own.pid() + ": "
@@ -315,7 +298,7 @@ class FleetSshIT {
                 assertFalse(nodes.values().stream().anyMatch(n -> engine.getValue().contains(n.pid())),
                         "engine started by a node, not by its sshd: " + engine.getValue());
             }
-            assertEquals(List.of(), watch.passwordSeen, "a password in a process's argv");
+            assertEquals(Set.of(), watch.seen(), "a password in a process's argv");
 
             // report over the folder covers both instances.
             Result report = TestSetup.cli("--config-dir", dirOption, "report", "--format", "json");
@@ -344,10 +327,8 @@ class FleetSshIT {
 
     private static void instanceFile(Path configs, String instance, SandboxServer server, OpenSshServer ssh)
             throws IOException {
-        ConfigTrust.write(configs.resolve(instance + ".yml"), String.join("\n", "instance: " + instance, "source:",
-                "  port: " + server.port(),
-                "  ssh: {host: 127.0.0.1, port: " + ssh.port() + ", user: " + ssh.user() + ", identity-file: "
-                        + ssh.identityFile() + ", known-hosts: " + ssh.knownHosts() + "}", ""));
+        FleetConfigs.instance(configs, instance, server, "  ssh: {host: 127.0.0.1, port: " + ssh.port() + ", user: "
+                + ssh.user() + ", identity-file: " + ssh.identityFile() + ", known-hosts: " + ssh.knownHosts() + "}");
     }
 
     private static List<Map<String, Object>> list(String dirOption, String instance) throws IOException {
@@ -364,79 +345,14 @@ class FleetSshIT {
     }
 
     /**
-     * Reads /proc every few milliseconds while a run goes: each engine process ({@code --backup} in
-     * its argv) with its chain of parents, and any process whose argv holds the password.
+     * Watches /proc while a run goes: each engine process ({@code --backup} in its argv, on one of
+     * {@code datadirs}) with its chain of parents, and any process whose argv holds the password.
      */
-    private static final class Watch implements Runnable {
-        private final Map<Long, List<Long>> engines = new ConcurrentHashMap<>();
-        private final Map<Long, String> argvs = new ConcurrentHashMap<>();
-        private final List<String> passwordSeen = new ArrayList<>();
-        private final AtomicBoolean stop = new AtomicBoolean();
-        private final Thread thread = new Thread(this, "proc-watch");
-        private final List<String> datadirs;
-
-        private Watch(List<String> datadirs) {
-            this.datadirs = datadirs;
-        }
-
-        static Watch start(List<String> datadirs) {
-            Watch w = new Watch(datadirs);
-            w.thread.setDaemon(true);
-            w.thread.start();
-            return w;
-        }
-
-        void stop() throws InterruptedException {
-            stop.set(true);
-            thread.join();
-        }
-
-        @Override
-        public void run() {
-            while (!stop.get()) {
-                try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
-                    for (Path p : procs.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
-                        scan(p);
-                    }
-                } catch (IOException e) {
-                    // /proc always lists; a vanished entry is skipped in scan
-                }
-                try {
-                    Thread.sleep(10);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }
-
-        private void scan(Path proc) {
-            String argv;
-            try {
-                argv = new String(Files.readAllBytes(proc.resolve("cmdline")), StandardCharsets.UTF_8).replace('\0', ' ');
-            } catch (IOException e) {
-                return; // ended meanwhile
-            }
-            if (argv.contains(TestSetup.BACKUP_PASSWORD)) {
-                synchronized (passwordSeen) {
-                    passwordSeen.add(proc.getFileName() + ": " + argv);
-                }
-            }
+    private static ArgvWatcher watchEngines(List<String> datadirs) {
+        return ArgvWatcher.tracking(List.of(TestSetup.BACKUP_PASSWORD), argv -> {
             String first = argv.split(" ", 2)[0];
-            if ((first.endsWith("mariadb-backup") || first.endsWith("mariabackup")) && argv.contains(" --backup")
-                    && datadirs.stream().anyMatch(d -> argv.contains("--datadir=" + d))) {
-                long pid = Long.parseLong(proc.getFileName().toString());
-                engines.computeIfAbsent(pid, FleetSshIT::parents);
-                argvs.putIfAbsent(pid, argv);
-            }
-        }
-    }
-
-    private static List<Long> parents(long pid) {
-        List<Long> chain = new ArrayList<>();
-        var h = ProcessHandle.of(pid);
-        while (h.isPresent() && (h = h.get().parent()).isPresent()) {
-            chain.add(h.get().pid());
-        }
-        return chain;
+            return (first.endsWith("mariadb-backup") || first.endsWith("mariabackup")) && argv.contains(" --backup")
+                    && datadirs.stream().anyMatch(d -> argv.contains("--datadir=" + d));
+        });
     }
 }
