@@ -9,7 +9,8 @@ import java.util.OptionalLong;
  * How much memory a restore's prepare gives the engine ({@code --use-memory}, the buffer pool its
  * crash recovery runs in): half of what the kernel says is available without swapping
  * ({@code MemAvailable} in {@code /proc/meminfo}), never below the engine's own default (100 MiB)
- * and never above {@link #CAP}. A bigger pool lets the redo log apply in fewer passes; half leaves
+ * and never above {@link #CAP}, nor above the data prepared (a pool bigger than every page there
+ * is only set up for nothing). A bigger pool lets the redo log apply in fewer passes; half leaves
  * room for the replica, which keeps running during the prepare, and for the page cache.
  */
 public final class PrepareMemory {
@@ -24,8 +25,19 @@ public final class PrepareMemory {
 
     /** Half of {@code availableBytes}, bounded by {@link #FLOOR} and {@link #CAP}, in whole MiB. */
     public static long forAvailable(long availableBytes) {
-        long half = Math.max(0, availableBytes) / 2;
-        return Math.min(CAP, Math.max(FLOOR, half)) / MIB * MIB;
+        return forAvailable(availableBytes, 0);
+    }
+
+    /**
+     * As {@link #forAvailable(long)}, and no more than {@code dataBytes} (rounded up to a MiB) when
+     * known (&gt; 0): still never below {@link #FLOOR}.
+     */
+    public static long forAvailable(long availableBytes, long dataBytes) {
+        long size = Math.min(CAP, Math.max(0, availableBytes) / 2);
+        if (dataBytes > 0) {
+            size = Math.min(size, (dataBytes + MIB - 1) / MIB * MIB);
+        }
+        return Math.max(FLOOR, size) / MIB * MIB;
     }
 
     /** The {@code MemAvailable:} line of a {@code /proc/meminfo} text, in bytes; empty when it has none. */
@@ -44,10 +56,13 @@ public final class PrepareMemory {
         return OptionalLong.empty();
     }
 
-    /** The size for this host now; the floor when {@code /proc/meminfo} cannot be read (not Linux). */
-    public static long here() {
+    /**
+     * The size for this host now, for {@code dataBytes} of data (0: unknown); the floor when
+     * {@code /proc/meminfo} cannot be read (not Linux).
+     */
+    public static long here(long dataBytes) {
         try {
-            return forAvailable(memAvailable(Files.readString(Path.of("/proc/meminfo"))).orElse(0));
+            return forAvailable(memAvailable(Files.readString(Path.of("/proc/meminfo"))).orElse(0), dataBytes);
         } catch (IOException | RuntimeException e) {
             return FLOOR;
         }

@@ -216,7 +216,8 @@ public final class Restorer {
             steps.add("copy it into a working copy next to the datadir (the stored backup is not touched)"
                     + (onCopy ? ", every file's CRC32C checked against the manifest as it passes: a mismatch stops "
                             + "here, nothing changed" : ""));
-            steps.add("prepare the working copy (--prepare, --use-memory half the free memory)"
+            steps.add("prepare the working copy (--prepare, --use-memory half the free memory, at most the "
+                    + "data's size)"
                     + (running ? ", the replica still running" : ""));
             steps.add(stop);
             steps.add(aside);
@@ -374,7 +375,11 @@ public final class Restorer {
                             + "matches the manifest" : "laid out in " + work);
                 });
                 // Prepared while the replica still serves: a failure here changed nothing.
-                long memory = PrepareMemory.here();
+                long data = 0;
+                for (BackupRecord b : plan.choice().chain()) {
+                    data += WorkingCopy.bytesNeeded(Path.of(b.path()), b.sizeBytes() == null ? 0 : b.sizeBytes());
+                }
+                long memory = PrepareMemory.here(data);
                 steps.run("prepare", () -> {
                     String problem = PrepareCheck.prepare(tool, plan.choice().chain(), ahead,
                             config.schedule().runTimeout(), memory, (i, name) -> copies.get(i));

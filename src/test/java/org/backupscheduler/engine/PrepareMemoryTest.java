@@ -31,13 +31,22 @@ class PrepareMemoryTest {
     }
 
     @Test
+    void neverMoreThanTheDataItPrepares() {
+        assertEquals(1024 * MIB, PrepareMemory.forAvailable(20 * GIB, GIB), "1 GiB of data: 1 GiB, not 8");
+        assertEquals(301 * MIB, PrepareMemory.forAvailable(20 * GIB, 300 * MIB + 1), "rounded up to a MiB");
+        assertEquals(100 * MIB, PrepareMemory.forAvailable(20 * GIB, 5 * MIB), "still the engine's default");
+        assertEquals(2 * GIB, PrepareMemory.forAvailable(4 * GIB, 64 * GIB), "free memory bounds first");
+        assertEquals(8 * GIB, PrepareMemory.forAvailable(64 * GIB, 0), "unknown size: the cap");
+    }
+
+    @Test
     void memAvailableIsReadFromProcMeminfoInKb() {
         String meminfo = "MemTotal:       24683548 kB\nMemFree:        18236880 kB\nMemAvailable:   21222696 kB\n"
                 + "Buffers:          123 kB\n";
         assertEquals(OptionalLong.of(21222696L * 1024), PrepareMemory.memAvailable(meminfo));
         assertEquals(OptionalLong.empty(), PrepareMemory.memAvailable("MemTotal: 1 kB\n"), "an old kernel has none");
         assertEquals(OptionalLong.empty(), PrepareMemory.memAvailable("MemAvailable: lots kB\n"));
-        long here = PrepareMemory.here();
+        long here = PrepareMemory.here(0);
         assertTrue(here >= PrepareMemory.FLOOR && here <= PrepareMemory.CAP, String.valueOf(here));
     }
 
