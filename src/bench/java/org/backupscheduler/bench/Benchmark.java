@@ -391,7 +391,8 @@ public final class Benchmark {
      */
     private void measureRestore(ReplicationPair pair, Path config) throws Exception {
         Step st = step(RESTORE);
-        st.note = "includes the checksum re-check, stop and start of the replica and the wait for replication";
+        st.note = "includes the copy (checksums taken as it passes) and prepare before the stop, stop and start of "
+                + "the replica and the wait for replication";
         dropCaches();
         StringWriter out = new StringWriter();
         timed(st, () -> cli(config, List.of(0), out, "restore", "--latest", "--replica", "r1"));
@@ -578,6 +579,21 @@ public final class Benchmark {
         return s == null ? Double.NaN : median(s.seconds);
     }
 
+    /**
+     * What `restore --latest` costs beyond the bare work (prepare + cp of the same backup) and the
+     * replica's own stop, start and catch-up, as a share of that work: the steps' times as the
+     * command printed them. NaN when a step row is missing (a restore that did not run).
+     */
+    private double restoreOverhead() {
+        double baseline = med("prepare + cp (baseline for restore)");
+        double server = 0;
+        for (String part : List.of("stop", "start", "replication", "catch-up")) {
+            Step s = steps.get(RESTORE + ": " + part);
+            server += s == null ? 0 : median(s.seconds);
+        }
+        return (med(RESTORE) - server - baseline) / baseline;
+    }
+
     private String render(Instant started) throws IOException, InterruptedException {
         StringBuilder b = new StringBuilder();
         b.append("# Benchmarks\n\n");
@@ -641,6 +657,8 @@ public final class Benchmark {
         info(b, "load of the dump / restore --latest (the way back)", med(DUMP_LOAD) / med(RESTORE),
                 "(information: one load)");
         atMost(b, "restore --latest / (prepare + cp)", med(RESTORE) / med("prepare + cp (baseline for restore)"), 1.2);
+        atMost(b, "restore overhead (restore − stop − start − replication − catch-up − (prepare + cp)) / (prepare + cp)",
+                restoreOverhead(), 0.2);
         for (String format : List.of("text", "json", "html")) {
             atMost(b, "report --format " + format + " at 100k backups (s)", med(REPORT + " --format " + format), 1.0);
         }

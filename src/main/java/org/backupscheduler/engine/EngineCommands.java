@@ -64,7 +64,18 @@ public final class EngineCommands {
      * tells XtraBackup not to roll back yet.
      */
     public List<String> prepare(Path dir, Path incrementalDir, boolean moreFollow) {
+        return prepare(dir, incrementalDir, moreFollow, 0);
+    }
+
+    /**
+     * As {@link #prepare(Path, Path, boolean)}, with {@code --use-memory} (the buffer pool crash
+     * recovery runs in) of {@code useMemoryBytes}, given in whole MiB; 0: the engine's default.
+     */
+    public List<String> prepare(Path dir, Path incrementalDir, boolean moreFollow, long useMemoryBytes) {
         List<String> argv = new ArrayList<>(List.of(tool.path().toString(), "--prepare", "--target-dir=" + dir));
+        if (useMemoryBytes > 0) {
+            argv.add("--use-memory=" + useMemoryBytes / PrepareMemory.MIB + "M");
+        }
         if (incrementalDir != null) {
             argv.add("--incremental-dir=" + incrementalDir);
         }

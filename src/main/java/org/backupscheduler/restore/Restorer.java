@@ -13,6 +13,7 @@ import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,16 +23,19 @@ import org.backupscheduler.backup.RepositoryStores;
 import org.backupscheduler.UserError;
 import org.backupscheduler.backup.RepositoryLayout;
 import org.backupscheduler.binlogs.Replay;
+import org.backupscheduler.catalog.BackupCopies;
 import org.backupscheduler.catalog.BackupPins;
 import org.backupscheduler.catalog.BackupRecord;
 import org.backupscheduler.catalog.Backups;
 import org.backupscheduler.catalog.ProcessIdentity;
 import org.backupscheduler.config.BackupConfig;
 import org.backupscheduler.config.ReplicaConfig;
+import org.backupscheduler.config.RepositoryConfig;
 import org.backupscheduler.config.Secrets;
 import org.backupscheduler.engine.Coordinates;
 import org.backupscheduler.engine.EngineCommands;
 import org.backupscheduler.engine.EngineTool;
+import org.backupscheduler.engine.PrepareMemory;
 import org.backupscheduler.engine.ProcessResult;
 import org.backupscheduler.engine.ProcessRunner;
 import org.backupscheduler.engine.SshHost;
@@ -42,6 +46,7 @@ import org.backupscheduler.server.Endpoints;
 import org.backupscheduler.server.ServerConnections;
 import org.backupscheduler.verify.PrepareCheck;
 import org.backupscheduler.verify.Scratch;
+import org.backupscheduler.verify.Verifier;
 import org.backupscheduler.verify.WorkingCopy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -86,6 +91,15 @@ public final class Restorer {
     // ---------------------------------------------------------------- plan
 
     RestorePlan plan(String replicaName, String backupId, LocalDateTime until) throws IOException {
+        return plan(replicaName, backupId, until, Map.of());
+    }
+
+    /**
+     * {@code damagedEarlier}: backups this restore found damaged as it copied them (id → what it
+     * found), now INVALID: the plan says it fell back from them.
+     */
+    RestorePlan plan(String replicaName, String backupId, LocalDateTime until, Map<String, String> damagedEarlier)
+            throws IOException {
         String name = replicaName(replicaName);
         ReplicaConfig r = config.replicas().get(name);
         if (r.primary() == null) {
@@ -129,7 +143,10 @@ public final class Restorer {
                     + "[systemctl, start, mariadb]", UserError.USAGE);
         }
         Instant untilInstant = until == null ? null : until.atZone(ZoneId.systemDefault()).toInstant();
-        BackupChoice choice = BackupChoice.choose(config, backups, tool, backupId, untilInstant);
+        // On this host a backup of plain files is read once: its checksums are taken as the working
+        // copy is made (before the replica is stopped), only its structure and sizes here.
+        BackupChoice choice = BackupChoice.choose(config, backups, tool, backupId, untilInstant, site.isLocal(),
+                damagedEarlier);
         BackupRecord backup = choice.backup();
         if (!site.isLocal()) {
             for (BackupRecord b : choice.chain()) {
@@ -180,14 +197,35 @@ public final class Restorer {
                     "free space in the file system of " + parent, UserError.USAGE);
         }
         List<String> steps = new ArrayList<>();
+        boolean onCopy = !choice.checkedOnCopy().isEmpty();
         steps.add("use backup " + backup.id() + (choice.chain().size() > 1 ? " (chain of " + choice.chain().size()
-                + ", full " + choice.chain().get(0).id() + ")" : "") + ", re-checked against its manifest just now");
+                + ", full " + choice.chain().get(0).id() + ")" : "") + (choice.allCheckedOnCopy()
+                ? ", its structure and file sizes re-checked against its manifest just now; its checksums are "
+                        + "checked as the working copy is made"
+                : ", re-checked against its manifest just now" + (onCopy ? " (the checksums of its plain-file "
+                        + "backups as the working copy is made)" : "")));
         steps.add("target datadir " + datadir.datadir() + " (" + datadir.how() + ")"
                 + (site.isLocal() ? "" : " on " + site.host().describe()));
-        steps.add(running ? "stop replica " + name + how + ": " + String.join(" ", r.stopCommand())
-                + ", then wait until nothing uses its datadir" : "replica " + name + " is not running");
-        steps.add("move " + datadir.datadir() + " aside to " + datadir.datadir() + ".before-restore-<time> (rename)");
-        steps.add("prepare a working copy next to it (the stored backup is not touched)");
+        String stop = running ? "stop replica " + name + how + ": " + String.join(" ", r.stopCommand())
+                + ", then wait until nothing uses its datadir" : "replica " + name + " is not running";
+        String aside = "move " + datadir.datadir() + " aside to " + datadir.datadir()
+                + ".before-restore-<time> (rename)";
+        if (site.isLocal()) {
+            // The backup copied and prepared while the replica still serves: a damaged backup or a
+            // failed prepare stops the restore with nothing changed, and the downtime is shorter.
+            steps.add("copy it into a working copy next to the datadir (the stored backup is not touched)"
+                    + (onCopy ? ", every file's CRC32C checked against the manifest as it passes: a mismatch stops "
+                            + "here, nothing changed" : ""));
+            steps.add("prepare the working copy (--prepare, --use-memory half the free memory, at most the "
+                    + "data's size)"
+                    + (running ? ", the replica still running" : ""));
+            steps.add(stop);
+            steps.add(aside);
+        } else {
+            steps.add(stop);
+            steps.add(aside);
+            steps.add("prepare a working copy next to it (the stored backup is not touched)");
+        }
         steps.add("move the prepared copy into " + datadir.datadir() + " (--move-back --datadir)");
         steps.add(r.osUser() == null ? "keep file ownership (replicas." + name + ".os-user not set)"
                 : "give the files to " + r.osUser());
@@ -273,11 +311,25 @@ public final class Restorer {
             throws IOException, InterruptedException {
         // [repositories] further copies fetched for this read are removed when it ends.
         try (CopyFolders.Reading reading = CopyFolders.reading(config)) {
-            RestorePlan plan = plan(replicaName, backupId, until);
-            // The chain is pinned before anything changes and until the restore ends: the hourly run's
-            // retention must not delete it under the prepare, after the old datadir was moved aside.
-            try (BackupPins.Pin pin = backups.pins().hold(config.instance(), plan.choice().chain(), "restore")) {
-                return restore(plan, until, dryRun);
+            Map<String, String> damaged = new LinkedHashMap<>();
+            while (true) {
+                RestorePlan plan = plan(replicaName, backupId, until, damaged);
+                // The chain is pinned before anything changes and until the restore ends: the hourly run's
+                // retention must not delete it under the prepare, after the old datadir was moved aside.
+                try (BackupPins.Pin pin = backups.pins().hold(config.instance(), plan.choice().chain(), "restore")) {
+                    return restore(plan, until, dryRun);
+                } catch (DamagedLink d) {
+                    // Found as it was copied, nothing changed: INVALID now (or its copy), so the plan
+                    // chooses again, as it does for a backup that fails its re-check.
+                    if (d.backupInvalid && backupId != null) {
+                        throw new UserError("no valid backup of " + config.instance() + " to restore: " + d.note
+                                + "; nothing was changed", "take one with 'backup run' (it is verified right after)",
+                                UserError.FAILED);
+                    }
+                    if (d.backupInvalid) {
+                        damaged.put(d.backupId, d.note);
+                    }
+                }
             }
         } finally {
             site.close();
@@ -292,8 +344,8 @@ public final class Restorer {
             out.println("dry run: nothing was changed");
             return new RestoreOutcome(null, plan.backup().id(), null, plan.choice().notes());
         }
-        String id = STAMP.format(LocalDateTime.now(clock));
         String instance = config.instance();
+        String id = freshId(instance);
         ReplicaConfig r = plan.replica();
         Path datadir = plan.datadir();
         Path asideTarget = datadir.resolveSibling(datadir.getFileName() + ".before-restore-" + id);
@@ -314,7 +366,30 @@ public final class Restorer {
         Undo done = new Undo();
         done.files = site.files();
         ReplicaFiles files = site.files();
-        try {
+        try (Scratch ahead = site.isLocal() ? Scratch.at(work) : null) {
+            List<Path> copies = new ArrayList<>();
+            if (ahead != null) {
+                steps.run("copy", () -> {
+                    copies.addAll(copy(plan, ahead));
+                    return (plan.choice().allCheckedOnCopy() ? "copied into " + work + ", every file's checksum "
+                            + "matches the manifest" : "laid out in " + work);
+                });
+                // Prepared while the replica still serves: a failure here changed nothing.
+                long data = 0;
+                for (BackupRecord b : plan.choice().chain()) {
+                    data += WorkingCopy.bytesNeeded(Path.of(b.path()), b.sizeBytes() == null ? 0 : b.sizeBytes());
+                }
+                long memory = PrepareMemory.here(data);
+                steps.run("prepare", () -> {
+                    String problem = PrepareCheck.prepare(tool, plan.choice().chain(), ahead,
+                            config.schedule().runTimeout(), memory, (i, name) -> copies.get(i));
+                    if (problem != null) {
+                        throw new IOException(problem);
+                    }
+                    return "prepared " + plan.choice().chain().size() + " backup(s) in " + work + " (--use-memory="
+                            + memory / (1024 * 1024) + "M)" + (plan.running() ? ", the replica still running" : "");
+                });
+            }
             if (plan.running()) {
                 steps.run("stop", () -> {
                     command(r.stopCommand(), workLog);
@@ -341,8 +416,9 @@ public final class Restorer {
                 backups.restores().movedAside(instance, id, asideTarget.toString());
                 out.println("  the old datadir is kept at " + asideTarget);
             }
-            if (site.isLocal()) {
-                prepareHere(plan, steps, work, datadir, workLog);
+            if (ahead != null) {
+                moveBack(steps, ahead, datadir, workLog);
+                ahead.close();
             } else {
                 prepareThere(plan, steps, work, datadir, workLog);
             }
@@ -391,6 +467,14 @@ public final class Restorer {
             out.println("restore " + id + " DONE: replica " + plan.replicaName() + " from backup " + plan.backup().id()
                     + ", " + summary);
             return new RestoreOutcome(id, plan.backup().id(), done.aside, plan.choice().notes());
+        } catch (DamagedLink damaged) {
+            // Before the stop: nothing was changed. The backup (or its copy) is INVALID now.
+            damaged.note = invalidate(plan, damaged);
+            backups.restores().finish(instance, id, "REFUSED", null, "copy: " + damaged.note + "; nothing was changed",
+                    clock.instant());
+            out.println("  copy: " + damaged.note + "; nothing was changed, the replica was not stopped");
+            out.flush();
+            throw damaged;
         } catch (UserError refused) {
             if (done.aside == null && !done.stopped) {
                 backups.restores().finish(instance, id, "REFUSED", null, steps.current() + ": " + refused.getMessage(),
@@ -415,28 +499,93 @@ public final class Restorer {
         }
     }
 
-    /** The working copy prepared next to the datadir on this host, then moved into it. */
-    private void prepareHere(RestorePlan plan, RestoreSteps steps, Path work, Path datadir, Path workLog)
-            throws IOException, SQLException, InterruptedException {
-        try (Scratch scratch = Scratch.at(work)) {
-            steps.run("prepare", () -> {
-                String problem = PrepareCheck.prepare(tool, plan.choice().chain(), scratch,
-                        config.schedule().runTimeout());
-                if (problem != null) {
-                    throw new IOException(problem);
-                }
-                return "prepared " + plan.choice().chain().size() + " backup(s) in " + work;
-            });
-            steps.run("move-back", () -> {
-                RepositoryLayout.createPrivateDir(datadir);
-                List<String> argv = new EngineCommands(tool).moveBack(scratch.dir().resolve("data"), datadir);
-                ProcessResult res = new ProcessRunner(argv, workLog, config.schedule().runTimeout()).run();
-                if (!res.succeeded()) {
-                    throw new IOException(res.describe());
-                }
-                return "files in " + datadir;
-            });
+    /** A restore id (the time, by the second) no earlier restore of this instance has. */
+    private String freshId(String instance) throws InterruptedException {
+        String id = STAMP.format(LocalDateTime.now(clock));
+        while (backups.restores().find(instance, id).isPresent()) {
+            // A restore that chose again after a damaged backup, within the same second.
+            Thread.sleep(100);
+            id = STAMP.format(LocalDateTime.now(clock));
         }
+        return id;
+    }
+
+    /**
+     * The chain laid out in the working copy on this host, "data" then "incremental-N": a backup of
+     * plain files copied with every file's checksum taken on the way (the backup read once), a
+     * stored stream extracted (re-checked whole by the plan).
+     */
+    private List<Path> copy(RestorePlan plan, Scratch scratch) throws IOException {
+        List<Path> copies = new ArrayList<>();
+        List<BackupRecord> chain = plan.choice().chain();
+        for (int i = 0; i < chain.size(); i++) {
+            BackupRecord link = chain.get(i);
+            String name = i == 0 ? "data" : "incremental-" + i;
+            Path from = Path.of(link.path());
+            if (plan.choice().checkedOnCopy().contains(link.id())) {
+                Instant start = clock.instant();
+                try {
+                    copies.add(WorkingCopy.checkedCopy(from, scratch, name));
+                } catch (WorkingCopy.Damaged d) {
+                    throw new DamagedLink(link, d, start);
+                }
+            } else {
+                copies.add(WorkingCopy.of(tool, from, scratch, name, config.schedule().runTimeout()));
+            }
+        }
+        return copies;
+    }
+
+    /**
+     * Marks what {@link #copy} found damaged: the backup INVALID (recorded as a failed checksum
+     * level), or with {@code repositories:} the copy it was read from; returns the line that says so.
+     */
+    private String invalidate(RestorePlan plan, DamagedLink d) {
+        RepositoryConfig r = plan.choice().readFrom().get(d.backupId);
+        String found = d.damage.getMessage();
+        if (r != null) {
+            backups.copies().record(new BackupCopies.Copy(d.link.instance(), d.backupId, r.name(), r.url(),
+                    BackupCopies.State.INVALID, clock.instant(), "failed its checksums as it was copied: " + found));
+            d.backupInvalid = false;
+            return "the " + (r.isLocal() ? "local" : "remote") + " copy of backup " + d.backupId + " in repository "
+                    + r.name() + " failed its checksums as it was copied (" + found + "): marked INVALID";
+        }
+        BackupRecord after = new Verifier(config, backups, tool, clock).checksumsFailed(d.link, d.damage.problems(),
+                d.start);
+        d.backupInvalid = true;
+        return "backup " + d.backupId + " failed its checksums as it was copied (" + after.reason() + "): marked INVALID";
+    }
+
+    /** A backup (or its copy) found damaged as it was copied; thrown before anything changed. */
+    private static final class DamagedLink extends IOException {
+        final BackupRecord link;
+        final String backupId;
+        final WorkingCopy.Damaged damage;
+        final Instant start;
+        String note;
+        boolean backupInvalid;
+
+        DamagedLink(BackupRecord link, WorkingCopy.Damaged damage, Instant start) {
+            super("backup " + link.id() + " failed its checksums as it was copied: " + damage.getMessage(), damage);
+            this.link = link;
+            this.backupId = link.id();
+            this.damage = damage;
+            this.start = start;
+        }
+    }
+
+    /** The working copy prepared next to the datadir on this host moved into it. */
+    private void moveBack(RestoreSteps steps, Scratch scratch, Path datadir, Path workLog)
+            throws IOException, SQLException, InterruptedException {
+        steps.run("move-back", () -> {
+            RepositoryLayout.createPrivateDir(datadir);
+            List<String> argv = new EngineCommands(tool).moveBack(scratch.dir().resolve("data"), datadir);
+            ProcessResult res = new ProcessRunner(argv, workLog, config.schedule().runTimeout()).run();
+            if (!res.succeeded()) {
+                throw new IOException(res.describe());
+            }
+            return "files in " + datadir;
+        });
     }
 
     /**

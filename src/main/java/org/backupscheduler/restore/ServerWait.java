@@ -11,7 +11,8 @@ import org.backupscheduler.server.Endpoint;
 final class ServerWait {
     /** How often a stopping server is looked at: a stop is seen within 50 ms of happening. */
     private static final Duration STOP_POLL = Duration.ofMillis(50);
-    private static final Duration START_POLL = Duration.ofMillis(250);
+    /** How often a starting server is asked: it is seen answering within 50 ms (a probe is one connect). */
+    private static final Duration START_POLL = Duration.ofMillis(50);
 
     private ServerWait() {
     }

@@ -31,9 +31,25 @@ public final class PrepareCheck {
     public static String prepare(EngineTool tool, List<BackupRecord> chain, Scratch scratch, Duration timeout)
             throws IOException {
         // [compress] WorkingCopy copies data/, or extracts a compressed backup's stream.
+        return prepare(tool, chain, scratch, timeout, 0,
+                (i, name) -> WorkingCopy.of(tool, Path.of(chain.get(i).path()), scratch, name, timeout));
+    }
+
+    /** Where link {@code i} of the chain lies in the scratch folder, laid out as {@code name} when asked. */
+    public interface Layout {
+        Path of(int i, String name) throws IOException;
+    }
+
+    /**
+     * As {@link #prepare(EngineTool, List, Scratch, Duration)}, each link laid out by
+     * {@code layout} ("data" for the full, "incremental-N" after), the engine given
+     * {@code --use-memory} of {@code useMemoryBytes} (0: its default).
+     */
+    public static String prepare(EngineTool tool, List<BackupRecord> chain, Scratch scratch, Duration timeout,
+            long useMemoryBytes, Layout layout) throws IOException {
         Path target;
         try {
-            target = WorkingCopy.of(tool, Path.of(chain.get(0).path()), scratch, "data", timeout);
+            target = layout.of(0, "data");
         } catch (WorkingCopy.Unreadable e) {
             return "prepare of " + chain.get(0).id() + ": " + e.getMessage();
         }
@@ -45,14 +61,14 @@ public final class PrepareCheck {
             // .new files): apply a copy, never the stored one.
             Path incremental;
             try {
-                incremental = i == 0 ? null
-                        : WorkingCopy.of(tool, Path.of(chain.get(i).path()), scratch, "incremental-" + i, timeout);
+                incremental = i == 0 ? null : layout.of(i, "incremental-" + i);
             } catch (WorkingCopy.Unreadable e) {
                 return "applying incremental " + chain.get(i).id() + ": " + e.getMessage();
             }
             boolean moreFollow = i < chain.size() - 1;
             long logStart = Files.size(log);
-            ProcessResult result = new ProcessRunner(commands.prepare(target, incremental, moreFollow), log, timeout)
+            ProcessResult result = new ProcessRunner(commands.prepare(target, incremental, moreFollow,
+                    useMemoryBytes), log, timeout)
                     .run();
             String step = i == 0 ? "prepare of " + chain.get(0).id() : "applying incremental " + chain.get(i).id();
             String output = Files.readString(log).substring((int) Math.min(logStart, Files.size(log)));

@@ -103,6 +103,40 @@ public final class Verifier {
         return problems.isEmpty() ? ChecksumCheck.problems(dir) : problems;
     }
 
+    /**
+     * Whether a restore reads {@code dir} once, checksumming its files as it copies them
+     * ({@link WorkingCopy#checkedCopy}): a backup of plain files. A stored stream is re-checked
+     * whole before (its chunks and files are summed as the stream is read, and the extraction reads
+     * it again).
+     */
+    public static boolean checksumsOnCopy(Path dir) throws IOException {
+        return StoredStream.of(dir).isEmpty();
+    }
+
+    /**
+     * As {@link #copyProblems}, for a restore that checksums the engine's files as it copies them:
+     * for a backup of plain files ({@link #checksumsOnCopy}) its structure, every file present
+     * and of its size, and the CRC32C of the files outside {@code data/} only; else the same.
+     */
+    public List<String> copyProblemsButDataChecksums(Path dir) throws IOException {
+        if (!checksumsOnCopy(dir)) {
+            return copyProblems(dir);
+        }
+        List<String> problems = StructureCheck.problems(dir, tool.flavor());
+        return problems.isEmpty() ? ChecksumCheck.problemsButDataChecksums(dir) : problems;
+    }
+
+    /**
+     * What a restore's checked copy ({@link WorkingCopy#checkedCopy}) found wrong in
+     * {@code backup}, recorded as its checksum level would be, and the backup marked INVALID as
+     * verify would; returns it as it is now. ({@code repositories:} the caller records the copy.)
+     */
+    public BackupRecord checksumsFailed(BackupRecord backup, List<String> problems, Instant start) {
+        LevelResult r = result(Level.CHECKSUM, problems, start);
+        record(backup, r, start);
+        return settle(backup, EnumSet.of(Level.CHECKSUM), List.of(r));
+    }
+
     private List<LevelResult> run(BackupRecord backup, Set<Level> levels) throws IOException {
         List<LevelResult> results = runLevels(backup, levels);
         if (levels.contains(Level.DEEP) && results.stream().noneMatch(r -> r.level() == Level.DEEP)) {

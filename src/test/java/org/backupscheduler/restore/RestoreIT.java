@@ -227,7 +227,7 @@ class RestoreIT {
         List<String> notes = restore.out().lines().filter(l -> l.startsWith("  note: ")).toList();
         assertEquals(1, notes.size(), restore.out());
         assertTrue(notes.get(0).startsWith("  note: fell back to backup " + older.get("id") + ", the next VERIFIED "
-                + "one: backup " + newest.get("id") + " failed its re-check now ("), notes.get(0));
+                + "one: backup " + newest.get("id") + " failed its checksums as it was copied ("), notes.get(0));
         assertTrue(notes.get(0).endsWith("): marked INVALID"), notes.get(0));
         assertTrue(restore.out().contains("use backup " + older.get("id")), restore.out());
         Result show = TestSetup.cli("--config", config.toString(), "show", (String) newest.get("id"), "--json");
@@ -490,16 +490,37 @@ class RestoreIT {
     }
 
     @Test
-    void aPrepareThatFailsAfterTheMoveAsideSaysHowToPutTheOldDatadirBackAndThatWorks() throws Exception {
+    void aFailedPrepareChangesNothingAndAMoveBackThatFailsAfterTheMoveAsideSaysHowToPutTheOldDatadirBack()
+            throws Exception {
         Path config = config();
         backup(config);
         pair.replica().execute("STOP SLAVE", "INSERT INTO shop.marks VALUES ('replica-only')");
-        // The engine fails at --prepare only, as it would on a working copy it cannot recover.
-        Path engine = dir.resolve("failing-prepare.sh");
+        Map<String, String> shopBefore = shopTree();
+        // The engine fails at --prepare only, as it would on a working copy it cannot recover: the
+        // prepare runs before the stop, so the replica is not stopped and nothing is moved.
+        Path engine = dir.resolve("failing-engine.sh");
         Files.writeString(engine, "#!/bin/sh\ncase \" $* \" in *\" --prepare \"*) echo 'injected: prepare "
                 + "failed' >&2; exit 1;; esac\nexec mariabackup \"$@\"\n");
         Files.setPosixFilePermissions(engine, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
-        Files.writeString(config, Files.readString(config).replace("engine:\n", "engine:\n  tool: " + engine + "\n"));
+        String original = Files.readString(config);
+        Files.writeString(config, original.replace("engine:\n", "engine:\n  tool: " + engine + "\n"));
+
+        Result failedPrepare = TestSetup.cli("--config", config.toString(), "restore", "--latest", "--replica", "r1");
+
+        assertEquals(1, failedPrepare.exitCode(), failedPrepare.toString());
+        assertTrue(failedPrepare.err().contains("FAILED at prepare failed"), failedPrepare.err());
+        assertTrue(failedPrepare.err().contains("HINT: nothing was moved; the log is in the repository"),
+                failedPrepare.err());
+        assertFalse(failedPrepare.out().contains("  stop..."), "the replica was not stopped: " + failedPrepare.out());
+        assertEquals(1, marks("replica-only"), "the replica still serves its own data");
+        assertEquals(List.of(), asideDirs(), "nothing was moved aside");
+        assertEquals(List.of(), siblings(".restore-work-"), "the working copy is removed");
+        assertEquals(shopBefore, tree(pair.replica().datadir().resolve("shop")), "the datadir's tables are unchanged");
+        pair.replica().execute("STOP SLAVE", "INSERT INTO shop.marks VALUES ('replica-only-2')");
+
+        // Now the engine fails at --move-back, after the old datadir was moved aside (as on a full disk).
+        Files.writeString(engine, "#!/bin/sh\ncase \" $* \" in *\" --move-back \"*) echo 'injected: move-back "
+                + "failed' >&2; exit 1;; esac\nexec mariabackup \"$@\"\n");
 
         Result restore = TestSetup.cli("--config", config.toString(), "restore", "--latest", "--replica", "r1");
 
@@ -507,11 +528,15 @@ class RestoreIT {
         List<Path> aside = asideDirs();
         assertEquals(1, aside.size(), restore.toString());
         assertTrue(Files.exists(aside.get(0).resolve("shop/marks.frm")), "the old datadir is intact");
-        assertFalse(Files.exists(pair.replica().datadir()), "no half-restored datadir");
-        assertTrue(restore.err().contains("FAILED at prepare failed"), restore.err());
+        try (var left = Files.list(pair.replica().datadir())) {
+            assertEquals(List.of(), left.toList(), "no half-restored datadir: the new one is empty");
+        }
+        assertTrue(restore.err().contains("FAILED at move-back failed"), restore.err());
         String hint = restore.err().lines().filter(l -> l.startsWith("HINT: ")).findFirst().orElseThrow();
         assertTrue(hint.startsWith("HINT: the old datadir is intact at " + aside.get(0) + "; to put it back: mv "
-                + aside.get(0) + " " + pair.replica().datadir() + "; start-stop-daemon "), hint);
+                + pair.replica().datadir() + " " + pair.replica().datadir() + ".failed-restore-"), hint);
+        assertTrue(hint.contains("; mv " + aside.get(0) + " " + pair.replica().datadir() + "; start-stop-daemon "),
+                hint);
 
         // Run the printed commands, as the operator would.
         String commands = hint.substring(hint.indexOf("to put it back: ") + 16, hint.indexOf("; the log is"));
@@ -521,8 +546,67 @@ class RestoreIT {
             assertEquals(0, p.waitFor(), command + ": " + output);
         }
         awaitReplicaAnswers();
-        assertEquals(1, marks("replica-only"), "the old server is back, with its own data");
+        assertEquals(1, marks("replica-only-2"), "the old server is back, with its own data");
         assertEquals(List.of(), asideDirs());
+    }
+
+    @Test
+    void aBackupDamagedOnDiskIsReadOnceFoundAsItIsCopiedAndRefusedBeforeTheReplicaIsStopped() throws Exception {
+        Path config = config();
+        Map<String, Object> only = backup(config);
+        Path shop = Path.of((String) only.get("path")).resolve("data/shop");
+        Path file = Files.exists(shop.resolve("marks.ibd")) ? shop.resolve("marks.ibd") : shop.resolve("marks.new");
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+            raf.seek(100);
+            int b = raf.read();
+            raf.seek(100);
+            raf.write(b ^ 0xff);
+        }
+        Map<String, String> shopBefore = shopTree();
+        Object datadirInode = Files.readAttributes(pair.replica().datadir(),
+                java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+
+        // The plan alone: the structure and sizes are fine, so the dry run cannot see the flipped byte,
+        // and says the checksums are taken as the copy is made.
+        Result dry = TestSetup.cli("--config", config.toString(), "restore", "--latest", "--replica", "r1",
+                "--dry-run");
+        assertEquals(0, dry.exitCode(), dry.toString());
+        assertTrue(dry.out().contains("use backup " + only.get("id") + ", its structure and file sizes re-checked "
+                + "against its manifest just now; its checksums are checked as the working copy is made"), dry.out());
+        List<String> order = dry.out().lines().filter(l -> l.matches("  +\\d+\\. .*")).toList();
+        int copy = indexOf(order, ". copy it into a working copy");
+        int stop = indexOf(order, ". stop replica r1");
+        assertTrue(copy >= 0 && stop > copy, "copied before the stop: " + order);
+
+        Result restore = TestSetup.cli("--config", config.toString(), "restore", "--latest", "--replica", "r1");
+
+        assertEquals(1, restore.exitCode(), restore.toString());
+        String finding = "backup " + only.get("id") + " failed its checksums as it was copied (was VERIFIED, now "
+                + "checksum verification failed: changed file data/shop/" + file.getFileName() + ": expected CRC32C ";
+        assertTrue(restore.out().contains("  copy: " + finding), restore.out());
+        assertTrue(restore.out().contains("; nothing was changed, the replica was not stopped"), restore.out());
+        assertTrue(restore.err().contains("error: no valid backup of " + only.get("instance") + " to restore: "
+                + finding), restore.err());
+        // One read: no re-check of the checksums before the copy, and nothing after it began.
+        assertFalse(restore.out().contains(", re-checked against its manifest just now"), restore.out());
+        assertEquals(1, restore.out().lines().filter(l -> l.equals("  copy...")).count(), restore.out());
+        assertFalse(restore.out().contains("  stop...") || restore.out().contains("  prepare..."), restore.out());
+        Result show = TestSetup.cli("--config", config.toString(), "show", (String) only.get("id"), "--json");
+        assertTrue(show.out().contains("\"status\" : \"INVALID\""), show.out());
+
+        // The replica kept serving its own datadir, replicating: nothing moved aside, no working copy left.
+        assertEquals(datadirInode, Files.readAttributes(pair.replica().datadir(),
+                java.nio.file.attribute.BasicFileAttributes.class).fileKey(), "the same datadir, never renamed");
+        assertUntouched(shopBefore);
+    }
+
+    private static int indexOf(List<String> lines, String part) {
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).contains(part)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private void awaitReplicaAnswers() throws Exception {
