@@ -79,6 +79,10 @@ final class ScaleCurve {
             // A state-dir, as an installed host has (/var/lib/backup-scheduler): the engine's version is kept there.
             Files.createDirectories(home.resolve("state"));
             ConfigTrust.write(config, base + "state-dir: " + home.resolve("state") + "\n");
+            // The same at engine.priority low (nice 19, ionice -c2 -n7): [2.6] "made the default if it wins".
+            Path lowConfig = home.resolve("backup-low.yml");
+            ConfigTrust.write(lowConfig, base.replace("  parallel: 2\n", "  parallel: 2\n  priority: low\n")
+                    + "state-dir: " + home.resolve("state") + "\n");
             BackupConfig c = ConfigLoader.load(config);
             Catalog.open(c.catalogUrl(), c.catalog().user(), null).close();
             Path s3Config = null;
@@ -100,7 +104,7 @@ final class ScaleCurve {
                 long size = Benchmark.fillTo(server, (long) (gb * 1024 * 1024 * 1024));
                 for (int r = 1; r <= runs; r++) {
                     say("size %.0f GB: datadir %.0f MB, run %d of %d", gb, size / 1048576.0, r, runs);
-                    measure(home, server, commands, config, s3Config, gb, size);
+                    measure(home, server, commands, config, lowConfig, s3Config, gb, size);
                 }
             }
         } finally {
@@ -119,8 +123,8 @@ final class ScaleCurve {
         System.out.print(section);
     }
 
-    private void measure(Path home, SandboxServer server, EngineCommands commands, Path config, Path s3Config,
-            double gb, long size) throws Exception {
+    private void measure(Path home, SandboxServer server, EngineCommands commands, Path config, Path lowConfig,
+            Path s3Config, double gb, long size) throws Exception {
         Path datadir = server.datadir();
         // The writers alone first, at this size and minute: what "of idle" means for the steps below.
         Benchmark.Step idle = new Benchmark.Step(IDLE);
@@ -150,6 +154,9 @@ final class ScaleCurve {
         PathUtils.deleteDirectory(bareDir);
         step(gb, size, copied, OURS, "in-process CLI, folder repository; manifest included, verification off", server,
                 () -> cli(config));
+        PathUtils.deleteDirectory(home.resolve("repo").resolve("scale"));
+        step(gb, size, copied, OURS_LOW, "as above, engine.priority low: the engine under nice 19 and ionice -c2 -n7",
+                server, () -> cli(lowConfig));
         PathUtils.deleteDirectory(home.resolve("repo").resolve("scale"));
         if (s3Config != null) {
             Path lsn = home.resolve("stream-lsn");
@@ -187,6 +194,7 @@ final class ScaleCurve {
 
     static final String BARE = "bare mariabackup --backup (writer running)";
     static final String OURS = "backup run (writer running)";
+    static final String OURS_LOW = "backup run, engine.priority low (writer running)";
     static final String BARE_STREAM = "bare mariabackup --stream > /dev/null (writer running)";
     static final String OURS_S3 = "backup run into s3 (writer running)";
 
@@ -382,7 +390,8 @@ final class ScaleCurve {
         ratios(b, "backup run into s3 / bare mariabackup --stream > /dev/null", OURS_S3, BARE_STREAM, 1.05);
         Map<Double, Row> idleAt = new LinkedHashMap<>();
         medians(steps.get(IDLE)).forEach(r -> idleAt.put(r.sizeGb(), r));
-        for (String name : List.of(OURS, OURS_S3, BARE)) {
+        ratios(b, "backup run at engine.priority low / at normal", OURS_LOW, OURS, Double.NaN);
+        for (String name : List.of(OURS, OURS_LOW, OURS_S3, BARE)) {
             for (Row r : medians(steps.getOrDefault(name, List.of()))) {
                 Row idle = idleAt.get(r.sizeGb());
                 double v = r.writerRate() / idle.writerRate();
@@ -455,7 +464,8 @@ final class ScaleCurve {
         List<Row> d = medians(steps.getOrDefault(den, List.of()));
         for (int i = 0; i < Math.min(n.size(), d.size()); i++) {
             double v = n.get(i).seconds() / d.get(i).seconds();
-            b.append(String.format("| %s | %.2f | %.2f | ≤ %.2f | %s |%n", what, gib(n.get(i)), v, limit,
+            b.append(Double.isNaN(limit) ? String.format("| %s | %.2f | %.2f | (information) |  |%n", what, gib(n.get(i)), v)
+                    : String.format("| %s | %.2f | %.2f | ≤ %.2f | %s |%n", what, gib(n.get(i)), v, limit,
                     verdictAtMost(v, limit)));
         }
     }
