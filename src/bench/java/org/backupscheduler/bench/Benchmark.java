@@ -55,6 +55,8 @@ public final class Benchmark {
     private double sizeGb = 1.0;
     private int runs = 3;
     private boolean quick;
+    /** How long the daemon's memory is watched; 0: the mode's default (6 min, 2 with --quick). */
+    private int daemonMinutes;
     private Path outFile = Path.of("docs/benchmarks.md");
     private boolean dropCaches;
     private List<Double> sizes;
@@ -93,6 +95,7 @@ public final class Benchmark {
                 case "--size-gb" -> b.sizeGb = Double.parseDouble(args[++i]);
                 case "--runs" -> b.runs = Integer.parseInt(args[++i]);
                 case "--quick" -> b.quick = true;
+                case "--daemon-minutes" -> b.daemonMinutes = Integer.parseInt(args[++i]);
                 case "--out" -> b.outFile = Path.of(args[++i]);
                 case "--sizes" -> b.sizes = java.util.Arrays.stream(args[++i].split(",")).map(Double::parseDouble).toList();
                 case "--no-s3" -> b.s3 = false;
@@ -102,7 +105,7 @@ public final class Benchmark {
                 case "--reuse" -> b.reuse = Path.of(args[++i]);
                 default -> {
                     System.err.println("error: unknown option " + args[i]);
-                    System.err.println("HINT: bench/run [--size-gb N] [--runs N] [--quick] [--out FILE] | --sizes 1,4,16 [--runs N] [--no-s3] [--out FILE]"
+                    System.err.println("HINT: bench/run [--size-gb N] [--runs N] [--quick] [--daemon-minutes N] [--out FILE] | --sizes 1,4,16 [--runs N] [--no-s3] [--out FILE]"
                             + " | --stream-path [--size-gb N] [--runs N] [--out FILE] | --fleet-catalog [--runs N] [--no-mariadb] [--reuse DIR] [--out FILE]");
                     return 2;
                 }
@@ -152,7 +155,7 @@ public final class Benchmark {
                 say("run %d of %d", r, runs);
                 measureRun(home, pair, tool, config, size, r);
             }
-            new DaemonMemory(home, server, quick ? Duration.ofMinutes(2) : Duration.ofMinutes(6))
+            new DaemonMemory(home, server, Duration.ofMinutes(daemonMinutes > 0 ? daemonMinutes : quick ? 2 : 6))
                     .measure(steps.computeIfAbsent(DaemonMemory.STEP, Step::new));
             measureList(home, config);
         } finally {
